@@ -1,0 +1,110 @@
+"""Linked engineering issues (Linear, GitHub) and their live state.
+
+Pylon stores only `{source, external_id, link}`; the identifier (ENG-123) and the state come
+from Linear or GitHub and are merged in by the link watcher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+TRACKING_SOURCES = frozenset({"linear", "github"})
+
+_LINEAR_URL = re.compile(r"linear\.app/[^/]+/issue/([A-Za-z][A-Za-z0-9_]*-\d+)")
+_GITHUB_URL = re.compile(r"github\.com/([^/\s]+)/([^/\s]+)/(?:issues|pull)/(\d+)")
+
+
+class IssueStateType(StrEnum):
+    """Linear's workflow state types; GitHub open/closed map onto started/completed."""
+
+    TRIAGE = "triage"
+    BACKLOG = "backlog"
+    UNSTARTED = "unstarted"
+    STARTED = "started"
+    COMPLETED = "completed"
+    CANCELED = "canceled"
+    DUPLICATE = "duplicate"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in _CLOSED
+
+    @classmethod
+    def parse(cls, value: str | None) -> IssueStateType:
+        try:
+            return cls(value or "unknown")
+        except ValueError:
+            return cls.UNKNOWN
+
+
+_CLOSED = frozenset({IssueStateType.COMPLETED, IssueStateType.CANCELED, IssueStateType.DUPLICATE})
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalLink:
+    source: str
+    external_id: str
+    url: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.external_id)
+
+    @property
+    def is_tracking(self) -> bool:
+        return self.source in TRACKING_SOURCES
+
+    @property
+    def short_label(self) -> str:
+        """ENG-123 for Linear (from its URL), owner/repo#12 for GitHub, else the source."""
+        if self.source == "linear" and self.url:
+            match = _LINEAR_URL.search(self.url)
+            if match:
+                return match.group(1).upper()
+        if self.source == "github":
+            parts = self.external_id.split("/")
+            if len(parts) == 3:
+                return f"{parts[0]}/{parts[1]}#{parts[2]}"
+        return self.source
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedIssue:
+    """What we know live about an engineering issue."""
+
+    source: str
+    external_id: str
+    identifier: str
+    title: str
+    state_name: str
+    state_type: IssueStateType
+    url: str
+    team: str | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state_type.is_closed
+
+
+def linear_identifier_from_url(url: str) -> str | None:
+    match = _LINEAR_URL.search(url)
+    return match.group(1).upper() if match else None
+
+
+def github_ref_from_url(url: str) -> str | None:
+    """`Owner/Repo/Number`, Pylon's external_id form for GitHub."""
+    match = _GITHUB_URL.search(url)
+    return f"{match.group(1)}/{match.group(2)}/{match.group(3)}" if match else None
+
+
+def all_links_closed(links: tuple[ExternalLink, ...], live: dict[str, LinkedIssue]) -> bool:
+    """True only when every tracking link is known and closed: unknown never counts as closed."""
+    tracking = [link for link in links if link.is_tracking]
+    if not tracking:
+        return False
+    return all(
+        (info := live.get(link.external_id)) is not None and info.is_closed for link in tracking
+    )

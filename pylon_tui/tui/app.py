@@ -1,0 +1,62 @@
+"""The Textual application: wires the board screen to the sync service and keeps it fresh."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+from textual.screen import Screen
+
+from pylon_tui.api.errors import ApiError
+from pylon_tui.tui.commands import BoardCommands
+from pylon_tui.tui.context import AppContext
+from pylon_tui.tui.screens.board import BoardScreen
+
+
+class PylonApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "pylon-tui"
+    COMMANDS = App.COMMANDS | {BoardCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        keymap: dict[str, str] | None = None,
+        autoload: bool = True,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.keymap_overrides = dict(keymap or {})
+        self.autoload = autoload
+        self.board_screen = BoardScreen(ctx)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.board_screen
+
+    def on_mount(self) -> None:
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        if self.ctx.sandbox:
+            self.sub_title = "sandbox"
+        if self.autoload:
+            self.refresh_board()
+            if self.ctx.refresh_seconds > 0:
+                self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
+
+    @work(exclusive=True, group="refresh")
+    async def refresh_board(self) -> None:
+        """Never blocks a key: runs as a worker, and the board paints from what it has."""
+        screen = self.board_screen
+        screen.set_sync("syncing…")
+        try:
+            await self.ctx.service.refresh()
+        except ApiError as error:
+            label = "offline" if error.transient else "sync failed"
+            hint = f" — {error.hint}" if error.hint else ""
+            screen.set_sync(label, error=f"{error}{hint}")
+            return
+        last = self.ctx.service.last_refresh
+        stamp = last.astimezone().strftime("%H:%M:%S") if last else "now"
+        screen.set_sync(f"synced {stamp}")
+        screen.data_changed()

@@ -1,0 +1,25 @@
+"""What every screen needs from the app, in one typed object (no reaching into App attrs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pylon_tui.sync.service import BoardService
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    service: BoardService
+    sandbox: bool = False
+    templates: dict[str, str] = field(default_factory=dict)
+    refresh_seconds: float = 30.0
+    now: Callable[[], datetime] = _utcnow
+    link_states: dict[str, str] = field(default_factory=dict)
+    """external_id -> short live state ("Done", "In Progress"), filled by the link watcher."""
+    bell_on_return: bool = False

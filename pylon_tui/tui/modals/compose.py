@@ -1,0 +1,48 @@
+"""Write a reply or an internal note, prefilled from a template and editable before send."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, TextArea
+
+from pylon_tui.domain.safe_text import one_line
+
+
+class ComposeModal(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+
+    def __init__(self, title: str, *, context: str = "", text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.context_text = context
+        self.initial = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog compose"):
+            yield Label(Text(self.title_text, style="bold"))
+            if self.context_text:
+                yield Label(Text(one_line(self.context_text), style="dim"), classes="context")
+            yield TextArea(self.initial, id="compose-text", soft_wrap=True)
+            yield Label(Text("ctrl+s send · escape cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_send(self) -> None:
+        text = self.query_one(TextArea).text.strip()
+        if not text:
+            self.notify("Nothing to send: write a message or press escape", severity="warning")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

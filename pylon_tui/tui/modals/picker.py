@@ -1,0 +1,90 @@
+"""A keyboard picker: type to narrow, arrows to choose, enter to pick, escape to cancel.
+
+Used for move-to, assign, quick filters and the other-states list. Option labels may hold
+untrusted text (names, titles), so they are built as plain `Text`, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from pylon_tui.domain.safe_text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    key: str
+    label: str
+    hint: str = ""
+
+
+class PickerModal(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "down", "Down", show=False),
+        Binding("up", "up", "Up", show=False),
+    ]
+
+    def __init__(self, title: str, choices: list[Choice], *, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield Input(placeholder="type to narrow…", id="picker-filter")
+            yield OptionList(*self._options(""), id="picker-options")
+            if self.hint:
+                yield Label(Text(self.hint, style="dim"))
+
+    def _options(self, needle: str) -> list[Option]:
+        words = needle.lower().split()
+        options = []
+        for choice in self.choices:
+            label = one_line(choice.label)
+            hay = f"{label} {choice.hint}".lower()
+            if all(w in hay for w in words):
+                text = Text(label)
+                if choice.hint:
+                    text.append(f"  {one_line(choice.hint)}", style="dim")
+                options.append(Option(text, id=choice.key))
+        return options
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options(event.value))
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,236 @@
+"""The board screen's view half: columns, the app-owned cursor, filtering and bars.
+
+The screen owns the cursor and the filtered views; ColumnView widgets only draw. Actions
+change the board through BoardService (optimistic, then a worker sends), so no key waits on
+the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from pylon_tui.domain import BoardCursor, Ticket, TicketFilter
+from pylon_tui.tui.keys import BOARD_BINDINGS
+from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar, column_title
+from pylon_tui.tui.widgets.column import ColumnView
+
+if TYPE_CHECKING:
+    from pylon_tui.tui.context import AppContext
+
+
+class BoardBase(Screen[None]):
+    BINDINGS = BOARD_BINDINGS
+    AUTO_FOCUS = None
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.board = ctx.service.board
+        self.cursor = BoardCursor(len(self.board.columns))
+        self.filter = TicketFilter()
+        self.views: list[Sequence[Ticket]] = [() for _ in self.board.columns]
+        self.marked: set[str] = set()
+        self.undo_stack: list[tuple[str, str]] = []
+        self.sync_text = "loading…"
+        self.error: str | None = None
+        self.pending = 0
+        self._seen_version = -1
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        yield BoardHeader(id="header")
+        with Horizontal(id="columns"):
+            for index, column in enumerate(self.board.columns):
+                with Vertical(classes="column-panel", id=f"panel-{index}"):
+                    yield Static(column.title, classes="column-title", id=f"title-{index}")
+                    yield ColumnView(
+                        directory=lambda: self.ctx.service.directory,
+                        now=self.ctx.now,
+                        link_states=lambda: self.ctx.link_states,
+                        empty_text="nothing here" if index else "nothing new",
+                        id=f"column-{index}",
+                    )
+        yield Input(
+            placeholder="filter: words match #, title, account, assignee, tags",
+            id="filter-input",
+            classes="hidden",
+            disabled=True,
+        )
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._ready = True
+        for view in self.column_views():
+            view.marked = self.marked
+        self.rebuild()
+
+    def column_views(self) -> list[ColumnView]:
+        return [self.query_one(f"#column-{i}", ColumnView) for i in range(len(self.views))]
+
+    def view(self, index: int) -> ColumnView:
+        return self.query_one(f"#column-{index}", ColumnView)
+
+    # ----- rendering -------------------------------------------------------------------
+    def rebuild(self, *, follow: str | None = None) -> None:
+        """Recompute filtered columns after a data or filter change; focus follows `follow`."""
+        if not self._ready:
+            return
+        follow = follow or self.current_ticket_id()
+        predicate = None
+        if self.filter.active:
+            directory = self.ctx.service.directory
+            predicate = self.filter.predicate(
+                now=self.ctx.now(),
+                me_id=self.ctx.service.me_id,
+                names=lambda t: (
+                    f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
+                ),
+            )
+        for index in range(len(self.views)):
+            items = self.board.column(index)
+            self.views[index] = [t for t in items if predicate(t)] if predicate else items
+        if follow is not None:
+            self._focus_ticket(follow)
+        self.cursor.clamp([len(v) for v in self.views])
+        counts = self.board.counts()
+        for index, view in enumerate(self.column_views()):
+            active = index == self.cursor.column
+            view.active = active
+            view.set_tickets(self.views[index], self.cursor.rows[index])
+            title = column_title(
+                self.board.columns[index].title, counts[index], len(self.views[index]), active
+            )
+            self.query_one(f"#title-{index}", Static).update(title)
+        self._seen_version = self.board.version
+        self.update_bars()
+
+    def _focus_ticket(self, ticket_id: str) -> None:
+        column = self.board.column_index_of(ticket_id)
+        if column is None:
+            return
+        try:
+            row = next(i for i, t in enumerate(self.views[column]) if t.id == ticket_id)
+        except StopIteration:
+            return
+        self.cursor.focus(column, row)
+
+    def update_bars(self) -> None:
+        if not self._ready:
+            return
+        self.query_one(BoardHeader).show(self.board, self.ctx.now(), self.ctx.sandbox)
+        self.query_one(StatusBar).show(
+            sync=self.sync_text,
+            error=self.error,
+            hidden=self.board.hidden_count(),
+            selected=len(self.marked),
+            filter_text=self.filter.describe(),
+            pending=self.pending,
+        )
+
+    def data_changed(self) -> None:
+        if self.board.version != self._seen_version:
+            self.rebuild()
+        else:
+            self.update_bars()
+
+    def set_sync(self, text: str, error: str | None = None) -> None:
+        self.sync_text = text
+        self.error = error
+        self.update_bars()
+
+    # ----- cursor ----------------------------------------------------------------------
+    def current_ticket(self) -> Ticket | None:
+        items = self.views[self.cursor.column]
+        row = self.cursor.row
+        return items[row] if 0 <= row < len(items) else None
+
+    def current_ticket_id(self) -> str | None:
+        ticket = self.current_ticket()
+        return ticket.id if ticket else None
+
+    def _move_row(self, delta: int) -> None:
+        length = len(self.views[self.cursor.column])
+        if self.cursor.move_row(delta, length):
+            self.view(self.cursor.column).set_cursor(self.cursor.row)
+
+    def _move_column(self, delta: int) -> None:
+        old = self.cursor.column
+        if self.cursor.move_column(delta):
+            self.view(old).set_active(False)
+            self.view(self.cursor.column).set_active(True)
+            counts = self.board.counts()
+            for index in (old, self.cursor.column):
+                title = column_title(
+                    self.board.columns[index].title,
+                    counts[index],
+                    len(self.views[index]),
+                    index == self.cursor.column,
+                )
+                self.query_one(f"#title-{index}", Static).update(title)
+
+    def action_cursor_down(self) -> None:
+        self._move_row(1)
+
+    def action_cursor_up(self) -> None:
+        self._move_row(-1)
+
+    def action_cursor_left(self) -> None:
+        self._move_column(-1)
+
+    def action_cursor_right(self) -> None:
+        self._move_column(1)
+
+    def action_cursor_top(self) -> None:
+        self._move_row(-len(self.views[self.cursor.column]))
+
+    def action_cursor_bottom(self) -> None:
+        self._move_row(len(self.views[self.cursor.column]))
+
+    def _page(self) -> int:
+        return max(1, self.view(self.cursor.column).scrollable_content_region.height // 2)
+
+    def action_page_down(self) -> None:
+        self._move_row(self._page())
+
+    def action_page_up(self) -> None:
+        self._move_row(-self._page())
+
+    # ----- filter input ----------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter-input", Input)
+        box.disabled = False
+        box.remove_class("hidden")
+        box.value = self.filter.text
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter-input":
+            self.filter = self.filter.with_text(event.value)
+            self.rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter-input":
+            self._close_filter()
+
+    def _close_filter(self) -> None:
+        box = self.query_one("#filter-input", Input)
+        box.add_class("hidden")
+        box.disabled = True
+        self.set_focus(None)
+
+    def on_key(self, event: object) -> None:
+        from textual.events import Key
+
+        if isinstance(event, Key) and event.key == "escape":
+            box = self.query_one("#filter-input", Input)
+            if box.has_focus:
+                event.stop()
+                box.value = ""
+                self._close_filter()

@@ -1,0 +1,71 @@
+"""The header (counts, oldest waiting, inbox zero) and the status bar (sync, errors, modes).
+
+Both are plain-text widgets updated only when their content changes, so a cursor move
+writes nothing to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from pylon_tui.domain import Board, Category
+from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.timefmt import age
+
+
+class BoardHeader(Static):
+    DEFAULT_CSS = "BoardHeader { height: 1; }"
+
+    def show(self, board: Board, now: datetime, sandbox: bool) -> None:
+        text = Text()
+        text.append(" pylon-tui ", style="bold reverse")
+        if sandbox:
+            text.append(" SANDBOX ", style="bold black on yellow")
+        text.append(" ")
+        if board.inbox_zero():
+            text.append("✓ inbox zero", style="bold green")
+        else:
+            waiting = []
+            for index, summary in enumerate(board.summaries()):
+                category = board.router.category_of_column(index)
+                if category in (Category.NEW, Category.WAITING_ON_YOU) and summary.oldest_waiting:
+                    waiting.append(f"{summary.title} oldest {age(summary.oldest_waiting, now)}")
+            text.append(" · ".join(waiting), style="bold")
+        self.update(text)
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = "StatusBar { height: 1; }"
+
+    def show(
+        self,
+        *,
+        sync: str,
+        error: str | None,
+        hidden: int,
+        selected: int,
+        filter_text: str,
+        pending: int,
+    ) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if error:
+            text.append(f" ⚠ {one_line(error)} ", style="bold red")
+        else:
+            text.append(f" {sync} ")
+        if pending:
+            text.append(f"· {pending} pending ", style="yellow")
+        if filter_text:
+            text.append(f"· filter: {one_line(filter_text)} ", style="bold cyan")
+        if selected:
+            text.append(f"· {selected} selected ", style="bold magenta")
+        if hidden:
+            text.append(f"· {hidden} in other states (o) ", style="dim")
+        self.update(text)
+
+
+def column_title(title: str, count: int, shown: int, active: bool) -> Text:
+    label = f" {title} {shown}" if shown == count else f" {title} {shown}/{count}"
+    return Text(label, style="bold reverse" if active else "bold", no_wrap=True)

@@ -1,0 +1,153 @@
+"""A board column drawn with Textual's line API.
+
+Only the rows on screen are rendered, so a column of 10,000 tickets costs the same to draw
+as one of ten; moving the cursor repaints two cards, not the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pylon_tui.domain import Directory, Priority, Ticket
+
+from .cards import CARD_HEIGHT, CardStyles, card_segments, fit
+
+
+class ColumnView(ScrollView, can_focus=False):
+    COMPONENT_CLASSES = {
+        "column--card",
+        "column--meta",
+        "column--cursor",
+        "column--cursor-inactive",
+        "column--selected",
+        "column--urgent",
+        "column--high",
+        "column--medium",
+        "column--low",
+        "column--none",
+        "column--empty",
+    }
+
+    DEFAULT_CSS = """
+    ColumnView { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    """
+
+    def __init__(
+        self,
+        *,
+        directory: Callable[[], Directory],
+        now: Callable[[], datetime],
+        link_states: Callable[[], dict[str, str]],
+        empty_text: str = "empty",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._directory = directory
+        self._now = now
+        self._link_states = link_states
+        self.tickets: Sequence[Ticket] = ()
+        self.cursor_row = 0
+        self.active = False
+        self.marked: set[str] = set()
+        self.empty_text = empty_text
+        self._styles: CardStyles | None = None
+
+    def on_mount(self) -> None:
+        self._styles = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _card_styles(self) -> CardStyles:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            self._styles = CardStyles(
+                base=get("column--card"),
+                meta=get("column--meta"),
+                cursor=get("column--cursor"),
+                selected=get("column--selected"),
+                badges={
+                    Priority.URGENT: get("column--urgent", partial=True),
+                    Priority.HIGH: get("column--high", partial=True),
+                    Priority.MEDIUM: get("column--medium", partial=True),
+                    Priority.LOW: get("column--low", partial=True),
+                    None: get("column--none", partial=True),
+                },
+            )
+        return self._styles
+
+    def set_tickets(self, tickets: Sequence[Ticket], cursor_row: int) -> None:
+        self.tickets = tickets
+        self.cursor_row = cursor_row
+        self.virtual_size = Size(self.size.width, max(1, len(tickets) * CARD_HEIGHT))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def set_cursor(self, row: int) -> None:
+        """Repaint just the old and new cursor cards."""
+        old = self.cursor_row
+        self.cursor_row = row
+        self.refresh_lines(old * CARD_HEIGHT, CARD_HEIGHT)
+        self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
+        self.scroll_to_cursor()
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self.refresh_lines(self.cursor_row * CARD_HEIGHT, CARD_HEIGHT)
+
+    def refresh_card(self, row: int) -> None:
+        self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
+
+    def scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = self.cursor_row * CARD_HEIGHT
+        y = self.scroll_offset.y
+        if top < y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + CARD_HEIGHT > y + height:
+            self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, CARD_HEIGHT)
+        if not self.tickets:
+            if line == 0:
+                style = self.get_component_rich_style("column--empty")
+                return Strip([Segment(fit(f" {self.empty_text}", width), style)], width)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self.tickets):
+            return Strip.blank(width, self.rich_style)
+        styles = self._card_styles()
+        is_cursor = index == self.cursor_row and self.active
+        if index == self.cursor_row and not self.active:
+            styles = _with_cursor(styles, self.get_component_rich_style("column--cursor-inactive"))
+            is_cursor = True
+        ticket = self.tickets[index]
+        segments = card_segments(
+            ticket,
+            part,
+            width,
+            styles=styles,
+            is_cursor=is_cursor,
+            marked=ticket.id in self.marked,
+            directory=self._directory(),
+            now=self._now(),
+            link_states=self._link_states(),
+        )
+        return Strip(segments, width)
+
+
+def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
+    return CardStyles(styles.base, styles.meta, cursor, styles.selected, styles.badges)
