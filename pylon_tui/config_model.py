@@ -1,0 +1,196 @@
+"""The typed configuration: immutable values the rest of the app reads, never raw TOML.
+
+Kept separate from loading so the TUI, CLI and tests can build a ``Config`` directly without
+touching the file system or running token commands.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+from urllib.parse import urlsplit
+
+Region = Literal["us", "eu"]
+REGIONS: tuple[str, ...] = get_args(Region)
+REGION_URLS: dict[str, str] = {
+    "us": "https://api.usepylon.com",
+    "eu": "https://api.eu.usepylon.com",
+}
+
+MIN_REFRESH_SECONDS = 5.0
+"""Pylon allows 20 searches a minute; a faster refresh would starve user actions of budget."""
+
+
+class ConfigError(Exception):
+    """A problem the user can fix by editing the config or environment.
+
+    ``message`` is one line meant to be printed as is (no traceback); ``key`` names the
+    offending setting, when there is one, so callers can point at it.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Secret:
+    """A token that refuses to print itself.
+
+    Tokens travel inside ``Config``, whose repr ends up in logs, tracebacks and bug reports;
+    masking here makes that safe by construction. ``source`` says where the token came from
+    (e.g. ``env PYLON_API_TOKEN``) so a 401 can tell the user which one to fix.
+    """
+
+    __slots__ = ("_value", "source")
+
+    def __init__(self, value: str, source: str = "") -> None:
+        self._value = value
+        self.source = source
+
+    def reveal(self) -> str:
+        """The raw token; call only where it goes into an Authorization header."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        # f"{token:>20}" would otherwise raise, tempting someone to reach for reveal().
+        return format(repr(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        # Constant-time so comparing tokens never leaks their prefix through timing.
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` is not a usable API base URL, or None if it is."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an http(s) URL like https://api.usepylon.com (got {value!r})"
+    if parts.query or parts.fragment:
+        return f"must not contain a query or fragment (got {value!r})"
+    return None
+
+
+@dataclass(frozen=True)
+class PylonSettings:
+    """How to reach Pylon; ``base_url`` exists for the sandbox server and proxies."""
+
+    region: Region = "us"
+    base_url: str | None = None
+    token: Secret | None = None
+
+    def __post_init__(self) -> None:
+        if self.region not in REGIONS:
+            allowed = ", ".join(repr(r) for r in REGIONS)
+            raise ConfigError(
+                f"pylon.region must be one of {allowed} (got {self.region!r})",
+                key="pylon.region",
+            )
+        if self.base_url is not None:
+            problem = base_url_problem(self.base_url)
+            if problem:
+                raise ConfigError(f"pylon.base_url {problem}", key="pylon.base_url")
+
+    @property
+    def api_url(self) -> str:
+        """The API root without a trailing slash, so callers can append ``/issues``."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        return REGION_URLS[self.region]
+
+
+@dataclass(frozen=True)
+class LinearSettings:
+    """Linear access; ``workspace`` builds issue URLs, ``default_team`` preselects on create."""
+
+    token: Secret | None = None
+    workspace: str | None = None
+    default_team: str | None = None
+
+
+@dataclass(frozen=True)
+class GitHubSettings:
+    """GitHub access, only used to watch linked GitHub issues."""
+
+    token: Secret | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A board column as configured; ``states`` may be slugs or base categories."""
+
+    key: str
+    title: str
+    states: tuple[str, ...]
+    recent_days: int | None = None
+
+
+DEFAULT_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("new", "New", ("new",)),
+    ColumnSpec("on_you", "On You", ("waiting_on_you",)),
+    ColumnSpec("on_hold", "On Hold", ("on_hold",)),
+    ColumnSpec("closed", "Closed", ("closed",), recent_days=7),
+)
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """Refresh cadence: cheap incremental refreshes often, a full reconcile now and then."""
+
+    refresh_seconds: float = 30
+    full_reconcile_minutes: float = 10
+    bell_on_return: bool = False
+
+
+DEFAULT_TEMPLATES: dict[str, str] = {
+    "acknowledge": (
+        "Thanks for reaching out! We're looking into this now and will get back to you shortly."
+    ),
+    "on_hold": (
+        "Thanks for your patience. Our engineering team is tracking this issue and we'll "
+        "update you as soon as there's progress."
+    ),
+}
+
+
+def _default_templates() -> dict[str, str]:
+    return dict(DEFAULT_TEMPLATES)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app needs from the user; ``Config()`` is the sandbox default."""
+
+    pylon: PylonSettings = field(default_factory=PylonSettings)
+    linear: LinearSettings = field(default_factory=LinearSettings)
+    github: GitHubSettings = field(default_factory=GitHubSettings)
+    columns: tuple[ColumnSpec, ...] = DEFAULT_COLUMNS
+    board: BoardSettings = field(default_factory=BoardSettings)
+    templates: dict[str, str] = field(default_factory=_default_templates)
+    keys: dict[str, str] = field(default_factory=dict)
+    # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.
+    me_email: str | None = None
+    source_path: Path | None = None
+
+    @property
+    def sandbox(self) -> bool:
+        """No Pylon token means nothing real to talk to: run against the embedded emulator."""
+        return self.pylon.token is None
