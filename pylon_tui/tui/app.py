@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import work
 from textual.app import App
 from textual.screen import Screen
@@ -24,8 +26,10 @@ class PylonApp(App[None]):
         *,
         keymap: dict[str, str] | None = None,
         autoload: bool = True,
+        on_exit: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
+        self._on_exit = on_exit
         self.ctx = ctx
         self.keymap_overrides = dict(keymap or {})
         self.autoload = autoload
@@ -43,6 +47,10 @@ class PylonApp(App[None]):
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:
                 self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
+
+    async def on_unmount(self) -> None:
+        if self._on_exit is not None:
+            await self._on_exit()
 
     @work(exclusive=True, group="refresh")
     async def refresh_board(self) -> None:

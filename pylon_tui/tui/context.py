@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pylon_tui.api.linear import LinearClient
 from pylon_tui.sync.service import BoardService
 
 
@@ -23,3 +24,4 @@ class AppContext:
     link_states: dict[str, str] = field(default_factory=dict)
     """external_id -> short live state ("Done", "In Progress"), filled by the link watcher."""
     bell_on_return: bool = False
+    linear: LinearClient | None = None

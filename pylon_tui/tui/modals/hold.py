@@ -1,16 +1,254 @@
-"""Placeholder replaced by the HoldModal flow (issue 4)."""
+"""The On Hold gate's dialog: a ticket gets a valid Linear link before it may go On Hold.
+
+It searches Linear for likely duplicates of the ticket's title (so nobody files the same bug
+twice), accepts a pasted URL/identifier validated live against Linear, or creates a new
+issue. Confirm stays disabled until a real issue is chosen; an already-closed issue needs an
+explicit second confirmation. Escape leaves the ticket exactly where it was.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from pylon_tui.api.errors import ApiError
+from pylon_tui.api.linear import LinearClient, LinearRefError, parse_linear_ref
+from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
+from pylon_tui.domain.safe_text import one_line
+from pylon_tui.sync.actions import Action, ActionKind
+
 if TYPE_CHECKING:
-    from pylon_tui.domain import Ticket
     from pylon_tui.tui.screens.board import BoardScreen
 
 
+@dataclass(frozen=True, slots=True)
+class HoldResult:
+    issue: LinkedIssue
+    assignee_id: str | None = None
+
+
+def issue_label(issue: LinkedIssue) -> Text:
+    text = Text(f"{one_line(issue.identifier)} ", style="bold")
+    text.append(one_line(issue.title))
+    team = f" · {one_line(issue.team)}" if issue.team else ""
+    text.append(f"  ({one_line(issue.state_name)}{team})", style="dim")
+    return text
+
+
+class HoldModal(ModalScreen[HoldResult | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Link", priority=True),
+        Binding("ctrl+n", "create", "New issue", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+
+    def __init__(
+        self,
+        ticket: Ticket,
+        linear: LinearClient,
+        *,
+        moving: bool,
+        users: list[User],
+        pylon_link: str | None,
+    ) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.linear = linear
+        self.moving = moving
+        self.users = users
+        self.pylon_link = pylon_link
+        self.chosen: LinkedIssue | None = None
+        self.duplicates: list[LinkedIssue] = []
+
+    def compose(self) -> ComposeResult:
+        verb = "Put On Hold" if self.moving else "Link an issue to"
+        with Vertical(classes="dialog hold"):
+            yield Label(Text(f"{verb} #{self.ticket.number}", style="bold"))
+            yield Label(Text(one_line(self.ticket.title), style="italic"), id="hold-ticket")
+            yield Label(Text("Likely duplicates in Linear (enter to pick):", style="bold"))
+            yield OptionList(
+                Option(Text("searching…", style="dim"), disabled=True), id="hold-duplicates"
+            )
+            yield Input(placeholder="…or paste a Linear URL / ENG-123", id="hold-ref")
+            yield Label("", id="hold-status")
+            yield Checkbox(
+                "Link anyway: this issue is already closed", id="hold-closed-ok", classes="hidden"
+            )
+            if self.ticket.priority is Priority.URGENT and self.users:
+                yield Label(Text("Urgent: assign a teammate (optional)", style="bold"))
+                options = [(one_line(u.name), u.id) for u in self.users]
+                yield Select(options, prompt="nobody", id="hold-assignee")
+            yield Label(
+                Text("ctrl+s link · ctrl+n new issue · escape cancel", style="dim"), id="hold-keys"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#hold-duplicates", OptionList).focus()
+        self.search_duplicates()
+        self._update_status()
+
+    # ----- duplicates ------------------------------------------------------------------
+    @work(exclusive=True, group="hold-search")
+    async def search_duplicates(self) -> None:
+        options = self.query_one("#hold-duplicates", OptionList)
+        try:
+            self.duplicates = await self.linear.search(self.ticket.title, first=8)
+        except ApiError as error:
+            options.clear_options()
+            options.add_option(Option(Text(f"search failed: {error}", style="red"), disabled=True))
+            return
+        options.clear_options()
+        if not self.duplicates:
+            options.add_option(Option(Text("no similar issues found", style="dim"), disabled=True))
+            return
+        options.add_options(
+            [Option(issue_label(i), id=str(n)) for n, i in enumerate(self.duplicates)]
+        )
+        options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#hold-duplicates")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.choose(self.duplicates[int(event.option.id)])
+
+    # ----- pasted reference ------------------------------------------------------------
+    @on(Input.Changed, "#hold-ref")
+    def ref_changed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if not value:
+            return
+        try:
+            ref = parse_linear_ref(value)
+        except LinearRefError as error:
+            self.chosen = None
+            self._update_status(str(error), error=True)
+            return
+        self._update_status(f"looking up {ref}…")
+        self.lookup(ref)
+
+    @on(Input.Submitted, "#hold-ref")
+    def ref_submitted(self) -> None:
+        self.action_confirm()
+
+    @work(exclusive=True, group="hold-lookup")
+    async def lookup(self, ref: str) -> None:
+        try:
+            issue = await self.linear.issue(ref)
+        except ApiError as error:
+            self.chosen = None
+            self._update_status(f"Linear: {error}", error=True)
+            return
+        if issue is None:
+            self.chosen = None
+            self._update_status(f"Linear has no issue {ref}", error=True)
+            return
+        self.choose(issue)
+
+    # ----- state -----------------------------------------------------------------------
+    def choose(self, issue: LinkedIssue) -> None:
+        self.chosen = issue
+        closed_ok = self.query_one("#hold-closed-ok", Checkbox)
+        closed_ok.value = False
+        closed_ok.set_class(not issue.is_closed, "hidden")
+        self._update_status()
+
+    @on(Checkbox.Changed, "#hold-closed-ok")
+    def closed_ok_changed(self) -> None:
+        self._update_status()
+
+    def can_confirm(self) -> bool:
+        if self.chosen is None:
+            return False
+        return not self.chosen.is_closed or self.query_one("#hold-closed-ok", Checkbox).value
+
+    def _update_status(self, message: str | None = None, *, error: bool = False) -> None:
+        status = self.query_one("#hold-status", Label)
+        if message is not None:
+            status.update(Text(message, style="bold red" if error else "dim"))
+            return
+        if self.chosen is None:
+            status.update(
+                Text("Pick a duplicate, paste a link or press ctrl+n to create one.", style="dim")
+            )
+            return
+        text = Text("Selected: ", style="bold green")
+        text.append_text(issue_label(self.chosen))
+        if self.chosen.is_closed:
+            text.append("\nThis issue is closed: tick the box to link it anyway.", style="yellow")
+        status.update(text)
+
+    # ----- actions ---------------------------------------------------------------------
+    def action_confirm(self) -> None:
+        if not self.can_confirm() or self.chosen is None:
+            self._update_status("Choose a valid Linear issue first.", error=True)
+            return
+        assignee: str | None = None
+        selects = self.query("#hold-assignee")
+        if selects:
+            value = self.query_one("#hold-assignee", Select).value
+            assignee = value if isinstance(value, str) else None
+        self.dismiss(HoldResult(self.chosen, assignee))
+
+    def action_create(self) -> None:
+        from .create_issue import CreateIssueModal
+
+        def created(issue: LinkedIssue | None) -> None:
+            if issue is not None:
+                self.choose(issue)
+
+        self.app.push_screen(
+            CreateIssueModal(self.ticket, self.linear, pylon_link=self.pylon_link), created
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 def open_hold_flow(screen: BoardScreen, ticket: Ticket, *, then_move_to: str | None) -> None:
-    screen.notify(
-        f"#{ticket.number} needs a linked Linear issue before it can go On Hold",
-        severity="warning",
+    """Open the dialog; on confirm link (and move, and assign) as ordered writes."""
+    linear = screen.ctx.linear
+    if linear is None:
+        screen.notify(
+            f"#{ticket.number} needs a linked Linear issue to go On Hold, and no Linear key is "
+            "configured: set LINEAR_API_KEY (or [linear] token_command) and restart",
+            severity="error",
+            timeout=10,
+        )
+        return
+    users = sorted(screen.ctx.service.directory.users.values(), key=lambda u: u.name)
+    modal = HoldModal(
+        ticket, linear, moving=then_move_to is not None, users=users, pylon_link=ticket.link
     )
+
+    def done(result: HoldResult | None) -> None:
+        if result is None:
+            return
+        issue = result.issue
+        screen.ctx.link_states[issue.external_id] = issue.state_name
+        link = Action(
+            ActionKind.LINK,
+            ticket.id,
+            issue.external_id,
+            {"source": "linear", "url": issue.url, "label": issue.identifier},
+            base_updated_at=ticket.updated_at,
+        )
+        screen.submit(link)
+        if then_move_to is not None:
+            screen.submit(
+                Action(ActionKind.MOVE, ticket.id, then_move_to, base_updated_at=ticket.updated_at),
+                undo_state=ticket.state,
+            )
+        if result.assignee_id:
+            screen.submit(Action(ActionKind.ASSIGN, ticket.id, result.assignee_id))
+        screen.notify(f"#{ticket.number} linked to {issue.identifier}")
+
+    screen.app.push_screen(modal, done)

@@ -70,7 +70,9 @@ class BoardScreen(BoardBase):
     def move_to_column(self, tickets: list[Ticket], column: int) -> None:
         target = self.board.columns[column]
         for ticket in tickets:
-            check = check_move_to_column(ticket, target, self.board.catalog)
+            check = check_move_to_column(
+                ticket, target, self.board.catalog, router=self.board.router
+            )
             if check.verdict is MoveVerdict.ALLOWED:
                 action = Action(
                     ActionKind.MOVE,

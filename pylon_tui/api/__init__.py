@@ -1,0 +1,1 @@
+"""HTTP clients for Pylon, Linear and GitHub. httpx only."""

@@ -1,0 +1,107 @@
+"""Client-side rate budgets, so normal use never earns a 429.
+
+Pylon limits each endpoint per minute. A 429 costs the user a visible stall (and, on writes,
+a retry), while waiting a little before sending costs nothing the user notices, so the client
+counts its own requests in a sliding one-minute window per endpoint and waits for a free slot.
+A small headroom is kept back because other tools may share the same token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+WINDOW_SECONDS = 60.0
+DEFAULT_LIMIT = 60
+DEFAULT_PENALTY = 5.0
+
+# Requests per minute, from each operation's "Rate limit" note in the OpenAPI document.
+PYLON_LIMITS: dict[str, int] = {
+    "search_issues": 20,  # POST /issues/search
+    "list_issues": 10,  # GET /issues
+    "get_issue": 60,  # GET /issues/{id}
+    "update_issue": 20,  # PATCH /issues/{id}
+    "reply": 10,  # POST /issues/{id}/reply
+    "note": 10,  # POST /issues/{id}/note
+    "external_issues": 20,  # POST /issues/{id}/external-issues
+    "messages": 20,  # GET /issues/{id}/messages
+    "issue_statuses": 10,  # GET /issue-statuses
+    "users": 60,  # GET /users
+    "teams": 60,  # GET /teams
+    "accounts": 60,  # GET /accounts
+    "account": 60,  # GET /accounts/{id}
+    "custom_fields": 60,  # GET /custom-fields
+    "me": 60,  # GET /me
+}
+
+
+class RateBudget:
+    """Per-endpoint sliding-window budgets shared by every request of one client."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, int] | None = None,
+        *,
+        headroom: float = 0.1,
+        window: float = WINDOW_SECONDS,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        enabled: bool = True,
+    ) -> None:
+        if not 0.0 <= headroom < 1.0:
+            raise ValueError("headroom is a fraction of the limit in [0, 1)")
+        self.limits = dict(PYLON_LIMITS if limits is None else limits)
+        self.headroom = headroom
+        self.window = window
+        self.enabled = enabled
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: dict[str, deque[float]] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    @classmethod
+    def unlimited(cls) -> RateBudget:
+        """No counting (in-process sandbox, tests); a server's Retry-After is still honoured."""
+        return cls(enabled=False)
+
+    def capacity(self, key: str) -> int:
+        """Requests we allow ourselves per window: the documented limit minus headroom."""
+        limit = self.limits.get(key, DEFAULT_LIMIT)
+        return max(1, int(limit * (1.0 - self.headroom)))
+
+    def delay(self, key: str) -> float:
+        """Seconds until a request to `key` may be sent (0 = now)."""
+        now = self._clock()
+        wait = self._blocked_until.get(key, 0.0) - now
+        sent = self._sent.setdefault(key, deque())
+        while sent and sent[0] <= now - self.window:
+            sent.popleft()
+        if self.enabled and len(sent) >= self.capacity(key):
+            wait = max(wait, sent[0] + self.window - now)
+        return max(0.0, wait)
+
+    async def acquire(self, key: str) -> float:
+        """Wait for a slot, then claim it. Returns the seconds spent waiting."""
+        waited = 0.0
+        while (wait := self.delay(key)) > 0.0:
+            await self._sleep(wait)
+            waited += wait
+        if self.enabled:
+            self._sent.setdefault(key, deque()).append(self._clock())
+        return waited
+
+    def penalise(self, key: str, retry_after: float | None) -> None:
+        """After a 429 the server knows better than our count: hold `key` off for a while."""
+        seconds = retry_after if retry_after and retry_after > 0 else DEFAULT_PENALTY
+        until = self._clock() + seconds
+        self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), until)
+
+    def used(self, key: str) -> int:
+        """Requests counted in the current window (for the status bar and tests)."""
+        self.delay(key)
+        return len(self._sent.get(key, ()))

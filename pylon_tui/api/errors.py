@@ -1,0 +1,263 @@
+"""One exception tree for Pylon, Linear and GitHub failures.
+
+Callers branch on the class (auth vs. not found vs. "try again later") and on `.transient`,
+never on status codes or message text, so the sync engine can decide between rolling back an
+intent and keeping it queued. Every message passes through `scrub`, so a token echoed back by a
+server or embedded in an httpx error can never reach the screen, a log or a bug report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_SECRET_SHAPES = re.compile(
+    r"(?i)(bearer\s+)\S+"  # an Authorization header value echoed back
+    r"|\blin_(?:api|oauth)_\w+"  # Linear personal / OAuth keys
+    r"|\bgh[pousr]_\w+|\bgithub_pat_\w+"  # GitHub tokens
+)
+_REDACTED = "[redacted]"
+EXCERPT_CHARS = 120
+
+
+def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """Remove known secrets and anything shaped like a token from `text`."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, _REDACTED)
+    return _SECRET_SHAPES.sub(lambda m: (m.group(1) or "") + _REDACTED, text)
+
+
+def excerpt(raw: bytes | str, secrets: Iterable[str | None] = ()) -> str:
+    """A short single-line, secret-free preview of a body we could not understand."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    text = " ".join(text.split())
+    if len(text) > EXCERPT_CHARS:
+        text = text[:EXCERPT_CHARS] + "..."
+    return scrub(text, secrets) or "(empty body)"
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP-date (RFC 9110 10.2.3)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class ApiError(Exception):
+    """Base of every failure a client raises; safe to show to the user as-is."""
+
+    default_hint = ""
+    default_transient = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        service: str = "Pylon",
+        status: int | None = None,
+        request_id: str | None = None,
+        hint: str | None = None,
+        transient: bool | None = None,
+        secrets: Iterable[str | None] = (),
+    ) -> None:
+        secrets = tuple(secrets)
+        self.service = service
+        self.message = scrub(" ".join(message.split()), secrets) or "unknown error"
+        self.status = status
+        self.request_id = scrub(request_id, secrets) if request_id else None
+        self.hint = scrub(hint if hint is not None else self.default_hint, secrets)
+        self.transient = self.default_transient if transient is None else transient
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        where = []
+        if self.status is not None:
+            where.append(f"HTTP {self.status}")
+        if self.request_id:
+            where.append(f"request id {self.request_id}")
+        suffix = f" ({', '.join(where)})" if where else ""
+        return f"{self.service}: {self.message}{suffix}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(service={self.service!r}, status={self.status!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+    @property
+    def user_text(self) -> str:
+        """The error and, on a second line, what the user should do about it."""
+        return f"{self}\n{self.hint}" if self.hint else str(self)
+
+
+class AuthError(ApiError):
+    default_hint = "check the API token in config.toml (or run `pylon-tui setup`)"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        wrong_region: bool = False,
+        service: str = "Pylon",
+        status: int | None = None,
+        request_id: str | None = None,
+        hint: str | None = None,
+        secrets: Iterable[str | None] = (),
+    ) -> None:
+        self.wrong_region = wrong_region
+        if wrong_region and hint is None:
+            hint = WRONG_REGION_HINT
+        super().__init__(
+            message,
+            service=service,
+            status=status,
+            request_id=request_id,
+            hint=hint,
+            secrets=secrets,
+        )
+
+
+WRONG_REGION_HINT = (
+    "this token belongs to the other Pylon region: set pylon.region = 'eu' (or 'us') in config.toml"
+)
+
+
+class NotFoundError(ApiError):
+    default_hint = "it may have been deleted, merged, or belong to another workspace"
+
+
+class RateLimitedError(ApiError):
+    default_hint = "too many requests: pylon-tui backs off and retries automatically"
+    default_transient = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float = 0.0,
+        service: str = "Pylon",
+        status: int | None = 429,
+        request_id: str | None = None,
+        hint: str | None = None,
+        secrets: Iterable[str | None] = (),
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            message,
+            service=service,
+            status=status,
+            request_id=request_id,
+            hint=hint,
+            secrets=secrets,
+        )
+
+
+class ServerError(ApiError):
+    default_hint = "the service had a problem; queued changes will be retried"
+    default_transient = True
+
+
+class NetworkError(ApiError):
+    default_hint = "check your network connection and the base URL in config.toml"
+    default_transient = True
+
+
+class BadResponseError(ApiError):
+    default_hint = "the server answered in an unexpected shape; check the base URL in config.toml"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body_excerpt: str = "",
+        service: str = "Pylon",
+        status: int | None = None,
+        request_id: str | None = None,
+        hint: str | None = None,
+        secrets: Iterable[str | None] = (),
+    ) -> None:
+        self.body_excerpt = scrub(body_excerpt, secrets)
+        super().__init__(
+            message,
+            service=service,
+            status=status,
+            request_id=request_id,
+            hint=hint,
+            secrets=secrets,
+        )
+
+
+class RequestError(ApiError):
+    default_hint = "the server refused the request as sent"
+
+
+def error_for_status(
+    status: int,
+    messages: list[str],
+    *,
+    service: str,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+    wrong_region: bool = False,
+    secrets: Iterable[str | None] = (),
+) -> ApiError:
+    """Map an HTTP status plus the server's own messages onto the tree."""
+    text = "; ".join(m for m in messages if m) or _DEFAULT_TEXT.get(status, f"HTTP error {status}")
+    secrets = tuple(secrets)
+    if status in (401, 403) or wrong_region:
+        hint = None
+        if status == 403 and not wrong_region:
+            hint = "the token is valid but lacks permission for this (an admin token may be needed)"
+        return AuthError(
+            text,
+            wrong_region=wrong_region,
+            service=service,
+            status=status,
+            request_id=request_id,
+            hint=hint,
+            secrets=secrets,
+        )
+    if status == 429:
+        return RateLimitedError(
+            text,
+            retry_after=retry_after or 0.0,
+            service=service,
+            request_id=request_id,
+            secrets=secrets,
+        )
+    cls: type[ApiError] = RequestError
+    if status == 404:
+        cls = NotFoundError
+    elif status == 408 or status >= 500:
+        cls = ServerError
+    return cls(text, service=service, status=status, request_id=request_id, secrets=secrets)
+
+
+_DEFAULT_TEXT = {
+    400: "bad request",
+    401: "the API token was rejected",
+    403: "permission denied",
+    404: "not found",
+    408: "request timed out on the server",
+    409: "conflict",
+    422: "the request could not be processed",
+    429: "rate limited",
+    500: "internal server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}

@@ -1,0 +1,150 @@
+"""GitHubClient: just enough to tell whether a linked GitHub issue is still open.
+
+The link watcher polls every On Hold ticket's issue, so each issue's ETag is remembered and
+sent back as If-None-Match: GitHub answers an unchanged issue with a 304 that costs no rate
+limit quota, and we reuse what we parsed last time.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from types import TracebackType
+
+import httpx
+
+from pylon_tui.domain import IssueStateType, LinkedIssue
+from pylon_tui.domain.links import github_ref_from_url
+
+from .errors import ApiError, AuthError, BadResponseError, error_for_status, parse_retry_after
+from .httpkit import USER_AGENT, decode_json, header_request_id, send
+
+SERVICE = "GitHub"
+GITHUB_API = "https://api.github.com"
+AUTH_HINT = "check github.token in config.toml (a token with read access to the repository)"
+_PLAIN = re.compile(r"([\w.-]+)/([\w.-]+)(?:/|#)(\d+)")
+
+
+class GitHubRefError(ValueError):
+    """Input that is not an issue URL, `Owner/Repo/Number` or `owner/repo#12`."""
+
+
+def parse_github_ref(text: str) -> tuple[str, str, int]:
+    raw = text.strip()
+    plain = github_ref_from_url(raw) if "github.com" in raw.lower() else raw
+    match = _PLAIN.fullmatch(plain or "")
+    if not match:
+        raise GitHubRefError(
+            f"'{raw[:60]}' is not a GitHub issue URL or Owner/Repo/Number (like acme/api/42)"
+        )
+    return match.group(1), match.group(2), int(match.group(3))
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        token: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        base_url: str = GITHUB_API,
+        timeout: float = 15.0,
+        user_agent: str = USER_AGENT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": user_agent,
+        }
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.base_url = base_url.rstrip("/")
+        self._secrets = (token,)
+        self._clock = clock
+        self._cache: dict[str, tuple[str, LinkedIssue]] = {}
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
+        )
+
+    def __repr__(self) -> str:
+        return f"GitHubClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> GitHubClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def issue_state(self, ref: str) -> LinkedIssue:
+        """URL or `Owner/Repo/Number` -> the issue (open -> started, closed -> completed)."""
+        owner, repo, number = parse_github_ref(ref)
+        path = f"/repos/{owner}/{repo}/issues/{number}"
+        cached = self._cache.get(path)
+        headers = {"If-None-Match": cached[0]} if cached else {}
+        request = self._http.build_request("GET", path, headers=headers)
+        response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
+        if response.status_code == 304 and cached:
+            return cached[1]
+        if response.status_code != 200:
+            raise self._error(response)
+        body = decode_json(response, service=SERVICE, secrets=self._secrets)
+        issue = _issue(body, f"{owner}/{repo}/{number}", f"{owner}/{repo}#{number}")
+        etag = response.headers.get("etag")
+        if etag:
+            self._cache[path] = (etag, issue)
+        return issue
+
+    def _error(self, response: httpx.Response) -> ApiError:
+        status = response.status_code
+        try:
+            body = decode_json(response, service=SERVICE, secrets=self._secrets)
+        except BadResponseError:
+            body = None
+        message = body.get("message") if isinstance(body, dict) else None
+        messages = [message] if isinstance(message, str) else []
+        headers = response.headers
+        retry = parse_retry_after(headers.get("retry-after"))
+        exhausted = headers.get("x-ratelimit-remaining") == "0"
+        if status in (403, 429) and (exhausted or retry is not None or status == 429):
+            reset = headers.get("x-ratelimit-reset", "")
+            if retry is None and reset.isdigit():
+                retry = max(0.0, int(reset) - self._clock())
+            status = 429  # GitHub signals primary rate limits as 403
+        error = error_for_status(
+            status,
+            messages,
+            service=SERVICE,
+            request_id=header_request_id(response),
+            retry_after=60.0 if retry is None else retry,
+            secrets=self._secrets,
+        )
+        error.status = response.status_code
+        if isinstance(error, AuthError) and status == 401:
+            error.hint = AUTH_HINT
+        return error
+
+
+def _issue(body: object, external_id: str, identifier: str) -> LinkedIssue:
+    if not isinstance(body, dict) or not isinstance(body.get("state"), str):
+        raise BadResponseError("GitHub issue response has no 'state'", service=SERVICE)
+    state = str(body["state"])
+    title, url = body.get("title"), body.get("html_url")
+    owner_repo, number = identifier.split("#")
+    return LinkedIssue(
+        source="github",
+        external_id=external_id,
+        identifier=identifier,
+        title=title if isinstance(title, str) else "",
+        state_name=state,
+        state_type=IssueStateType.COMPLETED if state == "closed" else IssueStateType.STARTED,
+        url=url if isinstance(url, str) else f"https://github.com/{owner_repo}/issues/{number}",
+    )

@@ -1,0 +1,312 @@
+"""LinearClient: the few Linear GraphQL operations the On Hold gate and link watcher need.
+
+Linear reports most failures as GraphQL `errors` inside a 200 (or a 400) rather than through
+the status code, so both paths are mapped onto the same ApiError tree the Pylon client uses;
+the sync layer never needs to know which service failed or how.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from pylon_tui.domain import IssueStateType, LinkedIssue
+from pylon_tui.domain.links import linear_identifier_from_url
+
+from . import linear_queries as q
+from .errors import (
+    ApiError,
+    AuthError,
+    BadResponseError,
+    NotFoundError,
+    RequestError,
+    error_for_status,
+    parse_retry_after,
+)
+from .httpkit import USER_AGENT, decode_json, header_request_id, send
+
+SERVICE = "Linear"
+LINEAR_URL = "https://api.linear.app/graphql"
+BATCH = 250  # Linear's maximum page size
+AUTH_HINT = "check linear.api_key in config.toml (a personal API key from Linear's settings)"
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*-\d+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
+
+
+class LinearRefError(ValueError):
+    """User input that is not a Linear issue URL, identifier or UUID (shown as-is)."""
+
+
+def parse_linear_ref(text: str) -> str:
+    """Normalise what a user pasted: URL or `eng-123` -> `ENG-123`; UUID -> lowercase UUID."""
+    raw = text.strip()
+    if not raw:
+        raise LinearRefError("enter a Linear issue URL, identifier (like ENG-123) or UUID")
+    shown = raw if len(raw) <= 60 else raw[:57] + "..."
+    if "/" in raw:
+        parts = urlsplit(raw if "://" in raw else f"https://{raw}")
+        host = (parts.hostname or "").lower()
+        identifier = linear_identifier_from_url(f"{host}{parts.path}")
+        if host in ("linear.app", "www.linear.app") and identifier:
+            return identifier
+        raise LinearRefError(
+            f"'{shown}' is not a Linear issue link "
+            "(expected https://linear.app/<workspace>/issue/ENG-123/...)"
+        )
+    if _IDENTIFIER.fullmatch(raw):
+        return raw.upper()
+    if _UUID.fullmatch(raw):
+        return str(uuid.UUID(raw))
+    raise LinearRefError(f"'{shown}' is not a Linear issue URL, identifier (ENG-123) or UUID")
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.fullmatch(value.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class LinearTeam:
+    id: str
+    key: str
+    name: str
+
+
+class LinearClient:
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        url: str = LINEAR_URL,
+        timeout: float = 15.0,
+        user_agent: str = USER_AGENT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        headers = {"Accept": "application/json", "User-Agent": user_agent}
+        if api_key:
+            headers["Authorization"] = api_key  # personal keys take no "Bearer" prefix
+        self.url = url
+        self._secrets = (api_key,)
+        self._clock = clock
+        self._http = httpx.AsyncClient(headers=headers, transport=transport, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return f"LinearClient(url={self.url!r})"
+
+    async def __aenter__(self) -> LinearClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ operations
+
+    async def issue(self, ref: str) -> LinkedIssue | None:
+        """URL, identifier or UUID -> the issue, or None when Linear has no such issue."""
+        try:
+            data = await self._graphql(q.ISSUE, {"id": parse_linear_ref(ref)})
+        except NotFoundError:
+            return None
+        node = data.get("issue")
+        return None if node is None else issue_from_node(node)
+
+    async def issues_by_ids(self, ids: Iterable[str]) -> dict[str, LinkedIssue]:
+        """Many issues by UUID in one query per 250; keys are the ids as passed in.
+
+        Ids that are not UUIDs are skipped (resolve them with `issue()`): one bad id in an
+        `in` filter would otherwise fail the whole batch and blind the link watcher.
+        """
+        wanted: dict[str, str] = {}
+        for raw in ids:
+            if is_uuid(raw):
+                wanted.setdefault(str(uuid.UUID(raw.strip())), raw)
+        found: dict[str, LinkedIssue] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            data = await self._graphql(q.ISSUES_BY_IDS, {"ids": chunk, "first": len(chunk)})
+            for node in _nodes(data, "issues"):
+                issue = issue_from_node(node)
+                original = wanted.get(issue.external_id.lower())
+                if original is not None:
+                    found[original] = issue
+        return found
+
+    async def search(self, term: str, first: int = 10) -> list[LinkedIssue]:
+        """Likely duplicates for the On Hold modal (Linear's full-text `searchIssues`)."""
+        term = term.strip()
+        if not term:
+            return []
+        first = max(1, min(first, BATCH))
+        data = await self._graphql(q.SEARCH_ISSUES, {"term": term, "first": first})
+        return [issue_from_node(node) for node in _nodes(data, "searchIssues")]
+
+    async def create_issue(self, team_id: str, title: str, description: str) -> LinkedIssue:
+        variables = {"teamId": team_id, "title": title, "description": description}
+        data = await self._graphql(q.CREATE_ISSUE, variables)
+        payload = data.get("issueCreate")
+        if not isinstance(payload, dict) or payload.get("success") is not True:
+            raise RequestError("Linear did not create the issue", service=SERVICE)
+        node = payload.get("issue")
+        if node is None:
+            raise BadResponseError("issueCreate succeeded but returned no issue", service=SERVICE)
+        return issue_from_node(node)
+
+    async def teams(self) -> list[LinearTeam]:
+        teams: list[LinearTeam] = []
+        after: str | None = None
+        for _ in range(100):
+            data = await self._graphql(q.TEAMS, {"first": BATCH, "after": after})
+            for node in _nodes(data, "teams"):
+                team_id, key = node.get("id"), node.get("key")
+                if isinstance(team_id, str) and isinstance(key, str):
+                    name = node.get("name")
+                    teams.append(LinearTeam(team_id, key, name if isinstance(name, str) else key))
+            connection = data.get("teams")
+            info = connection.get("pageInfo") if isinstance(connection, dict) else None
+            if not isinstance(info, dict) or info.get("hasNextPage") is not True:
+                break
+            cursor = info.get("endCursor")
+            if not isinstance(cursor, str) or cursor == after:
+                break
+            after = cursor
+        return teams
+
+    # ------------------------------------------------------------------ transport
+
+    async def _graphql(self, document: str, variables: Mapping[str, object]) -> dict[str, object]:
+        request = self._http.build_request(
+            "POST", self.url, json={"query": document, "variables": dict(variables)}
+        )
+        response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
+        request_id = header_request_id(response)
+        try:
+            body = decode_json(
+                response, service=SERVICE, request_id=request_id, secrets=self._secrets
+            )
+        except BadResponseError:
+            if response.status_code < 300:
+                raise
+            body = None
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if isinstance(errors, list) and errors:
+            raise self._graphql_error(errors, response, request_id)
+        if response.status_code >= 300:
+            raise self._status_error(response, [], request_id)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            raise BadResponseError(
+                "GraphQL response has no data", service=SERVICE, request_id=request_id
+            )
+        return data
+
+    def _retry_after(self, response: httpx.Response) -> float:
+        seconds = parse_retry_after(response.headers.get("retry-after"))
+        reset = response.headers.get("x-ratelimit-requests-reset")  # epoch milliseconds
+        if seconds is None and reset and reset.strip().isdigit():
+            seconds = max(0.0, int(reset) / 1000.0 - self._clock())
+        return 60.0 if seconds is None else seconds
+
+    def _status_error(
+        self,
+        response: httpx.Response,
+        messages: list[str],
+        request_id: str | None,
+        *,
+        as_status: int | None = None,
+    ) -> ApiError:
+        """`as_status` lets a GraphQL error code pick the class its HTTP twin would get."""
+        status = as_status or response.status_code
+        retry = self._retry_after(response) if status == 429 else None
+        error = error_for_status(
+            status,
+            messages,
+            service=SERVICE,
+            request_id=request_id,
+            retry_after=retry,
+            secrets=self._secrets,
+        )
+        error.status = response.status_code
+        if isinstance(error, AuthError):
+            error.hint = AUTH_HINT if status == 401 else "the API key lacks access to this"
+        return error
+
+    def _graphql_error(
+        self, errors: list[object], response: httpx.Response, request_id: str | None
+    ) -> ApiError:
+        codes: set[str] = set()
+        messages: list[str] = []
+        for item in errors:
+            if not isinstance(item, dict):
+                continue
+            ext = item.get("extensions")
+            ext = ext if isinstance(ext, dict) else {}
+            code = ext.get("code")
+            if isinstance(code, str):
+                codes.add(code.upper())
+            text = ext.get("userPresentableMessage") or item.get("message")
+            if isinstance(text, str) and text and text not in messages:
+                messages.append(text)
+        lowered = " ".join(messages).lower()
+        status = response.status_code if response.status_code >= 400 else 400
+        if "RATELIMITED" in codes:
+            status = 429
+        elif "AUTHENTICATION_ERROR" in codes:
+            status = 401
+        elif "FORBIDDEN" in codes:
+            status = 403
+        elif "not found" in lowered or "could not find" in lowered:
+            status = 404
+        elif "INTERNAL_SERVER_ERROR" in codes:
+            status = 500
+        return self._status_error(
+            response, messages or ["GraphQL error"], request_id, as_status=status
+        )
+
+
+def _nodes(data: Mapping[str, object], field: str) -> list[dict[str, object]]:
+    connection = data.get(field)
+    nodes = connection.get("nodes") if isinstance(connection, dict) else None
+    if not isinstance(nodes, list):
+        raise BadResponseError(f"{field} response has no nodes list", service=SERVICE)
+    return [node for node in nodes if isinstance(node, dict)]
+
+
+def issue_from_node(node: object) -> LinkedIssue:
+    """An Issue/IssueSearchResult node -> LinkedIssue; the UUID becomes Pylon's external_id."""
+    if not isinstance(node, dict):
+        raise BadResponseError("issue node is not an object", service=SERVICE)
+    issue_id, identifier = node.get("id"), node.get("identifier")
+    if not isinstance(issue_id, str) or not isinstance(identifier, str):
+        raise BadResponseError("issue node lacks 'id' or 'identifier'", service=SERVICE)
+    state = node.get("state")
+    state = state if isinstance(state, dict) else {}
+    team = node.get("team")
+    team_key = team.get("key") if isinstance(team, dict) else None
+    title, url, state_name = node.get("title"), node.get("url"), state.get("name")
+    state_type = state.get("type")
+    return LinkedIssue(
+        source="linear",
+        external_id=issue_id,
+        identifier=identifier,
+        title=title if isinstance(title, str) else "",
+        state_name=state_name if isinstance(state_name, str) else "",
+        state_type=IssueStateType.parse(state_type if isinstance(state_type, str) else None),
+        url=url if isinstance(url, str) else "",
+        team=team_key if isinstance(team_key, str) else None,
+    )

@@ -1,0 +1,84 @@
+"""The fixed GraphQL documents LinearClient sends, validated against the schema in tests.
+
+Documents are constants (never built from user input; values travel as variables) so the
+contract test can prove each one valid against `linear-schema.graphql`, and named operations
+make them easy to spot in Linear's API logs.
+"""
+
+from __future__ import annotations
+
+# Selected on both Issue and IssueSearchResult (searchIssues returns the latter), so it is
+# spliced in textually rather than as a fragment bound to one type.
+ISSUE_FIELDS = """
+    id
+    identifier
+    title
+    url
+    description
+    state { name type }
+    team { id key name }
+"""
+
+ISSUE = (
+    """
+query PylonTuiIssue($id: String!) {
+  issue(id: $id) {"""
+    + ISSUE_FIELDS
+    + """  }
+}
+"""
+)
+
+ISSUES_BY_IDS = (
+    """
+query PylonTuiIssuesByIds($ids: [ID!]!, $first: Int!) {
+  issues(filter: { id: { in: $ids } }, first: $first, includeArchived: true) {
+    nodes {"""
+    + ISSUE_FIELDS
+    + """    }
+  }
+}
+"""
+)
+
+SEARCH_ISSUES = (
+    """
+query PylonTuiSearchIssues($term: String!, $first: Int!) {
+  searchIssues(term: $term, first: $first) {
+    nodes {"""
+    + ISSUE_FIELDS
+    + """    }
+  }
+}
+"""
+)
+
+CREATE_ISSUE = (
+    """
+mutation PylonTuiCreateIssue($teamId: String!, $title: String!, $description: String) {
+  issueCreate(input: { teamId: $teamId, title: $title, description: $description }) {
+    success
+    issue {"""
+    + ISSUE_FIELDS
+    + """    }
+  }
+}
+"""
+)
+
+TEAMS = """
+query PylonTuiTeams($first: Int!, $after: String) {
+  teams(first: $first, after: $after) {
+    nodes { id key name }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ALL_DOCUMENTS: dict[str, str] = {
+    "PylonTuiIssue": ISSUE,
+    "PylonTuiIssuesByIds": ISSUES_BY_IDS,
+    "PylonTuiSearchIssues": SEARCH_ISSUES,
+    "PylonTuiCreateIssue": CREATE_ISSUE,
+    "PylonTuiTeams": TEAMS,
+}

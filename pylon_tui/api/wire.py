@@ -1,0 +1,435 @@
+"""Pylon JSON <-> domain objects, in one place so the rest of the app never sees raw dicts.
+
+Parsing is tolerant where it can afford to be: unknown fields are ignored and optional fields
+may be missing or null, because Pylon adds fields over time and a new field must never break
+the board. It is strict only where guessing would corrupt the board (an issue without an id,
+number or state), and then it says which field was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pylon_tui.domain import (
+    Account,
+    Category,
+    ExternalLink,
+    Message,
+    Priority,
+    StateInfo,
+    Team,
+    Ticket,
+    User,
+)
+from pylon_tui.domain.timefmt import format_time, parse_time
+
+from .errors import BadResponseError
+
+JsonObj = dict[str, object]
+
+MAX_PAGE = 999  # SearchIssuesRequest.limit: "greater than 0 and less than 1000"
+MAX_CLOSED_WINDOW = timedelta(days=30)
+PRIORITY_FIELD = "priority"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- small types
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """GET /me: the workspace the token belongs to (shown by `doctor` and the header)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelectOption:
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomField:
+    """A CustomFieldDefinition, reduced to what setting a select value needs."""
+
+    id: str
+    slug: str
+    label: str
+    type: str
+    options: tuple[SelectOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityOptions:
+    """Maps the board's four priorities onto this workspace's real `priority` option slugs.
+
+    Workspaces rename options ("P1 - Urgent", slug "p1"), so the slugs are read from
+    GET /custom-fields rather than assumed; without that, the identity mapping is used.
+    """
+
+    field_slug: str = PRIORITY_FIELD
+    slugs: tuple[tuple[Priority, str], ...] = tuple((p, p.value) for p in Priority)
+
+    @classmethod
+    def default(cls) -> PriorityOptions:
+        return cls()
+
+    @classmethod
+    def from_fields(cls, fields: Sequence[CustomField]) -> PriorityOptions:
+        field = next((f for f in fields if f.slug == PRIORITY_FIELD), None) or next(
+            (f for f in fields if f.label.strip().lower() == PRIORITY_FIELD), None
+        )
+        if field is None or not field.options:
+            return cls(field.slug if field else PRIORITY_FIELD)
+        return cls(field.slug, tuple((p, _match_option(p, field.options)) for p in Priority))
+
+    def slug_for(self, priority: Priority | None) -> str:
+        """The option slug to send; "" unsets the field."""
+        if priority is None:
+            return ""
+        return next((slug for p, slug in self.slugs if p is priority), priority.value)
+
+    def priority_of(self, value: str | None) -> Priority | None:
+        if not value:
+            return None
+        wanted = value.strip().lower()
+        for priority, slug in self.slugs:
+            if slug.lower() == wanted:
+                return priority
+        return Priority.parse(wanted)
+
+
+def _match_option(priority: Priority, options: Sequence[SelectOption]) -> str:
+    """Exact slug/label match first, then a label that contains the word ("P1 - Urgent")."""
+    for option in options:
+        if priority.value in (option.slug.strip().lower(), option.label.strip().lower()):
+            return option.slug
+    for option in options:
+        words = set(re.split(r"[^a-z0-9]+", f"{option.slug} {option.label}".lower()))
+        if priority.value in words:
+            return option.slug
+    return priority.value
+
+
+# --------------------------------------------------------------------------- JSON helpers
+
+
+def _bad(what: str, message: str) -> BadResponseError:
+    return BadResponseError(f"unexpected {what}: {message}")
+
+
+def _str(obj: Mapping[str, object], key: str) -> str | None:
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _ref_id(obj: Mapping[str, object], key: str) -> str | None:
+    """`{"account": {"id": ...}}` -> the id, tolerating null or odd shapes."""
+    value = obj.get(key)
+    return _str(value, "id") if isinstance(value, dict) else None
+
+
+def as_object(body: object, what: str) -> JsonObj:
+    if not isinstance(body, dict):
+        raise _bad(what, f"expected a JSON object, got {type(body).__name__}")
+    return body
+
+
+def data_object(body: object, what: str) -> JsonObj | None:
+    """`data` of a single-object envelope; None when the server left it out."""
+    data = as_object(body, what).get("data")
+    if data is None:
+        return None
+    return as_object(data, f"{what}.data")
+
+
+def data_list(body: object, what: str) -> list[object]:
+    data = as_object(body, what).get("data")
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise _bad(what, f"data should be a list, got {type(data).__name__}")
+    return data
+
+
+def next_cursor(body: object) -> str | None:
+    """The cursor to send next, or None when `has_next_page` is false or absent."""
+    pagination = as_object(body, "response").get("pagination")
+    if not isinstance(pagination, dict) or pagination.get("has_next_page") is not True:
+        return None
+    cursor = pagination.get("cursor")
+    if not isinstance(cursor, str) or not cursor:
+        raise _bad("pagination", "has_next_page is true but the cursor is missing")
+    return cursor
+
+
+def error_messages(body: object) -> tuple[list[str], str | None]:
+    """ErrorApiResponseBody: (`errors`, `request_id`), tolerating odd shapes."""
+    if not isinstance(body, dict):
+        return [], None
+    raw = body.get("errors")
+    items = raw if isinstance(raw, list) else [raw] if raw else []
+    messages = []
+    for item in items:
+        if isinstance(item, str):
+            messages.append(item)
+        elif isinstance(item, dict):
+            text = item.get("message") or item.get("code")
+            if isinstance(text, str):
+                messages.append(text)
+    if not messages and isinstance(body.get("message"), str):
+        messages.append(str(body["message"]))
+    request_id = body.get("request_id")
+    return messages, request_id if isinstance(request_id, str) else None
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> Ticket:
+    issue = as_object(obj, "issue")
+    issue_id = issue.get("id")
+    if not isinstance(issue_id, str) or not issue_id:
+        raise _bad("issue", "field 'id' is missing or not a string")
+    number = issue.get("number")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise _bad("issue", f"field 'number' of issue {issue_id} is missing or not an integer")
+    state = issue.get("state")
+    if not isinstance(state, str) or not state:
+        raise _bad("issue", f"field 'state' of issue {issue_id} is missing or not a string")
+    created = parse_time(issue.get("created_at"))
+    updated = parse_time(issue.get("updated_at")) or created or _EPOCH
+    tags = issue.get("tags")
+    return Ticket(
+        id=issue_id,
+        number=number,
+        title=_str(issue, "title") or "",
+        state=state,
+        created_at=created or updated,
+        updated_at=updated,
+        priority=_priority(issue, priorities or PriorityOptions.default()),
+        latest_message_time=parse_time(issue.get("latest_message_time")),
+        first_response_time=parse_time(issue.get("first_response_time")),
+        resolution_breach_time=parse_time(issue.get("resolution_breach_time")),
+        account_id=_ref_id(issue, "account"),
+        assignee_id=_ref_id(issue, "assignee"),
+        team_id=_ref_id(issue, "team"),
+        requester_id=_ref_id(issue, "requester"),
+        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        links=_links(issue.get("external_issues")),
+        link=_str(issue, "link"),
+        body_html=_str(issue, "body_html") or "",
+        source=_str(issue, "source"),
+    )
+
+
+def _priority(issue: Mapping[str, object], options: PriorityOptions) -> Priority | None:
+    fields = issue.get("custom_fields")
+    entry: object = None
+    if isinstance(fields, dict):
+        entry = fields.get(options.field_slug)
+    elif isinstance(fields, list):  # tolerate the request shape echoed back
+        entry = next(
+            (f for f in fields if isinstance(f, dict) and f.get("slug") == options.field_slug),
+            None,
+        )
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get("value")
+    if not value and isinstance(entry.get("values"), list) and entry["values"]:
+        value = entry["values"][0]
+    return options.priority_of(value) if isinstance(value, str) else None
+
+
+def _links(raw: object) -> tuple[ExternalLink, ...]:
+    if not isinstance(raw, list):
+        return ()
+    links = []
+    for item in raw:
+        if isinstance(item, dict):
+            source, external_id = _str(item, "source"), _str(item, "external_id")
+            if source and external_id:
+                links.append(ExternalLink(source.lower(), external_id, _str(item, "link")))
+    return tuple(links)
+
+
+def user_from_json(obj: object) -> User | None:
+    if not isinstance(obj, dict) or not (user_id := _str(obj, "id")):
+        return None
+    email = _str(obj, "email") or ""
+    emails = obj.get("emails")
+    if not email and isinstance(emails, list) and emails and isinstance(emails[0], str):
+        email = emails[0]
+    return User(user_id, _str(obj, "name") or email or user_id, email)
+
+
+def team_from_json(obj: object) -> Team | None:
+    if not isinstance(obj, dict) or not (team_id := _str(obj, "id")):
+        return None
+    return Team(team_id, _str(obj, "name") or team_id)
+
+
+def account_from_json(obj: object) -> Account | None:
+    if not isinstance(obj, dict) or not (account_id := _str(obj, "id")):
+        return None
+    name = _str(obj, "name") or _str(obj, "primary_domain") or _str(obj, "domain") or account_id
+    return Account(account_id, name)
+
+
+def message_from_json(obj: object) -> Message | None:
+    if not isinstance(obj, dict) or not (message_id := _str(obj, "id")):
+        return None
+    author = obj.get("author")
+    author = author if isinstance(author, dict) else {}
+    contact, user = author.get("contact"), author.get("user")
+    name = _str(author, "name") or ""
+    if not name:
+        for who in (user, contact):
+            if isinstance(who, dict) and (email := _str(who, "email")):
+                name = email
+                break
+    return Message(
+        id=message_id,
+        html=_str(obj, "message_html") or "",
+        timestamp=parse_time(obj.get("timestamp")),
+        author_name=name,
+        is_private=obj.get("is_private") is True,
+        is_customer=isinstance(contact, dict) and not isinstance(user, dict),
+        source=_str(obj, "source"),
+        thread_id=_str(obj, "thread_id"),
+    )
+
+
+def status_from_json(obj: object) -> StateInfo | None:
+    """A custom status lands in its base category's column; an unknown category is skipped."""
+    if not isinstance(obj, dict) or not (slug := _str(obj, "slug")):
+        return None
+    category = _category(_str(obj, "category")) or _category(slug)
+    if category is None:
+        return None
+    return StateInfo(slug, _str(obj, "label") or slug.replace("_", " ").title(), category)
+
+
+def _category(value: str | None) -> Category | None:
+    if not value:
+        return None
+    key = re.sub(r"[\s-]+", "_", value.strip().lower())
+    try:
+        return Category(key)
+    except ValueError:
+        return None
+
+
+def custom_field_from_json(obj: object) -> CustomField | None:
+    if not isinstance(obj, dict) or not (slug := _str(obj, "slug")):
+        return None
+    meta = obj.get("select_metadata")
+    raw = meta.get("options") if isinstance(meta, dict) else None
+    options = tuple(
+        SelectOption(opt_slug, _str(o, "label") or opt_slug)
+        for o in (raw if isinstance(raw, list) else [])
+        if isinstance(o, dict) and (opt_slug := _str(o, "slug"))
+    )
+    return CustomField(
+        _str(obj, "id") or "", slug, _str(obj, "label") or slug, _str(obj, "type") or "", options
+    )
+
+
+def organisation_from_json(obj: object) -> Organisation:
+    me = as_object(obj, "organisation")
+    org_id = _str(me, "id")
+    if org_id is None:
+        raise _bad("organisation", "field 'id' is missing")
+    return Organisation(org_id, _str(me, "name") or org_id)
+
+
+# --------------------------------------------------------------------------- request builders
+
+
+def search_body(filter: Mapping[str, object], *, limit: int, cursor: str | None) -> JsonObj:
+    """SearchIssuesRequest; the cursor goes in the body, not the query string."""
+    body: JsonObj = {"filter": dict(filter), "limit": max(1, min(limit, MAX_PAGE))}
+    if cursor:
+        body["cursor"] = cursor
+    return body
+
+
+def state_filter(states: Sequence[str]) -> JsonObj:
+    return {"field": "state", "operator": "in", "values": list(states)}
+
+
+def updated_since_filter(since: datetime, *, skew: timedelta = timedelta(0)) -> JsonObj:
+    """One-request incremental refresh; `skew` absorbs clock drift between us and Pylon."""
+    return {"field": "updated_at", "operator": "time_is_after", "value": format_time(since - skew)}
+
+
+def board_filter(
+    states: Sequence[str],
+    closed_since: datetime | None = None,
+    *,
+    closed_states: Sequence[str] = ("closed",),
+    now: datetime | None = None,
+) -> JsonObj:
+    """Open states in full; closed ones only if updated after `closed_since` (<= 30 days ago).
+
+    Bounding closed tickets keeps the board load small: a workspace has years of them.
+    """
+    open_states = [s for s in states if s not in closed_states]
+    shut = [s for s in states if s in closed_states]
+    parts: list[JsonObj] = []
+    if open_states:
+        parts.append(state_filter(open_states))
+    if shut:
+        floor = (now or datetime.now(UTC)) - MAX_CLOSED_WINDOW
+        since = max(closed_since or floor, floor)
+        bounded = [state_filter(shut), updated_since_filter(since)]
+        parts.append(compound("and", bounded))
+    if not parts:
+        raise ValueError("board_filter needs at least one state")
+    return parts[0] if len(parts) == 1 else compound("or", parts)
+
+
+def compound(operator: str, subfilters: Sequence[Mapping[str, object]]) -> JsonObj:
+    """An and/or filter. The OpenAPI Filter schema marks `field` required even here, so an
+    empty one is sent: Pylon (Go) reads it as unset, and the request stays schema-valid."""
+    return {"field": "", "operator": operator, "subfilters": [dict(f) for f in subfilters]}
+
+
+def state_body(state: str) -> JsonObj:
+    return {"state": state}
+
+
+def priority_body(options: PriorityOptions, priority: Priority | None) -> JsonObj:
+    """Priority is the `priority` custom field, not a top-level UpdateIssueRequestBody field."""
+    return {"custom_fields": [{"slug": options.field_slug, "value": options.slug_for(priority)}]}
+
+
+def assign_body(user_id: str | None) -> JsonObj:
+    """UpdateIssueRequestBody.assignee_id: an empty string removes the assignee."""
+    return {"assignee_id": user_id or ""}
+
+
+def link_body(source: str, external_id: str, *, unlink: bool = False) -> JsonObj:
+    body: JsonObj = {"source": source, "external_issue_id": external_id}
+    if unlink:
+        body["operation"] = "unlink"
+    return body
+
+
+def reply_body(body_html: str, message_id: str) -> JsonObj:
+    """CreateIssueReplyRequestBody requires the id of the customer message being answered."""
+    if not message_id:
+        raise ValueError("a reply needs the id of the message it answers (see messages())")
+    return {"body_html": body_html, "message_id": message_id}
+
+
+def note_body(body_html: str, *, thread_id: str | None = None) -> JsonObj:
+    body: JsonObj = {"body_html": body_html}
+    if thread_id:
+        body["thread_id"] = thread_id
+    return body

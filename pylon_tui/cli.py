@@ -1,0 +1,108 @@
+"""Command line entry point: the board by default, plus setup, doctor and headless commands.
+
+Every failure a user can cause ends here as one line naming the fix and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pylon_tui import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pylon-tui",
+        description="Triage Pylon tickets on a keyboard-driven Kanban board.",
+        epilog="With no Pylon token configured, everything runs against the built-in sandbox.",
+    )
+    parser.add_argument("--version", action="version", version=f"pylon-tui {__version__}")
+    parser.add_argument("--config", type=Path, help="config file (default: see `doctor`)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("board", help="open the board (the default)")
+    sub.add_parser("setup", help="write a config file interactively")
+    sub.add_parser("doctor", help="check config, token, region and connectivity")
+    p_list = sub.add_parser("list", help="print the board")
+    p_list.add_argument("--column", help="only this column (key or title, e.g. on-hold)")
+    p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_show = sub.add_parser("show", help="print one ticket and its thread")
+    p_show.add_argument("number", type=int)
+    p_show.add_argument("--json", action="store_true")
+    p_move = sub.add_parser("move", help="move a ticket to a column")
+    p_move.add_argument("number", type=int)
+    p_move.add_argument("column", help="column key or title: new, on-you, on-hold, closed")
+    p_move.add_argument("--link", help="Linear issue (URL, ENG-42 or UUID) to link first")
+    p_move.add_argument(
+        "--allow-closed", action="store_true", help="link the --link issue even if it is closed"
+    )
+    p_sandbox = sub.add_parser("sandbox", help="the built-in Pylon + Linear emulator")
+    sandbox_sub = p_sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION")
+    p_serve = sandbox_sub.add_parser("serve", help="serve the sandbox on 127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8765)
+    p_close = sandbox_sub.add_parser("close", help="close a sandbox Linear issue (e.g. ENG-12)")
+    p_close.add_argument("ref")
+    p_reset = sandbox_sub.add_parser("reset", help="wipe and reseed the sandbox")
+    p_reset.add_argument("--tickets", type=int, default=80)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from pylon_tui.api.errors import ApiError
+    from pylon_tui.config import ConfigError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except ConfigError as error:
+        _err(f"config: {error.message}")
+        return EXIT_USAGE
+    except ApiError as error:
+        hint = f"\n  fix: {error.hint}" if error.hint else ""
+        _err(f"{error}{hint}")
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from pylon_tui import cli_commands as commands
+
+    command = args.command or "board"
+    if command == "setup":
+        return commands.setup(args.config)
+    if command == "sandbox":
+        if not args.sandbox_command:
+            parser.parse_args(["sandbox", "--help"])
+        return commands.sandbox(args)
+    config = commands.load(args.config)
+    if command == "board":
+        return commands.board(config)
+    if command == "doctor":
+        return commands.doctor(config)
+    if command == "list":
+        return commands.list_board(config, column=args.column, as_json=args.json)
+    if command == "show":
+        return commands.show(config, args.number, as_json=args.json)
+    if command == "move":
+        return commands.move(
+            config, args.number, args.column, link=args.link, allow_closed=args.allow_closed
+        )
+    parser.error(f"unknown command {command}")
+    return EXIT_USAGE  # pragma: no cover
+
+
+def _err(message: str) -> None:
+    print(f"pylon-tui: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

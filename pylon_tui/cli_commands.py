@@ -1,0 +1,243 @@
+"""The headless commands. Each one loads the board through the same BoardService the TUI
+uses, so `move` obeys the same On Hold gate as the H/L keys."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pylon_tui import paths
+from pylon_tui.config import Config, load_config
+from pylon_tui.domain import MoveVerdict, Ticket, check_move_to_column
+from pylon_tui.domain.htmltext import html_to_text
+from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.timefmt import age, format_time
+from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.wiring import Wiring, build
+
+T = TypeVar("T")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def load(path: Path | None) -> Config:
+    return load_config(path)
+
+
+def _run(config: Config, body: Callable[[Wiring], Awaitable[T]]) -> T:
+    async def go() -> T:
+        wiring = build(config)
+        try:
+            return await body(wiring)
+        finally:
+            await wiring.aclose()
+
+    return asyncio.run(go())
+
+
+def board(config: Config) -> int:
+    from pylon_tui.tui.app import PylonApp
+    from pylon_tui.tui.context import AppContext
+
+    wiring = build(config)
+    ctx = AppContext(
+        wiring.service,
+        sandbox=wiring.sandbox,
+        templates=dict(config.templates),
+        refresh_seconds=config.board.refresh_seconds,
+        bell_on_return=config.board.bell_on_return,
+        linear=wiring.linear,
+    )
+    app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def ticket_json(ticket: Ticket, wiring: Wiring) -> dict[str, object]:
+    directory, now = wiring.service.directory, datetime.now(UTC)
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "title": ticket.title,
+        "state": ticket.state,
+        "priority": ticket.priority.value if ticket.priority else None,
+        "account": directory.account_name(ticket.account_id) or None,
+        "assignee": directory.user_name(ticket.assignee_id) or None,
+        "created_at": format_time(ticket.created_at),
+        "updated_at": format_time(ticket.updated_at),
+        "waiting": age(ticket.waiting_since(), now),
+        "tags": list(ticket.tags),
+        "links": [
+            {
+                "source": link.source,
+                "external_id": link.external_id,
+                "url": link.url,
+                "label": link.short_label,
+            }
+            for link in ticket.links
+        ],
+        "link": ticket.link,
+    }
+
+
+def ticket_line(ticket: Ticket, wiring: Wiring) -> str:
+    directory = wiring.service.directory
+    badge = ticket.priority.value[0].upper() if ticket.priority else "-"
+    links = " ".join(link.short_label for link in ticket.links if link.is_tracking)
+    waiting = age(ticket.waiting_since(), datetime.now(UTC))
+    account = one_line(directory.account_name(ticket.account_id))[:18]
+    return (
+        f"  #{ticket.number:<6} {badge} {waiting:>4}  {account:<18} "
+        f"{one_line(ticket.title)[:60]}" + (f"  [{links}]" if links else "")
+    )
+
+
+def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
+    async def body(wiring: Wiring) -> int:
+        await wiring.service.load()
+        board = wiring.service.board
+        indexes = list(range(len(board.columns)))
+        if column is not None:
+            found = board.router.find(column)
+            if found is None:
+                names = ", ".join(c.key for c in board.columns)
+                print(f"pylon-tui: no column '{column}' (columns: {names})", file=sys.stderr)
+                return EXIT_USAGE
+            indexes = [found]
+        if as_json:
+            out = {
+                "sandbox": wiring.sandbox,
+                "columns": [
+                    {
+                        "key": board.columns[i].key,
+                        "title": board.columns[i].title,
+                        "count": len(board.column(i)),
+                        "tickets": [ticket_json(t, wiring) for t in board.column(i)],
+                    }
+                    for i in indexes
+                ],
+                "other_states": [ticket_json(t, wiring) for t in board.hidden()],
+            }
+            print(json.dumps(out, indent=2))
+            return EXIT_OK
+        if wiring.sandbox:
+            print("(sandbox: no Pylon token configured — see `pylon-tui setup`)")
+        for i in indexes:
+            tickets = board.column(i)
+            print(f"{board.columns[i].title} ({len(tickets)})")
+            for ticket in tickets:
+                print(ticket_line(ticket, wiring))
+        if column is None and board.hidden_count():
+            print(
+                f"Other states ({board.hidden_count()}): "
+                + ", ".join(f"#{t.number}" for t in board.hidden()[:20])
+            )
+        return EXIT_OK
+
+    return _run(config, body)
+
+
+def show(config: Config, number: int, *, as_json: bool) -> int:
+    async def body(wiring: Wiring) -> int:
+        await wiring.service.load_names()
+        ticket = await wiring.service.ticket(str(number))
+        messages = await wiring.service.messages(ticket.id)
+        if as_json:
+            data = ticket_json(ticket, wiring)
+            data["messages"] = [
+                {
+                    "id": m.id,
+                    "author": m.author_name,
+                    "private": m.is_private,
+                    "time": format_time(m.timestamp) if m.timestamp else None,
+                    "text": html_to_text(m.html),
+                }
+                for m in messages
+            ]
+            print(json.dumps(data, indent=2))
+            return EXIT_OK
+        print(ticket_line(ticket, wiring).strip())
+        print(
+            f"  state: {wiring.service.board.catalog.label_of(ticket.state)}"
+            f"   link: {ticket.link or '-'}"
+        )
+        for message in messages:
+            kind = "note" if message.is_private else "message"
+            print(f"\n— {one_line(message.author_name)} ({kind})")
+            print(html_to_text(message.html))
+        return EXIT_OK
+
+    return _run(config, body)
+
+
+def move(
+    config: Config, number: int, column: str, *, link: str | None, allow_closed: bool = False
+) -> int:
+    async def body(wiring: Wiring) -> int:
+        service = wiring.service
+        await service.load_names()
+        ticket = await service.ticket(str(number))
+        index = service.board.router.find(column)
+        if index is None:
+            names = ", ".join(c.key for c in service.board.columns)
+            print(f"pylon-tui: no column '{column}' (columns: {names})", file=sys.stderr)
+            return EXIT_USAGE
+        target = service.board.columns[index]
+        check = check_move_to_column(
+            ticket, target, service.board.catalog, router=service.board.router
+        )
+        if check.verdict is MoveVerdict.NEEDS_LINK and link:
+            from pylon_tui.cli_link import link_ticket
+
+            ticket = await link_ticket(wiring, ticket, link, allow_closed=allow_closed)
+            check = check_move_to_column(
+                ticket, target, service.board.catalog, router=service.board.router
+            )
+        if check.verdict is MoveVerdict.NO_CHANGE:
+            print(f"#{number} is already in {target.title}")
+            return EXIT_OK
+        if check.verdict is MoveVerdict.NEEDS_LINK:
+            print(
+                f"pylon-tui: {check.message}.\n  fix: link one first, e.g. "
+                f"`pylon-tui move {number} {column} --link ENG-42`",
+                file=sys.stderr,
+            )
+            return EXIT_FAIL
+        if not check.allowed:
+            print(f"pylon-tui: {check.message}", file=sys.stderr)
+            return EXIT_FAIL
+        await service.run(Action(ActionKind.MOVE, ticket.id, check.target_state))
+        print(f"#{number} moved to {target.title}")
+        return EXIT_OK
+
+    return _run(config, body)
+
+
+def setup(path: Path | None) -> int:
+    import getpass
+
+    from pylon_tui.setup_wizard import run_setup
+
+    def ask(question: str, default: str) -> str:
+        suffix = f" [{default}]" if default else ""
+        return input(f"{question}{suffix}: ")
+
+    target = path or paths.config_path()
+    run_setup(target, ask=ask, ask_secret=getpass.getpass, out=print)
+    return EXIT_OK
+
+
+def doctor(config: Config) -> int:
+    from pylon_tui.cli_doctor import run_doctor
+
+    return run_doctor(config)
+
+
+def sandbox(args: object) -> int:
+    from pylon_tui.cli_sandbox import run_sandbox
+
+    return run_sandbox(args)

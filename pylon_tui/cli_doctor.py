@@ -1,0 +1,118 @@
+"""`pylon-tui doctor`: every check a support engineer would otherwise do by hand, each with
+the fix when it fails. Never prints a token."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+from pylon_tui import paths
+from pylon_tui.api.errors import ApiError
+from pylon_tui.config import Config
+from pylon_tui.wiring import Wiring, build
+
+
+class Report:
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def ok(self, what: str) -> None:
+        print(f"  ✓ {what}")
+
+    def bad(self, what: str, fix: str) -> None:
+        self.failed += 1
+        print(f"  ✗ {what}\n      fix: {fix}")
+
+    def info(self, what: str) -> None:
+        print(f"  · {what}")
+
+
+def run_doctor(config: Config) -> int:
+    report = Report()
+    print("Config")
+    source = config.source_path
+    if source is None or not source.exists():
+        report.info(f"no config file at {paths.config_path()} (defaults; `pylon-tui setup`)")
+    else:
+        report.ok(f"config file {source} parses")
+    if config.sandbox:
+        report.info("no Pylon token: running against the built-in sandbox")
+        report.info(f"sandbox data: {paths.sandbox_db_path(create=False)}")
+    else:
+        token = config.pylon.token
+        report.ok(f"Pylon token from {token.source if token else '?'}")
+        report.ok(f"region {config.pylon.region}: {config.pylon.api_url}")
+    asyncio.run(_remote_checks(config, report))
+    print("All good." if not report.failed else f"{report.failed} problem(s) found.")
+    return 0 if not report.failed else 1
+
+
+async def _remote_checks(config: Config, report: Report) -> None:
+    wiring = build(config)
+    try:
+        print("Pylon")
+        if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(wiring)):
+            return
+        await _check(report, "read issue statuses", _count(wiring.pylon.issue_statuses))
+        users = await _check(report, "read users", _count(wiring.pylon.users))
+        if users:
+            await _me_email(wiring, report)
+        await _check(report, "search tickets", _search(wiring))
+        print("Linear")
+        if wiring.linear is None:
+            report.bad(
+                "no Linear API key (needed to put tickets On Hold)",
+                "set LINEAR_API_KEY, or [linear] token_command / token in config.toml",
+            )
+        else:
+            await _check(report, "reach Linear (teams)", _linear_teams(wiring))
+    finally:
+        await wiring.aclose()
+
+
+async def _check(report: Report, what: str, probe: Awaitable[str]) -> bool:
+    try:
+        detail = await probe
+    except ApiError as error:
+        report.bad(f"{what}: {error}", error.hint or "see the message above")
+        return False
+    report.ok(f"{what}: {detail}" if detail else what)
+    return True
+
+
+async def _me(wiring: Wiring) -> str:
+    org = await wiring.pylon.me()
+    return f"organisation {org.name or org.id}"
+
+
+def _count(fetch: Callable[[], Awaitable[Sequence[object]]]) -> Awaitable[str]:
+    async def go() -> str:
+        return f"{len(await fetch())} found"
+
+    return go()
+
+
+async def _search(wiring: Wiring) -> str:
+    count = await wiring.service.load()
+    return f"{count} tickets on the board"
+
+
+async def _me_email(wiring: Wiring, report: Report) -> None:
+    email = wiring.service.me_email
+    if not email:
+        report.bad(
+            "me_email is not set (A = assign to me, Mine filter)",
+            'add me_email = "you@company.com" to config.toml',
+        )
+        return
+    users = await wiring.pylon.users()
+    if any(u.email.lower() == email.lower() for u in users):
+        report.ok(f"me_email {email} is a Pylon user")
+    else:
+        report.bad(f"me_email {email} matches no Pylon user", "use your Pylon login email")
+
+
+async def _linear_teams(wiring: Wiring) -> str:
+    assert wiring.linear is not None
+    teams = await wiring.linear.teams()
+    return ", ".join(t.key for t in teams) or "no teams"

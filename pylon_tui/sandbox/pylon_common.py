@@ -1,0 +1,79 @@
+"""Request parsing and response helpers shared by the Pylon endpoint modules."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from .util import JSON, Response, json_response, new_uuid
+
+
+class BadRequest(Exception):
+    pass
+
+
+class NotFound(Exception):
+    pass
+
+
+def ok(data: Any, **extra: Any) -> Response:
+    return json_response(200, {"data": data, **extra, "request_id": new_uuid()})
+
+
+def no_more() -> JSON:
+    return {"cursor": "", "has_next_page": False}
+
+
+def parse_body(raw: bytes) -> JSON:
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"invalid JSON request body: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadRequest("request body must be a JSON object")
+    return data
+
+
+def get_str(body: JSON, key: str, *, required: bool = False) -> str | None:
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise BadRequest(f"{key} is required")
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"{key} must be a string")
+    if required and not value.strip():
+        raise BadRequest(f"{key} is required")
+    return value
+
+
+def encode_cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[str]:
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("invalid cursor") from None
+    if not isinstance(parts, list) or len(parts) != size:
+        raise BadRequest("invalid cursor")
+    return [str(p) for p in parts]
+
+
+def parse_limit(raw: Any, default: int = 100) -> int:
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, str):
+        if not raw.isdigit():
+            raise BadRequest("limit must be an integer")
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise BadRequest("limit must be an integer")
+    if not 0 < raw < 1000:
+        raise BadRequest("limit must be greater than 0 and less than 1000")
+    return raw

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs (system tmux for the end-to-end tests, the package with its
+# test extras in a virtualenv) and runs the whole suite. Safe to run again: each step is skipped
+# when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "installing tmux (needed by tests/e2e)…"
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    if command -v apt-get >/dev/null 2>&1; then
+        $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux >/dev/null
+    elif command -v dnf >/dev/null 2>&1; then
+        $SUDO dnf install -y -q tmux
+    elif command -v brew >/dev/null 2>&1; then
+        brew install tmux
+    else
+        echo "tmux is missing and no known package manager was found: install tmux" >&2
+        exit 1
+    fi
+fi
+
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+    if [ ! -x .venv/bin/python ]; then
+        python3 -m venv .venv
+    fi
+    # shellcheck disable=SC1091
+    source .venv/bin/activate
+fi
+python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+python -m pip install -q -e '.[test]'
+exec python -m pytest "$@"
