@@ -51,6 +51,7 @@ def board(config: Config) -> int:
         refresh_seconds=config.board.refresh_seconds,
         bell_on_return=config.board.bell_on_return,
         linear=wiring.linear,
+        watcher=wiring.watcher(),
     )
     app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose)
     app.run()

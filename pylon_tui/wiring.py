@@ -6,15 +6,18 @@ The CLI and the TUI share this so "sandbox when no token" means the same thing e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from pylon_tui import paths
+from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.config import Config
 from pylon_tui.domain import Column
+from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService
 
 SANDBOX_ME_EMAIL = "maya@sandboxco.dev"  # a seeded sandbox user, so A and Mine work
@@ -28,11 +31,16 @@ class Wiring:
     service: BoardService
     sandbox: bool
     linear: LinearClient | None = None
+    github: GitHubClient | None = None
+
+    def watcher(self) -> LinkWatcher:
+        return LinkWatcher(self.service, self.linear, self.github)
 
     async def aclose(self) -> None:
         await self.pylon.aclose()
-        if self.linear is not None:
-            await self.linear.aclose()
+        for client in (self.linear, self.github):
+            if client is not None:
+                await client.aclose()
 
 
 def columns_from(config: Config) -> list[Column]:
@@ -56,10 +64,21 @@ def build(config: Config, *, transport: httpx.AsyncBaseTransport | None = None) 
     pylon = PylonClient(base_url, token, transport=transport)
     closed_days = next((c.recent_days for c in config.columns if c.recent_days), 7)
     me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
-    service = BoardService(pylon, columns_from(config), me_email=me_email, closed_days=closed_days)
+    service = BoardService(
+        pylon,
+        columns_from(config),
+        me_email=me_email,
+        closed_days=closed_days,
+        full_reconcile=timedelta(minutes=config.board.full_reconcile_minutes),
+    )
     linear: LinearClient | None = None
+    github: GitHubClient | None = None
     if sandbox:
         linear = LinearClient(None, transport=transport)
-    elif config.linear.token is not None:
-        linear = LinearClient(config.linear.token.reveal())
-    return Wiring(config, pylon, service, sandbox, linear)
+        github = GitHubClient(None, transport=transport)
+    else:
+        if config.linear.token is not None:
+            linear = LinearClient(config.linear.token.reveal())
+        gh_token = config.github.token.reveal() if config.github.token else None
+        github = GitHubClient(gh_token)
+    return Wiring(config, pylon, service, sandbox, linear, github)

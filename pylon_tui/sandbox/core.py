@@ -245,10 +245,19 @@ class Sandbox:
             if state is None:
                 raise ValueError(f"team has no {state_type!r} state")
             self._linear.set_state(row["id"], state["id"], state_type)
+        return self.linear_issue(row["id"])
+
+    def linear_issue(self, identifier_or_id: str) -> dict[str, Any]:
+        """A Linear issue summary (id, identifier, title, url, state, timestamps)."""
+        with self._lock:
+            row = self._linear.find_row(identifier_or_id)
+            if row is None:
+                raise KeyError(f"Linear issue {identifier_or_id!r} not found")
             node = self._linear.node_for(row["id"])
         keep = ("id", "identifier", "title", "url", "updatedAt", "completedAt", "canceledAt")
         out: JSON = {k: node[k] for k in keep}
         out["state"] = {k: node["state"][k] for k in ("id", "name", "type")}
+        out["team"] = {k: node["team"][k] for k in ("id", "key", "name")}
         return out
 
     def close_github_issue(self, key: str, state: str = "closed") -> dict[str, Any]:

@@ -131,7 +131,9 @@ def _scalar(
     if op == "is_unset":
         return f"({col} IS NULL OR {col} = '')", []
     values = _values(flt, field)
-    marks = ",".join("?" * len(values)) or "NULL"
+    if not values:  # SQL "IN ()" is invalid and "IN (NULL)" is never true
+        return ("0", []) if op == "in" else ("1", [])
+    marks = ",".join("?" * len(values))
     if op == "in":
         return f"{col} IN ({marks})", values
     return f"({col} IS NULL OR {col} NOT IN ({marks}))", values
@@ -151,7 +153,9 @@ def _tags(op: str, flt: dict[str, Any]) -> tuple[str, list[Any]]:
         raise FilterError(f"operator {op!r} is not allowed for 'tags'")
     many = isinstance(flt.get("values"), list)
     values = _values(flt, "tags") if many else [_value(flt, "tags")]
-    marks = ",".join("?" * len(values)) or "NULL"
+    if not values:
+        return ("0", []) if op in ("contains", "in") else ("1", [])
+    marks = ",".join("?" * len(values))
     exists = f"EXISTS (SELECT 1 FROM json_each(issues.tags) WHERE value IN ({marks}))"  # noqa: S608
     if op in ("contains", "in"):
         return exists, values

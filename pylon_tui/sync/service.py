@@ -76,6 +76,7 @@ class BoardService:
         *,
         me_email: str | None = None,
         closed_days: int = 7,
+        full_reconcile: timedelta = timedelta(minutes=10),
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self.client = client
@@ -85,6 +86,8 @@ class BoardService:
         self.me_email = me_email
         self.closed_days = min(max(1, closed_days), MAX_CLOSED_DAYS)
         self.last_refresh: datetime | None = None
+        self.full_reconcile = full_reconcile
+        self._last_full: datetime | None = None
         self._loaded = False
 
     @property
@@ -129,8 +132,17 @@ class BoardService:
         await self.load_names()
         tickets = await self.client.search_issues(self.board_filter())
         self.board.replace_all(tickets)
-        self.last_refresh = started
+        self.last_refresh = self._last_full = started
         self._loaded = True
+        return len(tickets)
+
+    async def reconcile(self) -> int:
+        """Full reload of the tickets (names kept): catches tickets that left the board's
+        filter, which an `updated_at` search alone can miss (e.g. closed ones ageing out)."""
+        started = self._now()
+        tickets = await self.client.search_issues(self.board_filter())
+        self.board.replace_all(tickets)
+        self.last_refresh = self._last_full = started
         return len(tickets)
 
     async def refresh(self) -> int:
@@ -138,6 +150,8 @@ class BoardService:
         if not self._loaded or self.last_refresh is None:
             return await self.load()
         started = self._now()
+        if self._last_full is None or started - self._last_full >= self.full_reconcile:
+            return await self.reconcile()
         since = self.last_refresh - CLOCK_SKEW
         changed = await self.client.search_issues(
             {"field": "updated_at", "operator": "time_is_after", "value": _iso(since)}

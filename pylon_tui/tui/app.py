@@ -48,6 +48,21 @@ class PylonApp(App[None]):
             if self.ctx.refresh_seconds > 0:
                 self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
 
+    async def _watch_links(self) -> None:
+        watcher = self.ctx.watcher
+        if watcher is None:
+            return
+        try:
+            returned = await watcher.poll()
+        except ApiError as error:
+            self.notify(f"Could not check linked issues: {error}", severity="warning")
+            return
+        self.ctx.link_states.update(watcher.short_states())
+        for item in returned:
+            self.notify(item.describe(), title="Issue closed", timeout=15)
+        if returned and self.ctx.bell_on_return:
+            self.bell()
+
     async def on_unmount(self) -> None:
         if self._on_exit is not None:
             await self._on_exit()
@@ -64,6 +79,7 @@ class PylonApp(App[None]):
             hint = f" — {error.hint}" if error.hint else ""
             screen.set_sync(label, error=f"{error}{hint}")
             return
+        await self._watch_links()
         last = self.ctx.service.last_refresh
         stamp = last.astimezone().strftime("%H:%M:%S") if last else "now"
         screen.set_sync(f"synced {stamp}")

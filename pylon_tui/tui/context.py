@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pylon_tui.api.linear import LinearClient
+from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService
 
 
@@ -25,3 +26,4 @@ class AppContext:
     """external_id -> short live state ("Done", "In Progress"), filled by the link watcher."""
     bell_on_return: bool = False
     linear: LinearClient | None = None
+    watcher: LinkWatcher | None = None

@@ -16,13 +16,25 @@ class ComposeModal(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+t", "next_template", "Next template", priority=True),
     ]
 
-    def __init__(self, title: str, *, context: str = "", text: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        context: str = "",
+        text: str = "",
+        templates: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.context_text = context
         self.initial = text
+        self.templates = list((templates or {}).items())
+        self._template_index = next(
+            (i for i, (_, body) in enumerate(self.templates) if body == text), -1
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog compose"):
@@ -30,7 +42,10 @@ class ComposeModal(ModalScreen[str | None]):
             if self.context_text:
                 yield Label(Text(one_line(self.context_text), style="dim"), classes="context")
             yield TextArea(self.initial, id="compose-text", soft_wrap=True)
-            yield Label(Text("ctrl+s send · escape cancel", style="dim"))
+            keys = "ctrl+s send · escape cancel"
+            if len(self.templates) > 1:
+                keys += " · ctrl+t next template"
+            yield Label(Text(keys, style="dim"), id="compose-keys")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -43,6 +58,17 @@ class ComposeModal(ModalScreen[str | None]):
             self.notify("Nothing to send: write a message or press escape", severity="warning")
             return
         self.dismiss(text)
+
+    def action_next_template(self) -> None:
+        """Cycle the configured templates ([templates] in config.toml) into the editor."""
+        if not self.templates:
+            return
+        self._template_index = (self._template_index + 1) % len(self.templates)
+        name, body = self.templates[self._template_index]
+        area = self.query_one(TextArea)
+        area.text = body
+        area.move_cursor(area.document.end)
+        self.notify(f"template: {name}", timeout=2)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

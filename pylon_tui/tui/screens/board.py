@@ -200,7 +200,10 @@ class BoardScreen(BoardBase):
                 self.submit(action, after=after)
 
         modal = ComposeModal(
-            f"Reply to #{ticket.number}", context=one_line(ticket.title), text=template
+            f"Reply to #{ticket.number}",
+            context=one_line(ticket.title),
+            text=template,
+            templates=self.ctx.templates,
         )
         self.app.push_screen(modal, chosen)
 
