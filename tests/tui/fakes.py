@@ -1,0 +1,219 @@
+"""An in-memory PylonApi for TUI tests that need to inject failures or count calls."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pylon_tui.api.errors import ApiError
+from pylon_tui.domain import (
+    Account,
+    ExternalLink,
+    Message,
+    Priority,
+    StateInfo,
+    Team,
+    Ticket,
+    User,
+)
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+    from textual.strip import Strip
+
+    from pylon_tui.tui.app import PylonApp
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def make_tickets() -> list[Ticket]:
+    def t(n: int, state: str, title: str, **kw: object) -> Ticket:
+        base = Ticket(
+            id=f"t{n}",
+            number=n,
+            title=title,
+            state=state,
+            created_at=NOW - timedelta(hours=n),
+            updated_at=NOW - timedelta(minutes=n),
+            account_id="acc1",
+            link=f"https://app.usepylon.com/issues?issueNumber={n}",
+        )
+        return replace(base, **kw)  # type: ignore[arg-type]
+
+    return [
+        t(1, "new", "Cannot log in with SSO", priority=Priority.URGENT),
+        t(2, "new", "Export fails with [bold red]x[/] in CSV"),
+        t(3, "waiting_on_you", "Webhook retries duplicate events", assignee_id="u1"),
+        t(4, "waiting_on_you", "Dashboard slow \x1b]52;c;ZXZpbA==\x07 for EU users"),
+        t(
+            5,
+            "on_hold",
+            "API 500 on bulk import",
+            links=(ExternalLink("linear", "lin-1", "https://linear.app/acme/issue/ENG-12/x"),),
+        ),
+        t(6, "closed", "Password reset email delayed"),
+        t(7, "waiting_on_customer", "Need invoice copy"),
+    ]
+
+
+class FakePylon:
+    def __init__(self, tickets: list[Ticket] | None = None) -> None:
+        self.tickets = {t.id: t for t in (tickets or make_tickets())}
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.fail_next: ApiError | None = None
+        self.replies: list[tuple[str, str, str]] = []
+        self.notes: list[tuple[str, str]] = []
+
+    def _check(self, name: str, *args: object) -> None:
+        self.calls.append((name, args))
+        if self.fail_next is not None:
+            error, self.fail_next = self.fail_next, None
+            raise error
+
+    async def search_issues(self, filter: dict[str, object], *, limit: int = 999) -> list[Ticket]:
+        self._check("search_issues", filter)
+        return list(self.tickets.values())
+
+    async def get_issue(self, issue_id: str) -> Ticket:
+        self._check("get_issue", issue_id)
+        return self.tickets[issue_id]
+
+    def _update(self, issue_id: str, **changes: object) -> Ticket:
+        ticket = replace(self.tickets[issue_id], updated_at=NOW, **changes)  # type: ignore[arg-type]
+        self.tickets[issue_id] = ticket
+        return ticket
+
+    async def update_state(self, issue_id: str, state: str) -> Ticket:
+        self._check("update_state", issue_id, state)
+        return self._update(issue_id, state=state)
+
+    async def set_priority(self, issue_id: str, priority: object) -> Ticket:
+        self._check("set_priority", issue_id, priority)
+        return self._update(issue_id, priority=priority)
+
+    async def assign(self, issue_id: str, user_id: str | None) -> Ticket:
+        self._check("assign", issue_id, user_id)
+        return self._update(issue_id, assignee_id=user_id)
+
+    async def link_external_issue(self, issue_id: str, source: str, external_id: str) -> object:
+        self._check("link_external_issue", issue_id, source, external_id)
+        ticket = self.tickets[issue_id]
+        link = ExternalLink(source, external_id, f"https://linear.app/acme/issue/{external_id}/x")
+        return self._update(issue_id, links=(*ticket.links, link))
+
+    async def messages(self, issue_id: str) -> list[Message]:
+        self._check("messages", issue_id)
+        return [
+            Message(
+                "m1",
+                "<p>Hello, <b>help</b> please</p>",
+                NOW,
+                "Dana Customer",
+                is_customer=True,
+                source="slack",
+            ),
+            Message("m2", "<p>internal</p>", NOW, "Sam Support", is_private=True),
+        ]
+
+    async def reply(self, issue_id: str, body_html: str, message_id: str) -> object:
+        self._check("reply", issue_id, body_html, message_id)
+        self.replies.append((issue_id, body_html, message_id))
+        return None
+
+    async def note(self, issue_id: str, body_html: str) -> object:
+        self._check("note", issue_id, body_html)
+        self.notes.append((issue_id, body_html))
+        return None
+
+    async def users(self) -> list[User]:
+        return [
+            User("u1", "Sam Support", "sam@example.com"),
+            User("u2", "Alex Agent", "alex@example.com"),
+        ]
+
+    async def teams(self) -> list[Team]:
+        return [Team("team1", "Support")]
+
+    async def accounts(self) -> list[Account]:
+        return [Account("acc1", "Acme Corp")]
+
+    async def issue_statuses(self) -> list[StateInfo]:
+        return []
+
+
+# ----- app harness shared by the Pilot tests and the snapshots ------------------------
+
+
+def build_app(
+    fake: FakePylon | None = None,
+    *,
+    keymap: dict[str, str] | None = None,
+    me_email: str | None = "sam@example.com",
+) -> PylonApp:
+    """The board app over `fake`, with a frozen clock and no refresh timer."""
+    from pylon_tui.domain import DEFAULT_COLUMNS
+    from pylon_tui.sync.service import BoardService
+    from pylon_tui.tui.app import PylonApp
+    from pylon_tui.tui.context import AppContext
+
+    service = BoardService(
+        fake if fake is not None else FakePylon(),
+        DEFAULT_COLUMNS,
+        now=lambda: NOW,
+        me_email=me_email,
+    )
+    ctx = AppContext(
+        service,
+        sandbox=True,
+        now=lambda: NOW,
+        refresh_seconds=0,
+        templates={"acknowledge": "On it!"},
+    )
+    return PylonApp(ctx, keymap=keymap)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let messages, then every worker (loads, writes), then the repaint run to the end."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_strips(app: App[None]) -> list[Strip]:
+    """What the compositor would send to the terminal for the current screen."""
+    return app.screen._compositor.render_strips()
+
+
+def screen_text(app: App[None]) -> str:
+    return "\n".join(strip.text for strip in screen_strips(app))
+
+
+def column_ids(app: PylonApp) -> list[list[str]]:
+    return [[t.id for t in view] for view in app.board_screen.views]
+
+
+def write_calls(fake: FakePylon, name: str) -> list[tuple[object, ...]]:
+    return [args for call, args in fake.calls if call == name]
+
+
+def notifications(app: App[None]) -> list[tuple[str, str]]:
+    """(title, message) of every toast the app has raised and not yet expired."""
+    return [(n.title, n.message) for n in app._notifications]
+
+
+EXERCISED: dict[str, list[str]] = {}
+"""binding id -> the tests that press its keys (checked by test_binding_coverage)."""
+
+
+def exercises(*binding_ids: str) -> Callable[[_F], _F]:
+    def mark(test: _F) -> _F:
+        for binding_id in binding_ids:
+            EXERCISED.setdefault(binding_id, []).append(test.__qualname__)
+        return test
+
+    return mark
