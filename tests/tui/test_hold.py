@@ -121,7 +121,8 @@ async def test_valid_paste_links_and_moves(env: Env) -> None:
         ticket, modal = await open_hold(env, pilot)
         modal.query_one("#hold-ref", Input).value = "https://linear.app/sandbox/issue/ENG-2/x"
         await settle(env.app, pilot)
-        assert modal.chosen is not None and modal.chosen.identifier == "ENG-2"
+        assert modal.chosen is not None
+        assert modal.chosen.identifier == "ENG-2"
         await pilot.press("ctrl+s")
         await settle(env.app, pilot)
         fresh = await server_state(env, ticket)
@@ -134,7 +135,8 @@ async def test_closed_issue_needs_explicit_confirmation(env: Env) -> None:
         ticket, modal = await open_hold(env, pilot)
         modal.query_one("#hold-ref", Input).value = "ENG-13"  # Done in the seed
         await settle(env.app, pilot)
-        assert modal.chosen is not None and modal.chosen.is_closed
+        assert modal.chosen is not None
+        assert modal.chosen.is_closed
         assert not modal.can_confirm()
         modal.query_one("#hold-closed-ok", Checkbox).value = True
         await settle(env.app, pilot)
@@ -156,7 +158,8 @@ async def test_create_new_issue_prefilled(env: Env) -> None:
         assert f"#{ticket.number}" in body
         await pilot.press("ctrl+s")
         await settle(env.app, pilot)
-        assert env.app.screen is modal and modal.chosen is not None
+        assert env.app.screen is modal
+        assert modal.chosen is not None
         created = modal.chosen
         await pilot.press("ctrl+s")
         await settle(env.app, pilot)
@@ -164,7 +167,8 @@ async def test_create_new_issue_prefilled(env: Env) -> None:
         assert fresh.state == "on_hold"
         assert created.external_id in {link.external_id for link in fresh.links}
         found = await env.app.ctx.linear.issue(created.identifier)  # type: ignore[union-attr]
-        assert found is not None and found.title == ticket.title
+        assert found is not None
+        assert found.title == ticket.title
 
 
 async def test_urgent_ticket_offers_assignee(env: Env) -> None:
