@@ -2,16 +2,16 @@
 
 One shared httpx.AsyncClient (connection reuse matters over slow SSH-hop networks), every
 request metered by a RateBudget, and every answer turned into domain objects or an ApiError
-before it leaves this module. Writes are not retried here except after a 429 (which Pylon
-guarantees was not processed); other transient failures are left to the sync outbox, which
-knows whether a resend is safe.
+before it leaves this module. Nothing is retried here except after a 429 (the server refused
+the request before acting on it); other transient failures are left to the sync outbox, which
+knows whether a resend of a non-idempotent write is safe.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from contextlib import aclosing, contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ import httpx
 
 from pylon_tui.domain import Account, Message, Priority, StateInfo, Team, Ticket, User
 
-from . import wire
+from . import bodies, wire
 from .budget import DEFAULT_PENALTY, RateBudget
 from .errors import (
     ApiError,
@@ -144,8 +144,8 @@ class PylonClient:
     # ------------------------------------------------------------------ issues
 
     async def iter_search_pages(
-        self, filter: Mapping[str, object], *, limit: int = wire.MAX_PAGE
-    ) -> AsyncIterator[list[Ticket]]:
+        self, filter: Mapping[str, object], *, limit: int = bodies.MAX_PAGE
+    ) -> AsyncGenerator[list[Ticket], None]:
         """Yield each page of POST /issues/search, following the cursor in the request body."""
         options = await self.priority_options()
         cursor: str | None = None
@@ -155,7 +155,7 @@ class PylonClient:
                 "search_issues",
                 "POST",
                 "/issues/search",
-                json=wire.search_body(filter, limit=limit, cursor=cursor),
+                json=bodies.search_body(filter, limit=limit, cursor=cursor),
             )
             with _parsing(body):
                 page = [wire.ticket_from_json(i, options) for i in wire.data_list(body, "search")]
@@ -172,7 +172,7 @@ class PylonClient:
         self,
         filter: Mapping[str, object],
         *,
-        limit: int = wire.MAX_PAGE,
+        limit: int = bodies.MAX_PAGE,
         max_results: int | None = None,
     ) -> list[Ticket]:
         """Every matching ticket (deduplicated by id: a ticket edited mid-scan may repeat).
@@ -180,21 +180,22 @@ class PylonClient:
         `limit` is the page size sent to Pylon (1-999); `max_results` stops early.
         """
         found: dict[str, Ticket] = {}
-        async for page in self.iter_search_pages(filter, limit=limit):
-            for ticket in page:
-                found[ticket.id] = ticket
-            if max_results is not None and len(found) >= max_results:
-                break
+        async with aclosing(self.iter_search_pages(filter, limit=limit)) as pages:
+            async for page in pages:
+                for ticket in page:
+                    found[ticket.id] = ticket
+                if max_results is not None and len(found) >= max_results:
+                    break
         tickets = list(found.values())
         return tickets if max_results is None else tickets[:max_results]
 
-    board_filter = staticmethod(wire.board_filter)
+    board_filter = staticmethod(bodies.board_filter)
 
     @staticmethod
     def updated_since_filter(
         since: datetime, *, skew: timedelta = timedelta(seconds=60)
     ) -> dict[str, object]:
-        return wire.updated_since_filter(since, skew=skew)
+        return bodies.updated_since_filter(since, skew=skew)
 
     async def get_issue(self, issue_id: str | int) -> Ticket:
         """By id or by number (GET /issues/{id} accepts both)."""
@@ -217,30 +218,30 @@ class PylonClient:
 
     async def update_state(self, issue_id: str, state: str) -> Ticket:
         return await self._write(
-            issue_id, "update_issue", f"/issues/{_seg(issue_id)}", wire.state_body(state)
+            issue_id, "update_issue", f"/issues/{_seg(issue_id)}", bodies.state_body(state)
         )
 
     async def set_priority(self, issue_id: str, priority: Priority | None) -> Ticket:
         """None clears the priority."""
-        body = wire.priority_body(await self.priority_options(), priority)
+        body = bodies.priority_body(await self.priority_options(), priority)
         return await self._write(issue_id, "update_issue", f"/issues/{_seg(issue_id)}", body)
 
     async def assign(self, issue_id: str, user_id: str | None) -> Ticket:
         """None unassigns."""
         return await self._write(
-            issue_id, "update_issue", f"/issues/{_seg(issue_id)}", wire.assign_body(user_id)
+            issue_id, "update_issue", f"/issues/{_seg(issue_id)}", bodies.assign_body(user_id)
         )
 
     async def link_external_issue(self, issue_id: str, source: str, external_id: str) -> Ticket:
         """Linear's external_id is the issue UUID; GitHub's is `Owner/Repo/Number`."""
         path = f"/issues/{_seg(issue_id)}/external-issues"
         return await self._write(
-            issue_id, "external_issues", path, wire.link_body(source, external_id)
+            issue_id, "external_issues", path, bodies.link_body(source, external_id)
         )
 
     async def unlink_external_issue(self, issue_id: str, source: str, external_id: str) -> Ticket:
         path = f"/issues/{_seg(issue_id)}/external-issues"
-        body = wire.link_body(source, external_id, unlink=True)
+        body = bodies.link_body(source, external_id, unlink=True)
         return await self._write(issue_id, "external_issues", path, body)
 
     async def messages(self, issue_id: str) -> list[Message]:
@@ -249,13 +250,13 @@ class PylonClient:
 
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> str:
         """Customer-facing reply to `message_id`; returns the new message's id."""
-        payload = wire.reply_body(body_html, message_id)
+        payload = bodies.reply_body(body_html, message_id)
         body = await self._call("reply", "POST", f"/issues/{_seg(issue_id)}/reply", json=payload)
         return _created_id(body)
 
     async def note(self, issue_id: str, body_html: str, *, thread_id: str | None = None) -> str:
         """Internal note (never shown to the customer); returns the new message's id."""
-        payload = wire.note_body(body_html, thread_id=thread_id)
+        payload = bodies.note_body(body_html, thread_id=thread_id)
         body = await self._call("note", "POST", f"/issues/{_seg(issue_id)}/note", json=payload)
         return _created_id(body)
 
@@ -279,7 +280,7 @@ class PylonClient:
             raise BadResponseError("account response has no usable account", service=SERVICE)
         return account
 
-    async def accounts(self, *, page_size: int = wire.MAX_PAGE) -> list[Account]:
+    async def accounts(self, *, page_size: int = bodies.MAX_PAGE) -> list[Account]:
         """Every account, following GET /accounts's cursor (a query parameter here)."""
         found: list[Account] = []
         cursor: str | None = None

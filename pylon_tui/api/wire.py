@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pylon_tui.domain import (
     Account,
@@ -24,14 +24,12 @@ from pylon_tui.domain import (
     Ticket,
     User,
 )
-from pylon_tui.domain.timefmt import format_time, parse_time
+from pylon_tui.domain.timefmt import parse_time
 
 from .errors import BadResponseError
 
 JsonObj = dict[str, object]
 
-MAX_PAGE = 999  # SearchIssuesRequest.limit: "greater than 0 and less than 1000"
-MAX_CLOSED_WINDOW = timedelta(days=30)
 PRIORITY_FIELD = "priority"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -141,7 +139,9 @@ def as_object(body: object, what: str) -> JsonObj:
 
 
 def data_object(body: object, what: str) -> JsonObj | None:
-    """`data` of a single-object envelope; None when the server left it out."""
+    """`data` of a single-object envelope; None when the server left it out (or sent 204)."""
+    if body is None:
+        return None
     data = as_object(body, what).get("data")
     if data is None:
         return None
@@ -346,90 +346,3 @@ def organisation_from_json(obj: object) -> Organisation:
     if org_id is None:
         raise _bad("organisation", "field 'id' is missing")
     return Organisation(org_id, _str(me, "name") or org_id)
-
-
-# --------------------------------------------------------------------------- request builders
-
-
-def search_body(filter: Mapping[str, object], *, limit: int, cursor: str | None) -> JsonObj:
-    """SearchIssuesRequest; the cursor goes in the body, not the query string."""
-    body: JsonObj = {"filter": dict(filter), "limit": max(1, min(limit, MAX_PAGE))}
-    if cursor:
-        body["cursor"] = cursor
-    return body
-
-
-def state_filter(states: Sequence[str]) -> JsonObj:
-    return {"field": "state", "operator": "in", "values": list(states)}
-
-
-def updated_since_filter(since: datetime, *, skew: timedelta = timedelta(0)) -> JsonObj:
-    """One-request incremental refresh; `skew` absorbs clock drift between us and Pylon."""
-    return {"field": "updated_at", "operator": "time_is_after", "value": format_time(since - skew)}
-
-
-def board_filter(
-    states: Sequence[str],
-    closed_since: datetime | None = None,
-    *,
-    closed_states: Sequence[str] = ("closed",),
-    now: datetime | None = None,
-) -> JsonObj:
-    """Open states in full; closed ones only if updated after `closed_since` (<= 30 days ago).
-
-    Bounding closed tickets keeps the board load small: a workspace has years of them.
-    """
-    open_states = [s for s in states if s not in closed_states]
-    shut = [s for s in states if s in closed_states]
-    parts: list[JsonObj] = []
-    if open_states:
-        parts.append(state_filter(open_states))
-    if shut:
-        floor = (now or datetime.now(UTC)) - MAX_CLOSED_WINDOW
-        since = max(closed_since or floor, floor)
-        bounded = [state_filter(shut), updated_since_filter(since)]
-        parts.append(compound("and", bounded))
-    if not parts:
-        raise ValueError("board_filter needs at least one state")
-    return parts[0] if len(parts) == 1 else compound("or", parts)
-
-
-def compound(operator: str, subfilters: Sequence[Mapping[str, object]]) -> JsonObj:
-    """An and/or filter. The OpenAPI Filter schema marks `field` required even here, so an
-    empty one is sent: Pylon (Go) reads it as unset, and the request stays schema-valid."""
-    return {"field": "", "operator": operator, "subfilters": [dict(f) for f in subfilters]}
-
-
-def state_body(state: str) -> JsonObj:
-    return {"state": state}
-
-
-def priority_body(options: PriorityOptions, priority: Priority | None) -> JsonObj:
-    """Priority is the `priority` custom field, not a top-level UpdateIssueRequestBody field."""
-    return {"custom_fields": [{"slug": options.field_slug, "value": options.slug_for(priority)}]}
-
-
-def assign_body(user_id: str | None) -> JsonObj:
-    """UpdateIssueRequestBody.assignee_id: an empty string removes the assignee."""
-    return {"assignee_id": user_id or ""}
-
-
-def link_body(source: str, external_id: str, *, unlink: bool = False) -> JsonObj:
-    body: JsonObj = {"source": source, "external_issue_id": external_id}
-    if unlink:
-        body["operation"] = "unlink"
-    return body
-
-
-def reply_body(body_html: str, message_id: str) -> JsonObj:
-    """CreateIssueReplyRequestBody requires the id of the customer message being answered."""
-    if not message_id:
-        raise ValueError("a reply needs the id of the message it answers (see messages())")
-    return {"body_html": body_html, "message_id": message_id}
-
-
-def note_body(body_html: str, *, thread_id: str | None = None) -> JsonObj:
-    body: JsonObj = {"body_html": body_html}
-    if thread_id:
-        body["thread_id"] = thread_id
-    return body

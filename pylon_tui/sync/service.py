@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from pylon_tui.api import bodies
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import (
     Board,
+    Category,
     Column,
     Directory,
     Message,
@@ -100,21 +102,23 @@ class BoardService:
         return self._loaded
 
     def board_filter(self) -> dict[str, object]:
-        """Open states in one `in` filter, closed bounded by updated_at (Pylon's window)."""
+        """Every open ticket (whatever its status slug, so none is ever invisible), plus closed
+        ones updated within the Closed column's window (Pylon keeps years of them)."""
         since = self._now() - timedelta(days=self.closed_days)
-        return {
-            "operator": "or",
-            "subfilters": [
-                {"field": "state", "operator": "not_in", "values": ["closed"]},
-                {
-                    "operator": "and",
-                    "subfilters": [
-                        {"field": "state", "operator": "equals", "value": "closed"},
-                        {"field": "updated_at", "operator": "time_is_after", "value": _iso(since)},
+        closed = self.board.catalog.slugs_in(Category.CLOSED)
+        return bodies.compound(
+            "or",
+            [
+                {"field": "state", "operator": "not_in", "values": closed},
+                bodies.compound(
+                    "and",
+                    [
+                        {"field": "state", "operator": "in", "values": closed},
+                        bodies.updated_since_filter(since),
                     ],
-                },
+                ),
             ],
-        }
+        )
 
     async def load_names(self) -> None:
         statuses = await self.client.issue_statuses()
@@ -153,9 +157,7 @@ class BoardService:
         if self._last_full is None or started - self._last_full >= self.full_reconcile:
             return await self.reconcile()
         since = self.last_refresh - CLOCK_SKEW
-        changed = await self.client.search_issues(
-            {"field": "updated_at", "operator": "time_is_after", "value": _iso(since)}
-        )
+        changed = await self.client.search_issues(bodies.updated_since_filter(since))
         for ticket in changed:
             self.board.upsert(ticket)
         self.last_refresh = started
@@ -216,7 +218,3 @@ class BoardService:
         ticket = await self.client.get_issue(ticket_id)
         self.board.upsert(ticket)
         return ticket
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
