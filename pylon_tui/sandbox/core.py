@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import db, github, pylon
 from .linear import CLOSED_TYPES, LinearApi
+from .pylon_common import NotFound
 from .ratelimit import RateLimiter
 from .seed import DEFAULT_SEED, seed
 from .util import JSON, Response, bump_time, iso, json_response, new_uuid, pylon_error
@@ -276,7 +277,10 @@ class Sandbox:
     def customer_message(self, issue: str, html: str) -> dict[str, Any]:
         """Simulate the customer writing in Slack: Pylon moves the ticket back to On You."""
         with self._lock:
-            row = self._pylon.issue_row(issue)
+            try:
+                row = self._pylon.issue_row(issue)
+            except NotFound:
+                raise KeyError(f"Pylon issue {issue!r} not found") from None
             contact = row["requester_id"]
             name, email = self._conn.execute(
                 "SELECT name, email FROM contacts WHERE id = ?", (contact,)

@@ -13,65 +13,12 @@ from typing import Any
 from .linear_types import ResolverError
 from .util import JSON
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "this",
-        "to",
-        "too",
-        "up",
-        "us",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "with",
-        "you",
-        "your",
-        "after",
-        "again",
-        "still",
-    ]
+_STOPWORD_TEXT = (
+    "a an and are as at be but by can do does for from has have how i in is it its me my "
+    "no not of on or our so that the their them then there this to too up us was we were "
+    "what when where which with you your after again still"
 )
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 SYNONYMS = {
     "signin": "login",
     "logon": "login",
@@ -120,7 +67,7 @@ def rank(term: str, nodes: list[JSON], team_id: Any = None) -> list[JSON]:
         score = sum(2.0 if t in title else 0.5 if t in desc else 0.0 for t in wanted)
         if needle and needle == node["identifier"].lower():
             score += 100.0
-        elif needle and needle in node["title"].lower():
+        elif len(needle) >= 3 and needle in node["title"].lower():
             score += 3.0
         if score <= 0:
             continue
@@ -165,25 +112,11 @@ def _check(op: str, value: Any, arg: Any) -> bool:
     return bool(string_ops[op])
 
 
-_OPS = frozenset(
-    [
-        "eq",
-        "neq",
-        "in",
-        "nin",
-        "null",
-        "gt",
-        "gte",
-        "lt",
-        "lte",
-        "contains",
-        "notContains",
-        "containsIgnoreCase",
-        "startsWith",
-        "endsWith",
-        "eqIgnoreCase",
-    ]
+_OPS_TEXT = (
+    "eq neq in nin null gt gte lt lte contains notContains containsIgnoreCase startsWith "
+    "endsWith eqIgnoreCase"
 )
+_OPS = frozenset(_OPS_TEXT.split())
 
 
 def _compare(value: Any, comparator: Any) -> bool:

@@ -291,7 +291,10 @@ class Seeder:
             t = t + (now - t) * rng.uniform(0.2, 0.9)
             msg(t, rng.choice(C.CUSTOMER_FOLLOWUPS).format(domain=acc["domain"]), by_agent=False)
         if on_hold_like or kind == "investigating" or rng.random() < 0.15:
-            note_at = t + (now - t) * rng.uniform(0.05, 0.5)
+            if state == "closed":  # keep notes before the resolution of closed tickets
+                note_at = t + timedelta(minutes=rng.uniform(10, 360))
+            else:
+                note_at = t + (now - t) * rng.uniform(0.05, 0.5)
             msg(note_at, rng.choice(C.INTERNAL_NOTES), by_agent=True, private=True)
             t = max(t, note_at)
         resolved: datetime | None = None

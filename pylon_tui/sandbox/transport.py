@@ -81,7 +81,12 @@ def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> Threading
     The bound port is `server.server_address[1]` (port 0 picks a free one).
     """
     server = _make_server(sandbox, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="sandbox-http",
+        daemon=True,
+    )
     thread.start()
     return server
 
