@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the test extras
+import jsonschema  # no stubs in the test extras
 
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.pylon import PylonClient

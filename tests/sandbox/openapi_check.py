@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 
 _ROOT = Path(__file__).resolve().parents[2]
 SPEC_CANDIDATES = [

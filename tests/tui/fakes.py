@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pylon_tui.api.errors import ApiError

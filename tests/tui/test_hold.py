@@ -70,7 +70,7 @@ async def open_hold(env: Env, pilot: object) -> tuple[Ticket, HoldModal]:
 
 
 async def server_state(env: Env, ticket: Ticket) -> Ticket:
-    return await env.service.client.get_issue(ticket.id)  # type: ignore[attr-defined, no-any-return]
+    return await env.service.client.get_issue(ticket.id)
 
 
 async def test_pick_a_duplicate_links_and_moves(env: Env) -> None:
