@@ -42,6 +42,9 @@ class BoardBase(Screen[None]):
         self.pending = 0
         self._seen_version = -1
         self._ready = False
+        self._focus_id: str | None = None
+        """The focused ticket, remembered by id: views alias the board's live lists, so after
+        a change the row under the cursor may already hold another ticket."""
 
     def compose(self) -> ComposeResult:
         yield BoardHeader(id="header")
@@ -82,7 +85,7 @@ class BoardBase(Screen[None]):
         """Recompute filtered columns after a data or filter change; focus follows `follow`."""
         if not self._ready:
             return
-        follow = follow or self.current_ticket_id()
+        follow = follow or self._focus_id
         predicate = None
         if self.filter.active:
             directory = self.ctx.service.directory
@@ -109,6 +112,7 @@ class BoardBase(Screen[None]):
             )
             self.query_one(f"#title-{index}", Static).update(title)
         self._seen_version = self.board.version
+        self._focus_id = self.current_ticket_id()
         self.update_bars()
 
     def _focus_ticket(self, ticket_id: str) -> None:
@@ -159,10 +163,12 @@ class BoardBase(Screen[None]):
         length = len(self.views[self.cursor.column])
         if self.cursor.move_row(delta, length):
             self.view(self.cursor.column).set_cursor(self.cursor.row)
+        self._focus_id = self.current_ticket_id()
 
     def _move_column(self, delta: int) -> None:
         old = self.cursor.column
         if self.cursor.move_column(delta):
+            self._focus_id = self.current_ticket_id()
             self.view(old).set_active(False)
             self.view(self.cursor.column).set_active(True)
             counts = self.board.counts()
