@@ -25,6 +25,14 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def load(path: Path | None) -> Config:
+    """An explicit --config must exist: a typo must not silently fall back to the sandbox."""
+    if path is not None and not path.exists():
+        from pylon_tui.config import ConfigError
+
+        raise ConfigError(
+            f"{path} does not exist: fix the path, or create it with "
+            f"`pylon-tui --config {path} setup`"
+        )
     return load_config(path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pylon_tui import paths
 
@@ -22,7 +23,7 @@ def run_sandbox(args: object) -> int:
         try:
             issue = sandbox.close_linear_issue(args.ref)
         except KeyError:
-            print(f"pylon-tui: the sandbox has no Linear issue '{args.ref}'")
+            print(f"pylon-tui: the sandbox has no Linear issue '{args.ref}'", file=sys.stderr)
             return 1
         print(
             f"closed {issue.get('identifier', args.ref)}: "

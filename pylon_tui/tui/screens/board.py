@@ -8,6 +8,7 @@ rolled back on the board and explained in a notification.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from textual import work
@@ -321,4 +322,10 @@ class BoardScreen(BoardBase):
         self.app.push_screen(HelpScreen(keymap))
 
     async def action_quit(self) -> None:
+        """Wait (bounded) for writes still in flight: quitting must never drop a move."""
+        writes = [w for w in self.app.workers if w.group == "writes" and not w.is_finished]
+        if writes:
+            self.notify(f"Saving {len(writes)} change(s) before quitting…")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.app.workers.wait_for_complete(writes), timeout=15)
         self.app.exit()
