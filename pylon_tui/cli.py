@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from pylon_tui.api.errors import ApiError
     from pylon_tui.config import ConfigError
+    from pylon_tui.sync.outbox import ActionFailed, ActionQueued
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -66,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ApiError as error:
         hint = f"\n  fix: {error.hint}" if error.hint else ""
         _err(f"{error}{hint}")
+        return EXIT_FAIL
+    except ActionQueued as queued:
+        _err(f"not sent: {queued}. Nothing was changed; try again when Pylon is reachable.")
+        return EXIT_FAIL
+    except ActionFailed as failed:
+        hint = f"\n  fix: {failed.error.hint}" if failed.error.hint else ""
+        _err(f"{failed}{hint}")
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130

@@ -18,7 +18,8 @@ from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
 from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.wiring import Wiring, build
+from pylon_tui.sync.store import Store
+from pylon_tui.wiring import Wiring, build, cache_path
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -51,7 +52,9 @@ def board(config: Config) -> int:
     from pylon_tui.tui.app import PylonApp
     from pylon_tui.tui.context import AppContext
 
-    wiring = build(config)
+    opened = Store.open(cache_path(config))
+    wiring = build(config, store=opened.store)
+    wiring.service.paint_from_cache()
     ctx = AppContext(
         wiring.service,
         sandbox=wiring.sandbox,
@@ -61,8 +64,9 @@ def board(config: Config) -> int:
         linear=wiring.linear,
         watcher=wiring.watcher(),
     )
-    app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose)
+    app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose, notes=opened.notes)
     app.run()
+    opened.store.close()
     return app.return_code or EXIT_OK
 
 

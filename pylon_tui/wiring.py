@@ -5,6 +5,7 @@ The CLI and the TUI share this so "sandbox when no token" means the same thing e
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from pylon_tui.config import Config
 from pylon_tui.domain import Column
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService
+from pylon_tui.sync.store import Store
 
 SANDBOX_ME_EMAIL = "maya@sandboxco.dev"  # a seeded sandbox user, so A and Mine work
 SANDBOX_BASE_URL = "https://api.usepylon.com"
@@ -55,7 +57,24 @@ def sandbox_transport(db_path: Path | None = None) -> httpx.AsyncBaseTransport:
     return SandboxTransport(sandbox)
 
 
-def build(config: Config, *, transport: httpx.AsyncBaseTransport | None = None) -> Wiring:
+def cache_path(config: Config) -> Path:
+    """One cache per workspace: the sandbox's demo tickets never mix with a real board."""
+    if config.sandbox:
+        profile = "sandbox"
+    else:
+        token = config.pylon.token.reveal() if config.pylon.token else ""
+        digest = hashlib.sha256(f"{config.pylon.api_url}\n{token}".encode()).hexdigest()
+        profile = digest[:12]
+    base = paths.cache_db_path()
+    return base.with_name(f"{base.stem}-{profile}{base.suffix}")
+
+
+def build(
+    config: Config,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    store: Store | None = None,
+) -> Wiring:
     sandbox = config.sandbox
     if sandbox and transport is None:
         transport = sandbox_transport()
@@ -70,6 +89,7 @@ def build(config: Config, *, transport: httpx.AsyncBaseTransport | None = None) 
         me_email=me_email,
         closed_days=closed_days,
         full_reconcile=timedelta(minutes=config.board.full_reconcile_minutes),
+        store=store,
     )
     linear: LinearClient | None = None
     github: GitHubClient | None = None

@@ -7,13 +7,12 @@ rolling the board back if the server refuses.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from pylon_tui.api import bodies
-from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import (
     Board,
     Category,
@@ -29,7 +28,10 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.directory import Account
 
-from .actions import Action, ActionKind, apply_to, revert_on
+from . import codec
+from .actions import Action
+from .outbox import ActionFailed, ActionQueued, DrainReport, Outbox, Pending
+from .store import Store
 
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_CLOSED_DAYS = 30
@@ -55,21 +57,6 @@ class PylonApi(Protocol):
     async def issue_statuses(self) -> list[StateInfo]: ...
 
 
-class ActionFailed(Exception):
-    """An action the server refused; the board has already been rolled back."""
-
-    def __init__(self, action: Action, error: ApiError, number: int | None) -> None:
-        self.action = action
-        self.error = error
-        super().__init__(f"Could not {action.describe(number)}: {error}")
-
-
-@dataclass(slots=True)
-class Pending:
-    action: Action
-    before: Ticket | None
-
-
 class BoardService:
     def __init__(
         self,
@@ -80,8 +67,10 @@ class BoardService:
         closed_days: int = 7,
         full_reconcile: timedelta = timedelta(minutes=10),
         now: Callable[[], datetime] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.client = client
+        self.store = store if store is not None else Store(":memory:")
         self._now = now or (lambda: datetime.now(UTC))
         self.board = Board(columns, StateCatalog(), now=self._now)
         self.directory = Directory.empty()
@@ -91,6 +80,9 @@ class BoardService:
         self.full_reconcile = full_reconcile
         self._last_full: datetime | None = None
         self._loaded = False
+        self._names_fresh = False
+        self._touched: set[str] = set()
+        self.outbox = Outbox(client, lambda: self.board, self.store)
 
     @property
     def me_id(self) -> str | None:
@@ -126,9 +118,51 @@ class BoardService:
         teams = await self.client.teams()
         accounts = await self.client.accounts()
         self.board.set_catalog(StateCatalog(statuses))
+        self.outbox.replay_into_board()
         self.directory = Directory(
             {u.id: u for u in users}, {t.id: t for t in teams}, {a.id: a for a in accounts}
         )
+        self._names_fresh = True
+        await asyncio.to_thread(self.store.save_names, users, teams, accounts, statuses)
+
+    def paint_from_cache(self) -> int:
+        """The board as it was at the last run, with still-queued intents on top: it paints
+        before any request, and works offline. Returns the number of cached tickets."""
+        statuses = [codec.status_from_dict(d) for d in self.store.load_names("status")]
+        self.board.set_catalog(StateCatalog(statuses))
+        self.directory = Directory(
+            {u.id: u for u in map(codec.user_from_dict, self.store.load_names("user"))},
+            {t.id: t for t in map(codec.team_from_dict, self.store.load_names("team"))},
+            {a.id: a for a in map(codec.account_from_dict, self.store.load_names("account"))},
+        )
+        tickets = self.store.load_tickets()
+        self.board.replace_all(tickets)
+        self.outbox.replay_into_board()
+        self.store.make_all_due()
+        self.last_refresh = self.store.get_time("last_refresh")
+        self._last_full = self.store.get_time("last_full")
+        self._loaded = bool(tickets) and self.last_refresh is not None
+        return len(tickets)
+
+    async def _save_all(self, tickets: list[Ticket]) -> None:
+        await asyncio.to_thread(self.store.replace_tickets, tickets)
+        self._save_cursors()
+
+    def _save_cursors(self) -> None:
+        values = {}
+        if self.last_refresh is not None:
+            values["last_refresh"] = self.last_refresh.isoformat()
+        if self._last_full is not None:
+            values["last_full"] = self._last_full.isoformat()
+        if values:
+            self.store.set_meta(**values)
+
+    def _save_soon(self) -> None:
+        """Persist the board's tickets that actions touched (cheap: a few rows)."""
+        self.store.upsert_tickets(
+            t for t in (self.board.get(q) for q in self._touched) if t is not None
+        )
+        self._touched.clear()
 
     async def load(self) -> int:
         """Full load: names, then every ticket the board shows. Returns the ticket count."""
@@ -136,8 +170,10 @@ class BoardService:
         await self.load_names()
         tickets = await self.client.search_issues(self.board_filter())
         self.board.replace_all(tickets)
+        self.outbox.replay_into_board()
         self.last_refresh = self._last_full = started
         self._loaded = True
+        await self._save_all(tickets)
         return len(tickets)
 
     async def reconcile(self) -> int:
@@ -146,75 +182,59 @@ class BoardService:
         started = self._now()
         tickets = await self.client.search_issues(self.board_filter())
         self.board.replace_all(tickets)
+        self.outbox.replay_into_board()
         self.last_refresh = self._last_full = started
+        await self._save_all(tickets)
         return len(tickets)
 
     async def refresh(self) -> int:
         """Incremental: one search for tickets updated since the last sync. Returns changes."""
         if not self._loaded or self.last_refresh is None:
             return await self.load()
+        if not self._names_fresh:
+            await self.load_names()
         started = self._now()
         if self._last_full is None or started - self._last_full >= self.full_reconcile:
             return await self.reconcile()
         since = self.last_refresh - CLOCK_SKEW
         changed = await self.client.search_issues(bodies.updated_since_filter(since))
         for ticket in changed:
-            self.board.upsert(ticket)
+            self.outbox.merge(ticket)
         self.last_refresh = started
+        self.store.upsert_tickets(changed)
+        self._save_cursors()
         return len(changed)
 
+    # ----- actions (through the outbox) ------------------------------------------------
     def begin(self, action: Action) -> Pending:
-        """Apply optimistically; the board shows the result before any request is sent."""
-        before = self.board.get(action.ticket_id)
-        if before is not None and action.changes_board:
-            self.board.upsert(apply_to(before, action))
-        return Pending(action, before)
+        """Durable, then optimistic: the board shows the result before any request is sent."""
+        return self.outbox.begin(action)
 
     async def commit(self, pending: Pending) -> Ticket | None:
-        action = pending.action
+        self._touched.add(pending.action.ticket_id)
         try:
-            result = await self._send(action)
-        except ApiError as error:
-            self.rollback(pending)
-            number = pending.before.number if pending.before else None
-            raise ActionFailed(action, error, number) from error
-        if isinstance(result, Ticket):
-            merged = result
-            if action.kind is ActionKind.LINK and pending.before is not None:
-                merged = apply_to(result, action) if not result.links else result
-            self.board.upsert(merged)
-            return merged
-        return None
-
-    def rollback(self, pending: Pending) -> None:
-        current = self.board.get(pending.action.ticket_id)
-        if current is not None and pending.before is not None and pending.action.changes_board:
-            self.board.upsert(revert_on(current, pending.before, pending.action))
+            return await self.outbox.commit(pending)
+        finally:
+            self._save_soon()
 
     async def run(self, action: Action) -> Ticket | None:
         return await self.commit(self.begin(action))
 
-    async def _send(self, action: Action) -> object:
-        client, tid = self.client, action.ticket_id
-        if action.kind is ActionKind.MOVE:
-            return await client.update_state(tid, action.value or "")
-        if action.kind is ActionKind.PRIORITY:
-            return await client.set_priority(tid, Priority.parse(action.value))
-        if action.kind is ActionKind.ASSIGN:
-            return await client.assign(tid, action.value or None)
-        if action.kind is ActionKind.LINK:
-            await client.link_external_issue(
-                tid, action.extra.get("source", "linear"), action.value or ""
-            )
-            return await client.get_issue(tid)
-        if action.kind is ActionKind.REPLY:
-            return await client.reply(tid, action.extra["body_html"], action.value or "")
-        return await client.note(tid, action.extra["body_html"])
+    async def drain(self) -> DrainReport:
+        report = await self.outbox.drain()
+        for action in [*report.sent, *(f.action for f in report.failed)]:
+            self._touched.add(action.ticket_id)
+        self._save_soon()
+        return report
+
+    def pending_count(self) -> int:
+        return self.outbox.count()
 
     async def messages(self, ticket_id: str) -> list[Message]:
         return await self.client.messages(ticket_id)
 
     async def ticket(self, ticket_id: str) -> Ticket:
-        ticket = await self.client.get_issue(ticket_id)
-        self.board.upsert(ticket)
-        return ticket
+        return self.outbox.merge(await self.client.get_issue(ticket_id))
+
+
+__all__ = ["ActionFailed", "ActionQueued", "BoardService", "DrainReport", "Pending", "PylonApi"]

@@ -9,9 +9,12 @@ from textual.app import App
 from textual.screen import Screen
 
 from pylon_tui.api.errors import ApiError
+from pylon_tui.sync.delivery import Conflict
 from pylon_tui.tui.commands import BoardCommands
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.screens.board import BoardScreen
+
+DRAIN_SECONDS = 2.0
 
 
 class PylonApp(App[None]):
@@ -27,13 +30,16 @@ class PylonApp(App[None]):
         keymap: dict[str, str] | None = None,
         autoload: bool = True,
         on_exit: Callable[[], Awaitable[None]] | None = None,
+        notes: list[str] | None = None,
     ) -> None:
         super().__init__()
+        self._notes = list(notes or [])
         self._on_exit = on_exit
         self.ctx = ctx
         self.keymap_overrides = dict(keymap or {})
         self.autoload = autoload
         self.board_screen = BoardScreen(ctx)
+        self._asking = False
 
     def get_default_screen(self) -> Screen[None]:
         return self.board_screen
@@ -43,10 +49,49 @@ class PylonApp(App[None]):
             self.set_keymap(self.keymap_overrides)
         if self.ctx.sandbox:
             self.sub_title = "sandbox"
+        for note in self._notes:
+            self.notify(note, severity="warning", timeout=20)
         if self.autoload:
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:
                 self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
+            self.set_interval(DRAIN_SECONDS, self.drain_outbox)
+
+    def drain_outbox(self) -> None:
+        if self.ctx.service.pending_count() and not self._asking:
+            self._drain()
+
+    @work(exclusive=True, group="drain")
+    async def _drain(self) -> None:
+        """Retry queued changes; report refusals and hand conflicts to the user."""
+        report = await self.ctx.service.drain()
+        screen = self.board_screen
+        for failure in report.failed:
+            hint = f" ({failure.error.hint})" if failure.error.hint else ""
+            self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
+        if report.sent:
+            self.notify(f"Sent {len(report.sent)} queued change(s)", timeout=3)
+        if report.offline is not None:
+            screen.set_sync("offline — working from the local cache", error=None)
+        screen.data_changed()
+        if report.conflicts:
+            self._ask(report.conflicts[0])
+
+    def _ask(self, conflict: Conflict) -> None:
+        from pylon_tui.tui.modals.conflict import ConflictModal
+
+        catalog = self.ctx.service.board.catalog
+        labels = {info.slug: info.label for info in catalog.all()}
+        self._asking = True
+
+        def decided(choice: bool | None) -> None:
+            self._asking = False
+            if choice is not None:
+                self.ctx.service.outbox.resolve(conflict, keep_mine=choice)
+                self.board_screen.data_changed()
+                self._drain()
+
+        self.push_screen(ConflictModal(conflict, labels), decided)
 
     async def _watch_links(self) -> None:
         watcher = self.ctx.watcher
@@ -75,11 +120,12 @@ class PylonApp(App[None]):
         try:
             await self.ctx.service.refresh()
         except ApiError as error:
-            label = "offline" if error.transient else "sync failed"
+            label = "offline — working from the local cache" if error.transient else "sync failed"
             hint = f" — {error.hint}" if error.hint else ""
             screen.set_sync(label, error=f"{error}{hint}")
             return
         await self._watch_links()
+        self.drain_outbox()
         last = self.ctx.service.last_refresh
         stamp = last.astimezone().strftime("%H:%M:%S") if last else "now"
         screen.set_sync(f"synced {stamp}")

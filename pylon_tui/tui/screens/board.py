@@ -18,8 +18,7 @@ from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_col
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.sync.service import ActionFailed
-from pylon_tui.tui.context import AppContext
+from pylon_tui.sync.service import ActionFailed, ActionQueued
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
@@ -31,10 +30,6 @@ Done = Callable[[], None] | None
 
 
 class BoardScreen(BoardBase):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx)
-        self._write_lock = asyncio.Lock()
-
     # ----- sending ---------------------------------------------------------------------
     def targets(self) -> list[Ticket]:
         if self.marked:
@@ -45,8 +40,10 @@ class BoardScreen(BoardBase):
     def submit(self, action: Action, *, undo_state: str | None = None, after: Done = None) -> None:
         pending = self.ctx.service.begin(action)
         if undo_state is not None:
-            self.undo_stack.append((action.ticket_id, undo_state))
-        self.pending += 1
+            if self._undo_group is not None:
+                self._undo_group.append((action.ticket_id, undo_state))
+            else:
+                self.undo_stack.append([(action.ticket_id, undo_state)])
         self.rebuild(follow=action.ticket_id if action.kind is ActionKind.MOVE else None)
         self._send(pending, after)
 
@@ -55,22 +52,35 @@ class BoardScreen(BoardBase):
         from pylon_tui.sync.service import Pending
 
         assert isinstance(pending, Pending)
-        async with self._write_lock:
-            try:
-                await self.ctx.service.commit(pending)
-            except ActionFailed as failure:
-                hint = f" ({failure.error.hint})" if failure.error.hint else ""
-                self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
-            finally:
-                self.pending -= 1
-                self.data_changed()
+        try:
+            await self.ctx.service.commit(pending)
+        except ActionFailed as failure:
+            hint = f" ({failure.error.hint})" if failure.error.hint else ""
+            self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
+        except ActionQueued as queued:
+            self.notify(
+                f"Saved, not sent yet: {queued}. It is kept safely and sent as soon as "
+                "Pylon answers, even after a restart.",
+                title="Queued",
+                severity="warning",
+            )
+        finally:
+            self.data_changed()
         if after is not None:
             after()
 
     # ----- moves -----------------------------------------------------------------------
     def move_to_column(self, tickets: list[Ticket], column: int) -> None:
-        target = self.board.columns[column]
-        for ticket in tickets:
+        self._move_each(tickets, lambda _: column)
+
+    def _move_each(self, tickets: list[Ticket], column_for: Callable[[Ticket], int | None]) -> None:
+        """Move each ticket to its own target column; one undo entry for the whole batch."""
+        self._undo_group = []
+        for ticket in sorted(tickets, key=lambda t: t.number):
+            column = column_for(ticket)
+            if column is None:
+                continue
+            target = self.board.columns[column]
             check = check_move_to_column(
                 ticket, target, self.board.catalog, router=self.board.router
             )
@@ -86,7 +96,15 @@ class BoardScreen(BoardBase):
                 self.request_link(ticket, then_move_to=check.target_state)
             elif check.verdict is MoveVerdict.UNKNOWN_STATE:
                 self.notify(check.message, severity="error")
-        self.marked.clear()
+        if self._undo_group:
+            self.undo_stack.append(self._undo_group)
+        self._undo_group = None
+        self._clear_marks()
+
+    def _clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.rebuild()
 
     def request_link(self, ticket: Ticket, *, then_move_to: str | None) -> None:
         """The On Hold gate's UI: a ticket gets a linked issue before it may go On Hold."""
@@ -95,15 +113,15 @@ class BoardScreen(BoardBase):
         open_hold_flow(self, ticket, then_move_to=then_move_to)
 
     def _move_by(self, delta: int) -> None:
-        tickets = self.targets()
-        if not tickets:
-            return
-        current = self.board.column_index_of(tickets[0].id)
-        if current is None:
-            return
-        target = current + delta
-        if 0 <= target < len(self.board.columns):
-            self.move_to_column(tickets, target)
+        count = len(self.board.columns)
+
+        def column_for(ticket: Ticket) -> int | None:
+            current = self.board.column_index_of(ticket.id)
+            if current is None or not 0 <= current + delta < count:
+                return None
+            return current + delta
+
+        self._move_each(self.targets(), column_for)
 
     def action_move_right(self) -> None:
         self._move_by(1)
@@ -128,17 +146,19 @@ class BoardScreen(BoardBase):
         if not self.undo_stack:
             self.notify("Nothing to undo")
             return
-        ticket_id, state = self.undo_stack.pop()
-        ticket = self.board.get(ticket_id)
-        if ticket is None or ticket.state == state:
-            return
-        self.submit(Action(ActionKind.MOVE, ticket_id, state, base_updated_at=ticket.updated_at))
+        for ticket_id, state in self.undo_stack.pop():
+            ticket = self.board.get(ticket_id)
+            if ticket is None or ticket.state == state:
+                continue
+            self.submit(
+                Action(ActionKind.MOVE, ticket_id, state, base_updated_at=ticket.updated_at)
+            )
 
     # ----- fields ----------------------------------------------------------------------
     def action_priority(self, value: str) -> None:
         for ticket in self.targets():
             self.submit(Action(ActionKind.PRIORITY, ticket.id, value or None))
-        self.marked.clear()
+        self._clear_marks()
 
     def action_assign(self) -> None:
         tickets = self.targets()
@@ -152,7 +172,7 @@ class BoardScreen(BoardBase):
             if key is not None:
                 for ticket in tickets:
                     self.submit(Action(ActionKind.ASSIGN, ticket.id, key or None))
-                self.marked.clear()
+                self._clear_marks()
 
         self.app.push_screen(PickerModal("Assign to…", choices), chosen)
 
@@ -166,7 +186,7 @@ class BoardScreen(BoardBase):
             return
         for ticket in self.targets():
             self.submit(Action(ActionKind.ASSIGN, ticket.id, me))
-        self.marked.clear()
+        self._clear_marks()
 
     def action_link(self) -> None:
         ticket = self.current_ticket()
@@ -325,7 +345,14 @@ class BoardScreen(BoardBase):
         """Wait (bounded) for writes still in flight: quitting must never drop a move."""
         writes = [w for w in self.app.workers if w.group == "writes" and not w.is_finished]
         if writes:
-            self.notify(f"Saving {len(writes)} change(s) before quitting…")
+            self.notify(f"Sending {len(writes)} change(s) before quitting…")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.app.workers.wait_for_complete(writes), timeout=15)
-        self.app.exit()
+        left = self.ctx.service.pending_count()
+        message = (
+            f"{left} change(s) not sent yet: they are saved and will be sent the next time "
+            "pylon-tui starts."
+            if left
+            else None
+        )
+        self.app.exit(message=message)

@@ -36,10 +36,11 @@ class BoardBase(Screen[None]):
         self.filter = TicketFilter()
         self.views: list[Sequence[Ticket]] = [() for _ in self.board.columns]
         self.marked: set[str] = set()
-        self.undo_stack: list[tuple[str, str]] = []
+        self.undo_stack: list[list[tuple[str, str]]] = []
+        """One entry per user action; a bulk move is one entry, undone as a whole."""
+        self._undo_group: list[tuple[str, str]] | None = None
         self.sync_text = "loading…"
         self.error: str | None = None
-        self.pending = 0
         self._seen_version = -1
         self._ready = False
         self._focus_id: str | None = None
@@ -135,7 +136,7 @@ class BoardBase(Screen[None]):
             hidden=self.board.hidden_count(),
             selected=len(self.marked),
             filter_text=self.filter.describe(),
-            pending=self.pending,
+            pending=self.ctx.service.pending_count(),
         )
 
     def data_changed(self) -> None:
