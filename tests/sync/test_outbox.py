@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -46,8 +45,8 @@ async def service_for(sandbox: Sandbox, store: Store) -> tuple[BoardService, Swi
 
 
 @pytest.fixture
-async def cache(tmp_path: Path) -> AsyncIterator[Path]:
-    yield tmp_path / "cache.sqlite3"
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache.sqlite3"
 
 
 def patches_for(switch: Switch, ticket_id: str) -> int:
@@ -102,7 +101,7 @@ async def test_lost_answer_is_verified_not_resent(sandbox: Sandbox, cache: Path)
 
 
 async def test_reply_replay_never_duplicates(sandbox: Sandbox, cache: Path) -> None:
-    service, switch = await service_for(sandbox, Store(cache))
+    service, _ = await service_for(sandbox, Store(cache))
     await service.load()
     ticket = service.board.column(0)[0]
     messages = await service.messages(ticket.id)
