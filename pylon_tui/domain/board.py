@@ -51,6 +51,8 @@ class Board:
         self._lists: list[list[Ticket]] = [[] for _ in self.router.columns]
         self._hidden: dict[str, Ticket] = {}
         self.version = 0
+        self._column_versions = [0] * len(self.router.columns)
+        self._summaries: tuple[int, list[ColumnSummary]] | None = None
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
         return [
@@ -106,6 +108,7 @@ class Board:
         for index, items in enumerate(self._lists):
             items.sort(key=self._keys[index])
         self.version += 1
+        self._column_versions = [v + 1 for v in self._column_versions]
 
     def upsert(self, ticket: Ticket) -> int | None:
         """Insert or replace one ticket; returns its column index (None = no column shows it)."""
@@ -117,6 +120,7 @@ class Board:
             self._hidden[ticket.id] = ticket
         else:
             insort(self._lists[index], ticket, key=self._keys[index])
+            self._column_versions[index] += 1
         self.version += 1
         return index
 
@@ -135,6 +139,7 @@ class Board:
             self._hidden.pop(ticket_id, None)
             return
         items = self._lists[index]
+        self._column_versions[index] += 1
         key = self._keys[index]
         pos = bisect_left(items, key(old), key=key)
         while pos < len(items) and items[pos].id != ticket_id:
@@ -146,6 +151,10 @@ class Board:
 
     def column_index_of(self, ticket_id: str) -> int | None:
         return self._column_of.get(ticket_id)
+
+    def column_version(self, index: int) -> int:
+        """Changes whenever the column's contents or order change: lets views skip repaints."""
+        return self._column_versions[index]
 
     def column(self, index: int) -> list[Ticket]:
         """The column's tickets in display order. Callers must not mutate it."""
@@ -162,11 +171,15 @@ class Board:
         return [len(items) for items in self._lists]
 
     def summaries(self) -> list[ColumnSummary]:
+        """Cached per board version: the header asks on every repaint."""
+        if self._summaries is not None and self._summaries[0] == self.version:
+            return self._summaries[1]
         out = []
         for index, column in enumerate(self.router.columns):
             items = self._lists[index]
             oldest = min((t.waiting_since() for t in items), default=None)
             out.append(ColumnSummary(column.title, len(items), oldest))
+        self._summaries = (self.version, out)
         return out
 
     def inbox_zero(self) -> bool:

@@ -129,4 +129,4 @@ class PylonApp(App[None]):
         last = self.ctx.service.last_refresh
         stamp = last.astimezone().strftime("%H:%M:%S") if last else "now"
         screen.set_sync(f"synced {stamp}")
-        screen.data_changed()
+        screen.rebuild(force=True)  # ages on cards move on even when no ticket changed

@@ -197,7 +197,7 @@ def column_ids(app: PylonApp) -> list[list[str]]:
     return [[t.id for t in view] for view in app.board_screen.views]
 
 
-def write_calls(fake: FakePylon, name: str) -> list[tuple[object, ...]]:
+def calls_to(fake: FakePylon, name: str) -> list[tuple[object, ...]]:
     return [args for call, args in fake.calls if call == name]
 
 
@@ -217,3 +217,23 @@ def exercises(*binding_ids: str) -> Callable[[_F], _F]:
         return test
 
     return mark
+
+
+def on_board(app: PylonApp) -> bool:
+    """The board is the top screen (a function, so mypy keeps no stale narrowing)."""
+    return app.screen is app.board_screen
+
+
+def _unmarked(html: str) -> str:
+    """The body without the outbox's invisible replay marker (`<!-- pylon-tui:... -->`)."""
+    head, sep, tail = html.rpartition("<!-- pylon-tui:")
+    return head if sep and tail.endswith("-->") else html
+
+
+def sent_replies(fake: FakePylon) -> list[tuple[str, str, str]]:
+    """(ticket id, body html, answered message id) of every reply Pylon received."""
+    return [(issue, _unmarked(html), message) for issue, html, message in fake.replies]
+
+
+def sent_notes(fake: FakePylon) -> list[tuple[str, str]]:
+    return [(issue, _unmarked(html)) for issue, html in fake.notes]

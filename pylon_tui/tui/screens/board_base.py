@@ -7,7 +7,7 @@ the network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -44,6 +44,8 @@ class BoardBase(Screen[None]):
         self._seen_version = -1
         self._ready = False
         self._focus_id: str | None = None
+        self._view_keys: list[object] = [None] * len(self.views)
+        self._paint_keys: list[object] = [None] * len(self.views)
         """The focused ticket, remembered by id: views alias the board's live lists, so after
         a change the row under the cursor may already hold another ticket."""
 
@@ -82,39 +84,68 @@ class BoardBase(Screen[None]):
         return self.query_one(f"#column-{index}", ColumnView)
 
     # ----- rendering -------------------------------------------------------------------
-    def rebuild(self, *, follow: str | None = None) -> None:
-        """Recompute filtered columns after a data or filter change; focus follows `follow`."""
+    def rebuild(self, *, follow: str | None = None, force: bool = False) -> None:
+        """Recompute what changed after a data or filter change; focus follows `follow`.
+
+        Columns whose contents, filter, cursor and marks are unchanged are not touched, so a
+        card move repaints two columns, not four (and a refresh with no news repaints none).
+        """
         if not self._ready:
             return
         follow = follow or self._focus_id
-        predicate = None
-        if self.filter.active:
-            directory = self.ctx.service.directory
-            predicate = self.filter.predicate(
-                now=self.ctx.now(),
-                me_id=self.ctx.service.me_id,
-                names=lambda t: (
-                    f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
-                ),
-            )
+        if force:
+            self._view_keys = [None] * len(self.views)
+            self._paint_keys = [None] * len(self.views)
+        filter_key = (self.filter, self.ctx.service.me_id)
+        predicate = self._predicate()
         for index in range(len(self.views)):
-            items = self.board.column(index)
-            self.views[index] = [t for t in items if predicate(t)] if predicate else items
+            view_key = (self.board.column_version(index), filter_key)
+            if view_key != self._view_keys[index]:
+                items = self.board.column(index)
+                self.views[index] = [t for t in items if predicate(t)] if predicate else items
+                self._view_keys[index] = view_key
         if follow is not None:
             self._focus_ticket(follow)
         self.cursor.clamp([len(v) for v in self.views])
         counts = self.board.counts()
+        marks = frozenset(self.marked)
         for index, view in enumerate(self.column_views()):
             active = index == self.cursor.column
+            paint_key = (self._view_keys[index], self.cursor.rows[index], active, marks)
+            if paint_key == self._paint_keys[index]:
+                continue
+            self._paint_keys[index] = paint_key
             view.active = active
             view.set_tickets(self.views[index], self.cursor.rows[index])
             title = column_title(
                 self.board.columns[index].title, counts[index], len(self.views[index]), active
             )
-            self.query_one(f"#title-{index}", Static).update(title)
+            self.query_one(f"#title-{index}", Static).update(title, layout=False)
         self._seen_version = self.board.version
         self._focus_id = self.current_ticket_id()
         self.update_bars()
+
+    def _mark_painted(self, index: int) -> None:
+        """A targeted repaint (cursor, active column) brought the view up to date."""
+        active = index == self.cursor.column
+        self._paint_keys[index] = (
+            self._view_keys[index],
+            self.cursor.rows[index],
+            active,
+            frozenset(self.marked),
+        )
+
+    def _predicate(self) -> Callable[[Ticket], bool] | None:
+        if not self.filter.active:
+            return None
+        directory = self.ctx.service.directory
+        return self.filter.predicate(
+            now=self.ctx.now(),
+            me_id=self.ctx.service.me_id,
+            names=lambda t: (
+                f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
+            ),
+        )
 
     def _focus_ticket(self, ticket_id: str) -> None:
         column = self.board.column_index_of(ticket_id)
@@ -164,6 +195,7 @@ class BoardBase(Screen[None]):
         length = len(self.views[self.cursor.column])
         if self.cursor.move_row(delta, length):
             self.view(self.cursor.column).set_cursor(self.cursor.row)
+            self._mark_painted(self.cursor.column)
         self._focus_id = self.current_ticket_id()
 
     def _move_column(self, delta: int) -> None:
@@ -180,7 +212,8 @@ class BoardBase(Screen[None]):
                     len(self.views[index]),
                     index == self.cursor.column,
                 )
-                self.query_one(f"#title-{index}", Static).update(title)
+                self.query_one(f"#title-{index}", Static).update(title, layout=False)
+                self._mark_painted(index)
 
     def action_cursor_down(self) -> None:
         self._move_row(1)

@@ -34,7 +34,7 @@ class BoardHeader(Static):
                 if category in (Category.NEW, Category.WAITING_ON_YOU) and summary.oldest_waiting:
                     waiting.append(f"{summary.title} oldest {age(summary.oldest_waiting, now)}")
             text.append(" · ".join(waiting), style="bold")
-        self.update(text)
+        self.update(text, layout=False)
 
 
 class StatusBar(Static):
@@ -63,7 +63,7 @@ class StatusBar(Static):
             text.append(f"· {selected} selected ", style="bold magenta")
         if hidden:
             text.append(f"· {hidden} in other states (o) ", style="dim")
-        self.update(text)
+        self.update(text, layout=False)
 
 
 def column_title(title: str, count: int, shown: int, active: bool) -> Text:

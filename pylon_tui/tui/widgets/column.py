@@ -87,9 +87,27 @@ class ColumnView(ScrollView, can_focus=False):
     def set_tickets(self, tickets: Sequence[Ticket], cursor_row: int) -> None:
         self.tickets = tickets
         self.cursor_row = cursor_row
-        self.virtual_size = Size(self.size.width, max(1, len(tickets) * CARD_HEIGHT))
+        self._set_virtual_height(max(1, len(tickets) * CARD_HEIGHT))
         self.scroll_to_cursor()
         self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """Resize the scroll area without a screen-wide relayout when we can.
+
+        Assigning `virtual_size` re-lays-out the whole screen (tens of ms and a full-screen
+        repaint over SSH). If the scrollbar neither appears nor disappears, updating the
+        scrollbars is all that is needed.
+        """
+        new = Size(self.size.width, height)
+        old = self.virtual_size
+        if new == old:
+            return
+        view = self.scrollable_content_region.height
+        if old.height and (old.height > view) == (new.height > view):
+            self.set_reactive(ColumnView.virtual_size, new)
+            self._scroll_update(new)
+        else:
+            self.virtual_size = new
 
     def set_cursor(self, row: int) -> None:
         """Repaint just the old and new cursor cards."""
@@ -113,10 +131,11 @@ class ColumnView(ScrollView, can_focus=False):
             return
         top = self.cursor_row * CARD_HEIGHT
         y = self.scroll_offset.y
-        if top < y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + CARD_HEIGHT > y + height:
-            self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+        if top < y or top + CARD_HEIGHT > y + height:
+            # Jump so the cursor lands mid-view: one column repaint per half page of j/k
+            # instead of one per key (what keeps a slow SSH link responsive).
+            target = max(0, top - (height - CARD_HEIGHT) // 2)
+            self.scroll_to(y=target, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

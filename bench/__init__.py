@@ -1,0 +1,1 @@
+"""Performance benchmarks for pylon-tui (see bench/README.md; run `python bench/run.py`)."""

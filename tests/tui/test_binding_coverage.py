@@ -1,0 +1,31 @@
+"""Every board binding is listed in help and pressed by at least one Pilot test."""
+
+from __future__ import annotations
+
+import pytest
+
+from pylon_tui.tui.keys import HELP_GROUPS, board_bindings
+from pylon_tui.tui.screens.help import help_binding_ids
+
+from . import test_app, test_find, test_moves, test_navigation, test_tickets
+from .fakes import EXERCISED
+
+TEST_MODULES = (test_app, test_find, test_moves, test_navigation, test_tickets)
+
+
+def test_every_binding_is_in_a_help_group():
+    ids = [str(b.id) for b in board_bindings()]
+    grouped = [binding_id for _, group in HELP_GROUPS for binding_id in group]
+    assert len(ids) == len(set(ids)), "binding ids must be unique"
+    assert sorted(grouped) == sorted(ids)
+
+
+def test_exercised_ids_are_real_bindings():
+    assert TEST_MODULES  # importing them fills EXERCISED
+    unknown = set(EXERCISED) - {b.id for b in board_bindings()}
+    assert not unknown
+
+
+@pytest.mark.parametrize("binding_id", help_binding_ids())
+def test_binding_has_a_pilot_test(binding_id: str):
+    assert EXERCISED.get(binding_id), f"no Pilot test presses the keys of {binding_id!r}"
