@@ -52,6 +52,8 @@ class Board:
         self._hidden: dict[str, Ticket] = {}
         self.version = 0
         self._column_versions = [0] * len(self.router.columns)
+        self._content_versions = [0] * len(self.router.columns)
+        self._touched: list[set[int]] = [set() for _ in self.router.columns]
         self._summaries: tuple[int, list[ColumnSummary]] | None = None
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
@@ -109,11 +111,29 @@ class Board:
             items.sort(key=self._keys[index])
         self.version += 1
         self._column_versions = [v + 1 for v in self._column_versions]
+        self._touched = [set() for _ in self.router.columns]
 
     def upsert(self, ticket: Ticket) -> int | None:
-        """Insert or replace one ticket; returns its column index (None = no column shows it)."""
-        self._detach(ticket.id)
+        """Insert or replace one ticket; returns its column index (None = no column shows it).
+
+        A ticket that stays in its column at the same sort position (the usual server echo
+        of a change we already applied) is replaced in place: the column's order is
+        unchanged, so views repaint that one card, not the column.
+        """
         index = self.router.index_for(ticket, self._now())
+        old = self._tickets.get(ticket.id)
+        if old is not None and index is not None and self._column_of.get(ticket.id) == index:
+            key = self._keys[index]
+            if key(old) == key(ticket):
+                pos = self._position(index, old)
+                if pos is not None:
+                    self._lists[index][pos] = ticket
+                    self._tickets[ticket.id] = ticket
+                    self._touched[index].add(pos)
+                    self._content_versions[index] += 1
+                    self.version += 1
+                    return index
+        self._detach(ticket.id)
         self._tickets[ticket.id] = ticket
         self._column_of[ticket.id] = index
         if index is None:
@@ -121,6 +141,7 @@ class Board:
         else:
             insort(self._lists[index], ticket, key=self._keys[index])
             self._column_versions[index] += 1
+            self._touched[index].clear()
         self.version += 1
         return index
 
@@ -140,14 +161,29 @@ class Board:
             return
         items = self._lists[index]
         self._column_versions[index] += 1
-        key = self._keys[index]
-        pos = bisect_left(items, key(old), key=key)
-        while pos < len(items) and items[pos].id != ticket_id:
-            pos += 1
-        if pos < len(items):
+        self._touched[index].clear()
+        pos = self._position(index, old)
+        if pos is not None:
             del items[pos]
         else:  # pragma: no cover - defensive: fall back to a scan if keys drifted
             self._lists[index] = [t for t in items if t.id != ticket_id]
+
+    def _position(self, index: int, ticket: Ticket) -> int | None:
+        items = self._lists[index]
+        key = self._keys[index]
+        pos = bisect_left(items, key(ticket), key=key)
+        while pos < len(items) and items[pos].id != ticket.id:
+            pos += 1
+        return pos if pos < len(items) else None
+
+    def take_touched(self, index: int) -> set[int]:
+        """Rows replaced in place since the last call (see `upsert`)."""
+        rows, self._touched[index] = self._touched[index], set()
+        return rows
+
+    def content_version(self, index: int) -> int:
+        """Bumps on in-place replacements too (filtered copies of a column must refresh)."""
+        return self._content_versions[index]
 
     def column_index_of(self, ticket_id: str) -> int | None:
         return self._column_of.get(ticket_id)
@@ -177,10 +213,24 @@ class Board:
         out = []
         for index, column in enumerate(self.router.columns):
             items = self._lists[index]
-            oldest = min((t.waiting_since() for t in items), default=None)
-            out.append(ColumnSummary(column.title, len(items), oldest))
+            out.append(ColumnSummary(column.title, len(items), self.oldest_waiting(index)))
         self._summaries = (self.version, out)
         return out
+
+    def oldest_waiting(self, index: int) -> datetime | None:
+        """Open columns sort by (priority, waiting since): the oldest is the head of one of
+        the five priority groups, found by bisection instead of a scan of the column."""
+        items = self._lists[index]
+        if not items:
+            return None
+        if self._keys[index] is not open_sort_key:
+            return min(t.waiting_since() for t in items)
+        heads = []
+        for rank in range(5):
+            pos = bisect_left(items, rank, key=lambda t: priority_rank(t.priority))
+            if pos < len(items) and priority_rank(items[pos].priority) == rank:
+                heads.append(items[pos].waiting_since())
+        return min(heads)
 
     def inbox_zero(self) -> bool:
         """New and On You both empty: the team's goal state."""

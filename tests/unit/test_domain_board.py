@@ -329,3 +329,31 @@ def test_set_catalog_regroups_custom_slugs() -> None:
     assert numbers(board, ON_YOU) == [1]
     assert board.hidden_count() == 0
     assert board.catalog is CATALOG
+
+
+def test_same_position_update_is_replaced_in_place_and_reported() -> None:
+    """A server echo that keeps the card's place must not reorder (or repaint) the column."""
+    from dataclasses import replace as _replace
+    from datetime import UTC, datetime, timedelta
+
+    from pylon_tui.domain import DEFAULT_COLUMNS, Board, Ticket
+
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    tickets = [
+        Ticket(f"t{n}", n, f"T{n}", "new", now - timedelta(hours=n), now) for n in range(1, 5)
+    ]
+    board = Board(DEFAULT_COLUMNS, now=lambda: now)
+    board.replace_all(tickets)
+    order = [t.id for t in board.column(0)]
+    column_version = board.column_version(0)
+    echo = _replace(board.column(0)[1], updated_at=now + timedelta(seconds=5), title="T?")
+    board.upsert(echo)
+    assert [t.id for t in board.column(0)] == order
+    assert board.column_version(0) == column_version, "order unchanged: no column repaint"
+    assert board.take_touched(0) == {1}
+    assert board.take_touched(0) == set()
+    assert board.get(echo.id) is echo
+    assert board.column(0)[1] is echo
+    board.upsert(_replace(echo, state="waiting_on_you"))
+    assert board.column_version(0) != column_version
+    assert echo.id not in [t.id for t in board.column(0)]

@@ -96,10 +96,16 @@ class BoardBase(Screen[None]):
         if force:
             self._view_keys = [None] * len(self.views)
             self._paint_keys = [None] * len(self.views)
+            for column_view in self.column_views():
+                column_view.clear_cache()
         filter_key = (self.filter, self.ctx.service.me_id)
         predicate = self._predicate()
+        touched: list[set[int]] = []
         for index in range(len(self.views)):
-            view_key = (self.board.column_version(index), filter_key)
+            # A filtered view is a copy holding ticket objects: in-place changes refilter it.
+            content = self.board.content_version(index) if predicate else None
+            view_key = (self.board.column_version(index), filter_key, content)
+            touched.append(self.board.take_touched(index))
             if view_key != self._view_keys[index]:
                 items = self.board.column(index)
                 self.views[index] = [t for t in items if predicate(t)] if predicate else items
@@ -113,6 +119,8 @@ class BoardBase(Screen[None]):
             active = index == self.cursor.column
             paint_key = (self._view_keys[index], self.cursor.rows[index], active, marks)
             if paint_key == self._paint_keys[index]:
+                for row in touched[index]:
+                    view.refresh_card(row)  # replaced in place: same rows, new content
                 continue
             self._paint_keys[index] = paint_key
             view.active = active

@@ -58,6 +58,9 @@ class ColumnView(ScrollView, can_focus=False):
         self.marked: set[str] = set()
         self.empty_text = empty_text
         self._styles: CardStyles | None = None
+        self._strips: dict[tuple[int, int, int, int, bool, int], tuple[Ticket, Strip]] = {}
+        """Rendered card lines by (ticket identity, line, width, cursor kind, marked, minute):
+        tickets are immutable, so a changed ticket is a new object and misses the cache."""
 
     def on_mount(self) -> None:
         self._styles = None
@@ -65,6 +68,11 @@ class ColumnView(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._strips.clear()
+
+    def clear_cache(self) -> None:
+        """Names or link states changed: cached lines may show stale text."""
+        self._strips.clear()
 
     def _card_styles(self) -> CardStyles:
         if self._styles is None:
@@ -148,24 +156,35 @@ class ColumnView(ScrollView, can_focus=False):
             return Strip.blank(width, self.rich_style)
         if index >= len(self.tickets):
             return Strip.blank(width, self.rich_style)
+        ticket = self.tickets[index]
+        now = self._now()
+        cursor_kind = 0 if index != self.cursor_row else (1 if self.active else 2)
+        marked = ticket.id in self.marked
+        key = (id(ticket), part, width, cursor_kind, marked, int(now.timestamp() // 60))
+        hit = self._strips.get(key)
+        if hit is not None and hit[0] is ticket:
+            return hit[1]
         styles = self._card_styles()
-        is_cursor = index == self.cursor_row and self.active
-        if index == self.cursor_row and not self.active:
+        is_cursor = cursor_kind == 1
+        if cursor_kind == 2:
             styles = _with_cursor(styles, self.get_component_rich_style("column--cursor-inactive"))
             is_cursor = True
-        ticket = self.tickets[index]
         segments = card_segments(
             ticket,
             part,
             width,
             styles=styles,
             is_cursor=is_cursor,
-            marked=ticket.id in self.marked,
+            marked=marked,
             directory=self._directory(),
-            now=self._now(),
+            now=now,
             link_states=self._link_states(),
         )
-        return Strip(segments, width)
+        strip = Strip(segments, width)
+        if len(self._strips) > 4000:
+            self._strips.clear()
+        self._strips[key] = (ticket, strip)
+        return strip
 
 
 def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
