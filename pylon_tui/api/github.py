@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from types import TracebackType
 
 import httpx
 
@@ -18,7 +17,7 @@ from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
 
 from .errors import ApiError, AuthError, BadResponseError, error_for_status, parse_retry_after
-from .httpkit import USER_AGENT, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 
 SERVICE = "GitHub"
 GITHUB_API = "https://api.github.com"
@@ -41,7 +40,7 @@ def parse_github_ref(text: str) -> tuple[str, str, int]:
     return match.group(1), match.group(2), int(match.group(3))
 
 
-class GitHubClient:
+class GitHubClient(HttpClientBase):
     def __init__(
         self,
         token: str | None,
@@ -69,20 +68,6 @@ class GitHubClient:
 
     def __repr__(self) -> str:
         return f"GitHubClient(base_url={self.base_url!r})"
-
-    async def __aenter__(self) -> GitHubClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def issue_state(self, ref: str) -> LinkedIssue:
         """URL or `Owner/Repo/Number` -> the issue (open -> started, closed -> completed)."""

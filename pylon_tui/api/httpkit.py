@@ -8,12 +8,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from types import TracebackType
+from typing import Self
 
 import httpx
 
 from .errors import BadResponseError, NetworkError, excerpt
 
 USER_AGENT = "pylon-tui/0.1 (+https://github.com/pylon-tui)"
+
+
+class HttpClientBase:
+    """One pooled httpx.AsyncClient per service, closed with `aclose` or `async with`."""
+
+    _http: httpx.AsyncClient
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
 
 
 async def send(

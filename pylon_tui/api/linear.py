@@ -12,7 +12,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,7 +29,7 @@ from .errors import (
     error_for_status,
     parse_retry_after,
 )
-from .httpkit import USER_AGENT, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 
 SERVICE = "Linear"
 LINEAR_URL = "https://api.linear.app/graphql"
@@ -78,7 +77,7 @@ class LinearTeam:
     name: str
 
 
-class LinearClient:
+class LinearClient(HttpClientBase):
     def __init__(
         self,
         api_key: str | None,
@@ -99,20 +98,6 @@ class LinearClient:
 
     def __repr__(self) -> str:
         return f"LinearClient(url={self.url!r})"
-
-    async def __aenter__(self) -> LinearClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     # ------------------------------------------------------------------ operations
 

@@ -13,7 +13,6 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from contextlib import aclosing, contextmanager
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -32,7 +31,7 @@ from .errors import (
     error_for_status,
     parse_retry_after,
 )
-from .httpkit import USER_AGENT, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 from .wire import CustomField, Organisation, PriorityOptions
 
 SERVICE = "Pylon"
@@ -40,7 +39,7 @@ MAX_PAGES = 1000  # a runaway-pagination guard, far above any real workspace
 _T = TypeVar("_T")
 
 
-class PylonClient:
+class PylonClient(HttpClientBase):
     def __init__(
         self,
         base_url: str,
@@ -70,20 +69,6 @@ class PylonClient:
 
     def __repr__(self) -> str:
         return f"PylonClient(base_url={self.base_url!r})"
-
-    async def __aenter__(self) -> PylonClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     # ------------------------------------------------------------------ transport
 
