@@ -275,7 +275,7 @@ def test_customer_message_moves_ticket_back(client: httpx.Client, sb: Sandbox) -
 
 
 def test_openapi_check_is_strict() -> None:
-    assert openapi_check.schema_errors("Issue", {"id": "x", "number": 1}) == []
+    assert openapi_check.schema_errors("Issue", {"id": "x", "number": 1}, strict=False) == []
     assert openapi_check.schema_errors("Issue", {"id": "x", "priority": "high"})
     assert openapi_check.schema_errors("Issue", {"number": "1"})
     with pytest.raises(AssertionError):
