@@ -141,9 +141,19 @@ class LinearClient(HttpClientBase):
         data = await self._graphql(q.SEARCH_ISSUES, {"term": term, "first": first})
         return [issue_from_node(node) for node in _nodes(data, "searchIssues")]
 
-    async def create_issue(self, team_id: str, title: str, description: str) -> LinkedIssue:
-        variables = {"teamId": team_id, "title": title, "description": description}
-        data = await self._graphql(q.CREATE_ISSUE, variables)
+    async def create_issue(
+        self, team_id: str, title: str, description: str, *, issue_id: str | None = None
+    ) -> LinkedIssue:
+        """Create an issue. Pass a client-made `issue_id` (UUID v4) to make retries safe: if a
+        previous attempt already created it (its answer lost), that issue is returned."""
+        variables = {"id": issue_id, "teamId": team_id, "title": title, "description": description}
+        try:
+            data = await self._graphql(q.CREATE_ISSUE, variables)
+        except ApiError:
+            existing = await self.issue(issue_id) if issue_id else None
+            if existing is None:
+                raise
+            return existing
         payload = data.get("issueCreate")
         if not isinstance(payload, dict) or payload.get("success") is not True:
             raise RequestError("Linear did not create the issue", service=SERVICE)

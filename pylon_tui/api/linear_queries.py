@@ -55,8 +55,10 @@ query PylonTuiSearchIssues($term: String!, $first: Int!) {
 
 CREATE_ISSUE = (
     """
-mutation PylonTuiCreateIssue($teamId: String!, $title: String!, $description: String) {
-  issueCreate(input: { teamId: $teamId, title: $title, description: $description }) {
+mutation PylonTuiCreateIssue(
+  $id: String, $teamId: String!, $title: String!, $description: String
+) {
+  issueCreate(input: { id: $id, teamId: $teamId, title: $title, description: $description }) {
     success
     issue {"""
     + ISSUE_FIELDS

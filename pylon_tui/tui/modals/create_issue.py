@@ -3,6 +3,8 @@ ticket's summary and its Pylon link, so engineering gets context without copy-pa
 
 from __future__ import annotations
 
+import uuid
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -41,6 +43,9 @@ class CreateIssueModal(ModalScreen[LinkedIssue | None]):
         self.pylon_link = pylon_link
         self.teams: list[LinearTeam] = []
         self.busy = False
+        self.issue_id = str(uuid.uuid4())
+        """One id for every attempt from this dialog: a retry after a lost answer can't
+        create a second issue."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog compose"):
@@ -89,7 +94,7 @@ class CreateIssueModal(ModalScreen[LinkedIssue | None]):
     @work(exclusive=True, group="create-issue")
     async def create(self, team_id: str, title: str, body: str) -> None:
         try:
-            issue = await self.linear.create_issue(team_id, title, body)
+            issue = await self.linear.create_issue(team_id, title, body, issue_id=self.issue_id)
         except ApiError as error:
             self.busy = False
             self._status(f"Linear refused: {error}", error=True)

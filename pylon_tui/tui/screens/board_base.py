@@ -176,6 +176,7 @@ class BoardBase(Screen[None]):
             selected=len(self.marked),
             filter_text=self.filter.describe(),
             pending=self.ctx.service.pending_count(),
+            sandbox=self.ctx.sandbox,
         )
 
     def data_changed(self) -> None:

@@ -49,8 +49,11 @@ class StatusBar(Static):
         selected: int,
         filter_text: str,
         pending: int,
+        sandbox: bool = False,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
+        if sandbox:
+            text.append(" sandbox ", style="reverse")
         if error:
             text.append(f" ⚠ {one_line(error)} ", style="bold red")
         else:
