@@ -7,8 +7,11 @@ sockets (timeouts, dropped connections) and `pylon-tui sandbox serve` can share 
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 
@@ -42,6 +45,9 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 class _Handler(BaseHTTPRequestHandler):
     sandbox: Sandbox
     protocol_version = "HTTP/1.1"
+    # Headers and body are written separately: without this, Nagle + delayed ACK hold
+    # every reply back ~40 ms.
+    disable_nagle_algorithm = True
     server_version = "pylon-tui-sandbox"
 
     def _dispatch(self) -> None:
@@ -66,11 +72,41 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence per-request logging; the sandbox keeps its own request_log."""
 
 
+class _Server(ThreadingHTTPServer):
+    """Closing it really takes the "network" down: open keep-alive connections too, so a
+    fault test that stops the server sees refused/reset connections, as with a real outage."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._open_lock:
+            still_open, self._open = self._open, set()
+        for conn in still_open:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                conn.close()
+
+
 def _make_server(sandbox: Sandbox, host: str, port: int) -> ThreadingHTTPServer:
     if host not in LOCAL_HOSTS:
         raise ValueError(f"the sandbox only binds to loopback, not {host!r}")
     handler = type("SandboxHandler", (_Handler,), {"sandbox": sandbox})
-    server = ThreadingHTTPServer((host, port), handler)
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     return server
 

@@ -20,6 +20,7 @@ from .actions import Action, ActionKind, apply_to, revert_on
 from .delivery import (
     Conflict,
     Verdict,
+    already_applied,
     backoff,
     is_retryable,
     judge,
@@ -77,6 +78,9 @@ class Outbox:
         self.store = store
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._asked: set[str] = set()
+        """Conflicts shown to the user in this run; stored ones are asked again after a
+        restart or a postponement, so no queued action waits forever unseen."""
 
     @property
     def board(self) -> Board:
@@ -109,6 +113,8 @@ class Outbox:
             )
             if mine is None:
                 return None  # already delivered by a drain
+            if not self.store.try_lead():
+                raise ActionQueued(action, "another pylon-tui window is sending queued changes")
             if earlier and earlier[0].seq < mine.seq:
                 raise ActionQueued(action, "queued behind an earlier change to the same ticket")
             self.store.note_attempt_started(action.client_key)
@@ -142,13 +148,20 @@ class Outbox:
     async def drain(self) -> DrainReport:
         """Deliver every due action in order; a ticket with a stuck action waits behind it."""
         report = DrainReport()
+        if not self.store.try_lead():
+            return report  # another pylon-tui on this cache sends; we only show the queue
         async with self._lock:
             blocked: set[str] = set()
             for q in self.store.queued():
                 ticket_id = q.action.ticket_id
                 if ticket_id in blocked:
                     continue
-                if q.status == CONFLICT or q.next_attempt_at > self._clock():
+                if q.status == CONFLICT:
+                    blocked.add(ticket_id)
+                    if q.action.client_key not in self._asked:
+                        await self._reask(q, report)
+                    continue
+                if q.next_attempt_at > self._clock():
                     blocked.add(ticket_id)
                     continue
                 try:
@@ -183,6 +196,7 @@ class Outbox:
                     return
                 if verdict is Verdict.CONFLICT:
                     self.store.set_status(action.client_key, CONFLICT)
+                    self._asked.add(action.client_key)
                     report.conflicts.append(Conflict(q, server))
                     return
             self.store.note_attempt_started(action.client_key)
@@ -193,6 +207,25 @@ class Outbox:
             self._after_error(q, error)
         self._delivered(action, result)
         report.sent.append(action)
+
+    async def _reask(self, q: Queued, report: DrainReport) -> None:
+        try:
+            server = await self.client.get_issue(q.action.ticket_id)
+        except ApiError as error:
+            if error.transient:
+                report.offline = error
+            return
+        self._asked.add(q.action.client_key)
+        if already_applied(server, q.action):
+            self.store.remove(q.action.client_key)
+            self.merge(server)
+            report.sent.append(q.action)
+        else:
+            report.conflicts.append(Conflict(q, server))
+
+    def postpone(self, conflict: Conflict) -> None:
+        """The user chose "later": ask again at the next drain."""
+        self._asked.discard(conflict.queued.action.client_key)
 
     def _after_error(self, q: Queued, error: ApiError) -> NoReturn:
         """Keep it queued (retryable) or roll it back and say so; always raises."""

@@ -25,6 +25,11 @@ from pylon_tui.domain.timefmt import parse_time
 from . import codec
 from .actions import Action, ActionKind
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one window per cache is up to the user
+    fcntl = None  # type: ignore[assignment]
+
 SCHEMA_VERSION = 2
 
 _V1 = """
@@ -81,7 +86,12 @@ class OpenResult:
 
 
 class StoreCorrupt(Exception):
-    pass
+    """Carries the refused connection: it must close only after its files were moved aside,
+    because closing makes SQLite delete a -wal it could not use (the last committed rows)."""
+
+    def __init__(self, message: str, db: sqlite3.Connection | None = None) -> None:
+        super().__init__(message)
+        self.db = db
 
 
 class Store:
@@ -89,6 +99,7 @@ class Store:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._clock = clock
         self._lock = threading.RLock()
+        self._lead_fd: int | None = None
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -97,9 +108,8 @@ class Store:
             if not check or check[0] != "ok":
                 raise StoreCorrupt(str(check[0] if check else "no answer"))
             self._migrate()
-        except sqlite3.DatabaseError as error:
-            self._db.close()
-            raise StoreCorrupt(str(error)) from error
+        except (sqlite3.DatabaseError, StoreCorrupt) as error:
+            raise StoreCorrupt(str(error), self._db) from error
 
     @classmethod
     def open(cls, path: Path, *, clock: Callable[[], float] = time.time) -> OpenResult:
@@ -115,6 +125,8 @@ class Store:
                 sidecar = path.with_name(path.name + suffix)
                 if sidecar.exists():
                     os.replace(sidecar, aside.with_name(aside.name + suffix))
+            if error.db is not None:
+                error.db.close()
             note = (
                 f"The local cache was unreadable ({error}); it was moved to {aside} and a "
                 "fresh one started. Pending changes in it were not replayed."
@@ -124,6 +136,24 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._lead_fd is not None:
+                os.close(self._lead_fd)
+                self._lead_fd = None
+
+    def try_lead(self) -> bool:
+        """One process per cache sends the outbox (two SSH sessions must not both post the
+        same queued reply). The kernel drops the lock when the process dies, even kill -9."""
+        if self.path is None or fcntl is None:
+            return True
+        if self._lead_fd is None:
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            self._lead_fd = fd
+        return True
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -40,6 +40,7 @@ class PylonApp(App[None]):
         self.autoload = autoload
         self.board_screen = BoardScreen(ctx)
         self._asking = False
+        self._conflicts: list[Conflict] = []
 
     def get_default_screen(self) -> Screen[None]:
         return self.board_screen
@@ -75,20 +76,31 @@ class PylonApp(App[None]):
             screen.set_sync("offline — working from the local cache", error=None)
         screen.data_changed()
         if report.conflicts:
-            self._ask(report.conflicts[0])
+            self._conflicts.extend(report.conflicts)
+            self._ask_next()
 
-    def _ask(self, conflict: Conflict) -> None:
+    def _ask_next(self) -> None:
+        """One dialog at a time; each conflict is asked, none waits unseen."""
         from pylon_tui.tui.modals.conflict import ConflictModal
 
+        if self._asking or not self._conflicts:
+            return
+        conflict = self._conflicts.pop(0)
         catalog = self.ctx.service.board.catalog
         labels = {info.slug: info.label for info in catalog.all()}
         self._asking = True
 
         def decided(choice: bool | None) -> None:
             self._asking = False
-            if choice is not None:
-                self.ctx.service.outbox.resolve(conflict, keep_mine=choice)
+            outbox = self.ctx.service.outbox
+            if choice is None:
+                outbox.postpone(conflict)
+            else:
+                outbox.resolve(conflict, keep_mine=choice)
                 self.board_screen.data_changed()
+            if self._conflicts:
+                self._ask_next()
+            elif choice is not None:
                 self._drain()
 
         self.push_screen(ConflictModal(conflict, labels), decided)
