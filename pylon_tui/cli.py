@@ -75,6 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = f"\n  fix: {failed.error.hint}" if failed.error.hint else ""
         _err(f"{failed}{hint}")
         return EXIT_FAIL
+    except OSError as error:
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        _err(
+            f"{error.strerror or error}{where}: check that the path exists and is writable "
+            "by you (see `pylon-tui doctor` for the paths in use)"
+        )
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

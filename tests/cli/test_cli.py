@@ -84,3 +84,13 @@ def test_bad_config_is_one_line_without_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_unwritable_state_dir_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", "/proc/pylon-tui-cannot-write-here")
+    assert main(["board"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "writable" in err
