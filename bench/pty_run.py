@@ -1,8 +1,10 @@
-"""Metrics 3 and 4, parent side: spawn bench.first_paint under a real pty and watch its output.
+"""Metrics 3 and 4, parent side: start a board process under a real pty and watch its output.
 
 - first paint: wall time from just before fork to the first card text (`#<number> `) in the
-  bytes the app writes to the terminal;
-- peak RSS of that child (os.wait4's rusage, i.e. this child only);
+  bytes the app writes to the terminal (the process is the installed `pylon-tui`, or one of
+  bench.first_paint's instrumented modes: see `Launch`);
+- peak RSS of that child (VmHWM from /proc, sampled until it exits: ru_maxrss would include
+  the pages it shared with this big parent between fork and exec);
 - bytes written to the terminal per key, once the board is idle.
 """
 
@@ -21,13 +23,40 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.first_paint import peak_rss_kb
+
 ROOT = Path(__file__).resolve().parent.parent
 COLS, ROWS = 120, 40
 CARD = re.compile(rb"#\d+ ")
 QUIET = 0.08  # no output for this long (~5 frames) = the app has finished this key's frames
 START_TIMEOUT = 120.0
 IN_VIEW = 10  # j presses that cannot scroll a 36-row column of 2-row cards
-SCRUB = ("TEXTUAL", "TEXTUAL_DRIVER", "TEXTUAL_DEBUG", "NO_COLOR", "COLUMNS", "LINES", "TMUX")
+SCRUB = (
+    *("TEXTUAL", "TEXTUAL_DRIVER", "TEXTUAL_DEBUG", "NO_COLOR", "COLUMNS", "LINES", "TMUX"),
+    # the board must see only the bench's HOME, config and tokens
+    *("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"),
+    *("PYLON_TUI_CONFIG", "PYLON_API_TOKEN", "LINEAR_API_KEY", "GITHUB_TOKEN"),
+)
+
+
+@dataclass
+class Launch:
+    """What to exec under the pty: argv, plus env overrides on top of this process's env."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    marks: Path | None = None  # where an instrumented child writes its phase marks
+
+
+def pylon_tui_command() -> list[str]:
+    """The installed console script next to this interpreter, else `python -m pylon_tui`."""
+    script = Path(sys.executable).with_name("pylon-tui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pylon_tui"]
+
+
+def bench_child(*args: str, marks: Path | None = None) -> list[str]:
+    extra = ["--marks", str(marks)] if marks is not None else []
+    return [sys.executable, "-m", "bench.first_paint", *args, *extra]
 
 
 @dataclass
@@ -85,23 +114,26 @@ class Terminal:
         return self.drain()
 
 
-def _child(db: Path, marks: Path) -> None:
+def _child(launch: Launch) -> None:
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+    env.update(launch.env)
     env.update({"TERM": "xterm-256color", "COLUMNS": str(COLS), "LINES": str(ROWS)})
     os.chdir(ROOT)
-    argv = [sys.executable, "-m", "bench.first_paint", "--db", str(db), "--marks", str(marks)]
-    os.execve(sys.executable, argv, env)  # noqa: S606 - exec the benchmark child, no shell
+    os.execve(launch.argv[0], launch.argv, env)  # noqa: S606 - exec the board, no shell
 
 
-def run_pty(db: Path, presses: int = 50) -> PtyResult:
-    marks_file = db.with_suffix(".marks.json")
-    marks_file.unlink(missing_ok=True)
+def run_pty(launch: Launch, presses: int = 50, moves: int | None = None) -> PtyResult:
+    """`moves` (default `presses`) caps the L/H presses: the installed command keeps Pylon's
+    PATCH budget (18 a minute after headroom), so more than that queues writes for minutes."""
+    moves = presses if moves is None else min(moves, presses)
+    if launch.marks is not None:
+        launch.marks.unlink(missing_ok=True)
     start = time.time()
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child execs
         try:
-            _child(db, marks_file)
+            _child(launch)
         finally:
             os._exit(127)
     term = Terminal(fd)
@@ -124,19 +156,23 @@ def run_pty(db: Path, presses: int = 50) -> PtyResult:
             across = [term.press(b"l" if i % 2 == 0 else b"h") for i in range(presses)]
             per_key["focus_across"] = (sum(across) + term.drain(0.3)) / presses
             term.press(b"g")
-            moves = [term.press(b"L" if i % 2 == 0 else b"H") for i in range(presses)]
-            per_key["card_move"] = (sum(moves) + term.drain(0.3)) / presses
+            if moves:
+                sent = [term.press(b"L" if i % 2 == 0 else b"H") for i in range(moves)]
+                per_key["card_move"] = (sum(sent) + term.drain(0.3)) / moves
+        rss_kb = peak_rss_kb(pid)
         os.write(fd, b"q")
         try:
             while True:
-                term.read(1.0)
+                term.read(0.05)
+                rss_kb = max(rss_kb, peak_rss_kb(pid))  # until it exits (VmHWM then gone)
         except EOFError:
             pass
     finally:
-        _, status, usage = os.wait4(pid, 0)
-        rss_kb = int(usage.ru_maxrss)  # KiB on Linux
+        _, status, _usage = os.wait4(pid, 0)
+        # not _usage.ru_maxrss: it includes the bench's own pages, shared until exec
         os.close(fd)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         raise RuntimeError(f"board process failed (status {status}):\n{term.buffer[-2000:]!r}")
-    marks = json.loads(marks_file.read_text()) if marks_file.exists() else {}
+    marks_file = launch.marks
+    marks = json.loads(marks_file.read_text()) if marks_file and marks_file.exists() else {}
     return PtyResult(painted - start, marks, start, rss_kb, per_key, board_bytes)

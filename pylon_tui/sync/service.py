@@ -82,6 +82,8 @@ class BoardService:
         self._loaded = False
         self._names_fresh = False
         self._touched: set[str] = set()
+        self.full_loads = 0
+        """Counts full loads (load, reconcile): the UI re-freezes the GC after each."""
         self.outbox = Outbox(client, lambda: self.board, self.store)
 
     @property
@@ -145,6 +147,7 @@ class BoardService:
         return len(tickets)
 
     async def _save_all(self, tickets: list[Ticket]) -> None:
+        self.full_loads += 1
         await asyncio.to_thread(self.store.replace_tickets, tickets)
         self._save_cursors()
 
@@ -229,6 +232,9 @@ class BoardService:
 
     def pending_count(self) -> int:
         return self.outbox.count()
+
+    def waiting_count(self) -> int:
+        return self.store.waiting_count()
 
     async def messages(self, ticket_id: str) -> list[Message]:
         return await self.client.messages(ticket_id)

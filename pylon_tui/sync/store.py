@@ -337,6 +337,15 @@ class Store:
         with self._tx() as db:
             db.execute("DELETE FROM outbox WHERE client_key = ?", (key,))
 
+    def waiting_count(self) -> int:
+        """Queued actions that could not be sent yet (failed once, or a conflict): what the
+        status bar calls "pending". A change merely in flight is not worth a repaint."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE last_error IS NOT NULL OR status = 'conflict'"
+            ).fetchone()
+        return int(row[0])
+
     def pending_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])

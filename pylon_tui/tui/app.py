@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Awaitable, Callable
 
 from textual import work
@@ -15,6 +16,18 @@ from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.screens.board import BoardScreen
 
 DRAIN_SECONDS = 2.0
+
+
+def freeze_long_lived() -> None:
+    """Move the loaded board out of the garbage collector's sight.
+
+    A full collection scans every live object; with 10,000 tickets that pause lands on a
+    random key press (it was the whole p95 of a card move). The board lives until the next
+    full load, so after each one the old board is collected and the new one frozen.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class PylonApp(App[None]):
@@ -40,6 +53,7 @@ class PylonApp(App[None]):
         self.autoload = autoload
         self.board_screen = BoardScreen(ctx)
         self._asking = False
+        self._frozen_at = -1
         self._conflicts: list[Conflict] = []
 
     def get_default_screen(self) -> Screen[None]:
@@ -52,6 +66,8 @@ class PylonApp(App[None]):
             self.sub_title = "sandbox"
         for note in self._notes:
             self.notify(note, severity="warning", timeout=20)
+        if len(self.ctx.service.board):
+            freeze_long_lived()  # painted from the cache
         if self.autoload:
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:
@@ -140,5 +156,8 @@ class PylonApp(App[None]):
         self.drain_outbox()
         last = self.ctx.service.last_refresh
         stamp = last.astimezone().strftime("%H:%M:%S") if last else "now"
+        if self.ctx.service.full_loads != self._frozen_at:
+            self._frozen_at = self.ctx.service.full_loads
+            freeze_long_lived()
         screen.set_sync(f"synced {stamp}")
         screen.rebuild(force=True)  # ages on cards move on even when no ticket changed

@@ -390,7 +390,9 @@ def screen_counts(screen: str) -> dict[str, int]:
 
 
 def board_visible(screen: str) -> bool:
-    return "SANDBOX" in screen and column_header(screen) is not None
+    """The board with its cards: on a first start the columns show empty while it syncs."""
+    has_card = re.search(r"#\d+", screen) is not None
+    return "SANDBOX" in screen and column_header(screen) is not None and has_card
 
 
 def sgr_colours(raw: str) -> set[str]:

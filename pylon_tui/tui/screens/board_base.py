@@ -175,7 +175,7 @@ class BoardBase(Screen[None]):
             hidden=self.board.hidden_count(),
             selected=len(self.marked),
             filter_text=self.filter.describe(),
-            pending=self.ctx.service.pending_count(),
+            pending=self.ctx.service.waiting_count(),
             sandbox=self.ctx.sandbox,
         )
 

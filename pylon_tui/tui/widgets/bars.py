@@ -16,7 +16,19 @@ from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age
 
 
-class BoardHeader(Static):
+class _Bar(Static):
+    """A one-line bar that repaints only when its text changes: an unchanged full-width bar
+    marked dirty widens Textual's repaint crop to the whole screen."""
+
+    _shown_text: Text | None = None
+
+    def show_text(self, text: Text) -> None:
+        if text != self._shown_text:
+            self._shown_text = text
+            self.update(text, layout=False)
+
+
+class BoardHeader(_Bar):
     DEFAULT_CSS = "BoardHeader { height: 1; }"
 
     def show(self, board: Board, now: datetime, sandbox: bool) -> None:
@@ -29,15 +41,18 @@ class BoardHeader(Static):
             text.append("✓ inbox zero", style="bold green")
         else:
             waiting = []
-            for index, summary in enumerate(board.summaries()):
+            for index, column in enumerate(board.columns):
                 category = board.router.category_of_column(index)
-                if category in (Category.NEW, Category.WAITING_ON_YOU) and summary.oldest_waiting:
-                    waiting.append(f"{summary.title} oldest {age(summary.oldest_waiting, now)}")
+                if category not in (Category.NEW, Category.WAITING_ON_YOU):
+                    continue
+                oldest = board.oldest_waiting(index)
+                if oldest is not None:
+                    waiting.append(f"{column.title} oldest {age(oldest, now)}")
             text.append(" · ".join(waiting), style="bold")
-        self.update(text, layout=False)
+        self.show_text(text)
 
 
-class StatusBar(Static):
+class StatusBar(_Bar):
     DEFAULT_CSS = "StatusBar { height: 1; }"
 
     def show(
@@ -66,7 +81,7 @@ class StatusBar(Static):
             text.append(f"· {selected} selected ", style="bold magenta")
         if hidden:
             text.append(f"· {hidden} in other states (o) ", style="dim")
-        self.update(text, layout=False)
+        self.show_text(text)
 
 
 def column_title(title: str, count: int, shown: int, active: bool) -> Text:
