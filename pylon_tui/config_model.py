@@ -96,6 +96,9 @@ class PylonSettings:
     region: Region = "us"
     base_url: str | None = None
     token: Secret | None = None
+    rate_share: float = 1.0
+    """The fraction of Pylon's per-minute limits this client may use: Pylon counts a shared
+    token's requests together, so five teammates on one token each take 0.2."""
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:

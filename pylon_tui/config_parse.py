@@ -38,7 +38,7 @@ TOKEN_COMMAND_TIMEOUT = 10.0
 TOKEN_ENV = {"pylon": "PYLON_API_TOKEN", "linear": "LINEAR_API_KEY", "github": "GITHUB_TOKEN"}
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "pylon": ("region", "base_url", "token", "token_command"),
+    "pylon": ("region", "base_url", "token", "token_command", "rate_share"),
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
@@ -350,6 +350,10 @@ def build_config(
     workspace = reader.string(linear_raw, "workspace", "linear.workspace")
     default_team = reader.string(linear_raw, "default_team", "linear.default_team")
 
+    rate_share = reader.number(pylon_raw, "rate_share", "pylon.rate_share", 1.0, 0.05)
+    if rate_share > 1:
+        raise reader.error("pylon.rate_share", f"must be at most 1 (got {rate_share:g})")
+
     board_raw = sections["board"]
     board = BoardSettings(
         refresh_seconds=reader.number(
@@ -375,7 +379,12 @@ def build_config(
         for service in TOKEN_ENV
     }
     return Config(
-        pylon=PylonSettings(region=cast(Region, region), base_url=base_url, token=tokens["pylon"]),
+        pylon=PylonSettings(
+            region=cast(Region, region),
+            base_url=base_url,
+            token=tokens["pylon"],
+            rate_share=rate_share,
+        ),
         linear=LinearSettings(
             token=tokens["linear"], workspace=workspace, default_team=default_team
         ),

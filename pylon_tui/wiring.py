@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from pylon_tui import paths
+from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
@@ -80,7 +81,8 @@ def build(
         transport = sandbox_transport()
     token = None if sandbox or config.pylon.token is None else config.pylon.token.reveal()
     base_url = SANDBOX_BASE_URL if sandbox else config.pylon.api_url
-    pylon = PylonClient(base_url, token, transport=transport)
+    budget = RateBudget.shared(config.pylon.rate_share)
+    pylon = PylonClient(base_url, token, transport=transport, budget=budget)
     closed_days = next((c.recent_days for c in config.columns if c.recent_days), 7)
     me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
     service = BoardService(

@@ -65,6 +65,12 @@ class RateBudget:
         self._blocked_until: dict[str, float] = {}
 
     @classmethod
+    def shared(cls, share: float) -> RateBudget:
+        """This client's part of limits several clients spend together (same token)."""
+        share = min(1.0, max(0.0, share))
+        return cls({k: max(1, int(v * share)) for k, v in PYLON_LIMITS.items()})
+
+    @classmethod
     def unlimited(cls) -> RateBudget:
         """No counting (in-process sandbox, tests); a server's Retry-After is still honoured."""
         return cls(enabled=False)

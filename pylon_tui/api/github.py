@@ -17,7 +17,7 @@ from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
 
 from .errors import ApiError, AuthError, BadResponseError, error_for_status, parse_retry_after
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send, tls_verify
 
 SERVICE = "GitHub"
 GITHUB_API = "https://api.github.com"
@@ -63,7 +63,11 @@ class GitHubClient(HttpClientBase):
         self._clock = clock
         self._cache: dict[str, tuple[str, LinkedIssue]] = {}
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
+            base_url=self.base_url,
+            headers=headers,
+            transport=transport,
+            timeout=timeout,
+            verify=tls_verify(transport),
         )
 
     def __repr__(self) -> str:

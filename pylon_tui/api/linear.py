@@ -29,7 +29,7 @@ from .errors import (
     error_for_status,
     parse_retry_after,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send, tls_verify
 
 SERVICE = "Linear"
 LINEAR_URL = "https://api.linear.app/graphql"
@@ -94,7 +94,9 @@ class LinearClient(HttpClientBase):
         self.url = url
         self._secrets = (api_key,)
         self._clock = clock
-        self._http = httpx.AsyncClient(headers=headers, transport=transport, timeout=timeout)
+        self._http = httpx.AsyncClient(
+            headers=headers, transport=transport, timeout=timeout, verify=tls_verify(transport)
+        )
 
     def __repr__(self) -> str:
         return f"LinearClient(url={self.url!r})"
@@ -146,7 +148,9 @@ class LinearClient(HttpClientBase):
     ) -> LinkedIssue:
         """Create an issue. Pass a client-made `issue_id` (UUID v4) to make retries safe: if a
         previous attempt already created it (its answer lost), that issue is returned."""
-        variables = {"id": issue_id, "teamId": team_id, "title": title, "description": description}
+        variables = {"teamId": team_id, "title": title, "description": description}
+        if issue_id:
+            variables["id"] = issue_id
         try:
             data = await self._graphql(q.CREATE_ISSUE, variables)
         except ApiError:

@@ -8,6 +8,7 @@ rolling the board back if the server refuses.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -78,6 +79,8 @@ class BoardService:
         self.closed_days = min(max(1, closed_days), MAX_CLOSED_DAYS)
         self.last_refresh: datetime | None = None
         self.full_reconcile = full_reconcile
+        # Jittered so a team's clients started together don't all reconcile in one minute.
+        self._reconcile_after = full_reconcile * random.uniform(0.9, 1.1)
         self._last_full: datetime | None = None
         self._loaded = False
         self._names_fresh = False
@@ -197,7 +200,7 @@ class BoardService:
         if not self._names_fresh:
             await self.load_names()
         started = self._now()
-        if self._last_full is None or started - self._last_full >= self.full_reconcile:
+        if self._last_full is None or started - self._last_full >= self._reconcile_after:
             return await self.reconcile()
         since = self.last_refresh - CLOCK_SKEW
         changed = await self.client.search_issues(bodies.updated_since_filter(since))

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.screen import Screen
 
-from pylon_tui.api.errors import ApiError
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.sync.delivery import Conflict
-from pylon_tui.tui.commands import BoardCommands
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.screens.board import BoardScreen
 
 DRAIN_SECONDS = 2.0
+
+
+def _board_commands() -> type[Provider]:
+    """Imported on first ctrl+p: the command machinery is not worth its start-up cost."""
+    from pylon_tui.tui.commands import BoardCommands
+
+    return BoardCommands
 
 
 def freeze_long_lived() -> None:
@@ -33,7 +43,7 @@ def freeze_long_lived() -> None:
 class PylonApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "pylon-tui"
-    COMMANDS = App.COMMANDS | {BoardCommands}
+    COMMANDS = App.COMMANDS | {_board_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -148,7 +158,12 @@ class PylonApp(App[None]):
         try:
             await self.ctx.service.refresh()
         except ApiError as error:
-            label = "offline — working from the local cache" if error.transient else "sync failed"
+            if isinstance(error, RateLimitedError):
+                label = "Pylon asked us to slow down: retrying at the next refresh"
+            elif error.transient:
+                label = "offline — working from the local cache"
+            else:
+                label = "sync failed"
             hint = f" — {error.hint}" if error.hint else ""
             screen.set_sync(label, error=f"{error}{hint}")
             return

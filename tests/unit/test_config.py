@@ -525,3 +525,20 @@ def test_write_config_cleans_temp_on_replace_failure(
     with pytest.raises(OSError, match="disk full"):
         write_config(tmp_path / "config.toml", {"me_email": "a@b.c"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rate_share_is_validated_and_shrinks_the_budget(tmp_path: Path) -> None:
+    from pylon_tui.api.budget import PYLON_LIMITS, RateBudget
+
+    good = tmp_path / "good.toml"
+    good.write_text("[pylon]\nrate_share = 0.2\n")
+    good.chmod(0o600)
+    assert load_config(good, env={}).pylon.rate_share == 0.2
+    budget = RateBudget.shared(0.2)
+    assert budget.limits["update_issue"] == PYLON_LIMITS["update_issue"] // 5
+    for bad in ("0", "1.5", '"half"'):
+        path = tmp_path / "bad.toml"
+        path.write_text(f"[pylon]\nrate_share = {bad}\n")
+        path.chmod(0o600)
+        with pytest.raises(ConfigError, match=r"pylon\.rate_share"):
+            load_config(path, env={})

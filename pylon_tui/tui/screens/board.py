@@ -8,7 +8,6 @@ rolled back on the board and explained in a notification.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
 from textual import work
@@ -346,8 +345,15 @@ class BoardScreen(BoardBase):
         writes = [w for w in self.app.workers if w.group == "writes" and not w.is_finished]
         if writes:
             self.notify(f"Sending {len(writes)} change(s) before quitting…")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.app.workers.wait_for_complete(writes), timeout=15)
+            # asyncio.wait never raises: a cancelled or failed write must not turn quitting
+            # into a traceback (its intent is safe in the outbox either way).
+            tasks = [asyncio.ensure_future(w.wait()) for w in writes]
+            done, late = await asyncio.wait(tasks, timeout=15)
+            for task in late:
+                task.cancel()
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: nothing is logged as "never retrieved"
         left = self.ctx.service.pending_count()
         message = (
             f"{left} change(s) not sent yet: they are saved and will be sent the next time "
