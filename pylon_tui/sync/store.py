@@ -7,6 +7,7 @@ A corrupt file is moved aside (never deleted) and a fresh one started.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -200,11 +201,18 @@ class Store:
     # ----- board -----------------------------------------------------------------------
     def load_tickets(self) -> list[Ticket]:
         with self._lock:
-            rows = self._db.execute("SELECT json FROM tickets").fetchall()
+            rows = [raw for (raw,) in self._db.execute("SELECT json FROM tickets")]
+        try:
+            decoded = json.loads("[" + ",".join(rows) + "]")  # one parse, not 10,000
+        except ValueError:
+            decoded = []
+            for raw in rows:
+                with contextlib.suppress(ValueError):
+                    decoded.append(json.loads(raw))
         tickets = []
-        for (raw,) in rows:
+        for data in decoded:
             try:
-                tickets.append(codec.ticket_from_dict(json.loads(raw)))
+                tickets.append(codec.ticket_from_dict(data))
             except (ValueError, KeyError, TypeError):
                 continue  # one bad row must not cost the whole cached board
         return tickets
