@@ -65,10 +65,13 @@ class RateBudget:
         self._blocked_until: dict[str, float] = {}
 
     @classmethod
-    def shared(cls, share: float) -> RateBudget:
+    def shared(
+        cls, share: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> RateBudget:
         """This client's part of limits several clients spend together (same token)."""
         share = min(1.0, max(0.0, share))
-        return cls({k: max(1, int(v * share)) for k, v in PYLON_LIMITS.items()})
+        limits = {k: max(1, int(v * share)) for k, v in PYLON_LIMITS.items()}
+        return cls(limits, clock=clock, sleep=sleep)
 
     @classmethod
     def unlimited(cls) -> RateBudget:

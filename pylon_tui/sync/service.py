@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -69,6 +70,7 @@ class BoardService:
         full_reconcile: timedelta = timedelta(minutes=10),
         now: Callable[[], datetime] | None = None,
         store: Store | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
         self.store = store if store is not None else Store(":memory:")
@@ -87,7 +89,7 @@ class BoardService:
         self._touched: set[str] = set()
         self.full_loads = 0
         """Counts full loads (load, reconcile): the UI re-freezes the GC after each."""
-        self.outbox = Outbox(client, lambda: self.board, self.store)
+        self.outbox = Outbox(client, lambda: self.board, self.store, clock=clock)
 
     @property
     def me_id(self) -> str | None:
