@@ -6,7 +6,7 @@ board costs microseconds, not a full regroup.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +54,7 @@ class Board:
         self._column_versions = [0] * len(self.router.columns)
         self._content_versions = [0] * len(self.router.columns)
         self._touched: list[set[int]] = [set() for _ in self.router.columns]
+        self._dirty_from: list[int | None] = [0] * len(self.router.columns)
         self._summaries: tuple[int, list[ColumnSummary]] | None = None
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
@@ -112,6 +113,7 @@ class Board:
         self.version += 1
         self._column_versions = [v + 1 for v in self._column_versions]
         self._touched = [set() for _ in self.router.columns]
+        self._dirty_from = [0] * len(self.router.columns)
 
     def upsert(self, ticket: Ticket) -> int | None:
         """Insert or replace one ticket; returns its column index (None = no column shows it).
@@ -139,9 +141,12 @@ class Board:
         if index is None:
             self._hidden[ticket.id] = ticket
         else:
-            insort(self._lists[index], ticket, key=self._keys[index])
+            items = self._lists[index]
+            pos = bisect_right(items, self._keys[index](ticket), key=self._keys[index])
+            items.insert(pos, ticket)
             self._column_versions[index] += 1
             self._touched[index].clear()
+            self._mark_dirty(index, pos)
         self.version += 1
         return index
 
@@ -165,6 +170,7 @@ class Board:
         pos = self._position(index, old)
         if pos is not None:
             del items[pos]
+            self._mark_dirty(index, pos)
         else:  # pragma: no cover - defensive: fall back to a scan if keys drifted
             self._lists[index] = [t for t in items if t.id != ticket_id]
 
@@ -175,6 +181,16 @@ class Board:
         while pos < len(items) and items[pos].id != ticket.id:
             pos += 1
         return pos if pos < len(items) else None
+
+    def _mark_dirty(self, index: int, row: int) -> None:
+        current = self._dirty_from[index]
+        self._dirty_from[index] = row if current is None else min(current, row)
+
+    def take_dirty_from(self, index: int) -> int:
+        """The first row whose ticket changed since the last call: rows above it are as they
+        were, so a view repaints from there down (0 after a full reload)."""
+        row, self._dirty_from[index] = self._dirty_from[index], None
+        return 0 if row is None else row
 
     def take_touched(self, index: int) -> set[int]:
         """Rows replaced in place since the last call (see `upsert`)."""

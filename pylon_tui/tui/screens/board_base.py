@@ -45,7 +45,7 @@ class BoardBase(Screen[None]):
         self._ready = False
         self._focus_id: str | None = None
         self._view_keys: list[object] = [None] * len(self.views)
-        self._paint_keys: list[object] = [None] * len(self.views)
+        self._paint_keys: list[tuple[object, ...] | None] = [None] * len(self.views)
         """The focused ticket, remembered by id: views alias the board's live lists, so after
         a change the row under the cursor may already hold another ticket."""
 
@@ -122,9 +122,13 @@ class BoardBase(Screen[None]):
                 for row in touched[index]:
                     view.refresh_card(row)  # replaced in place: same rows, new content
                 continue
+            from_row = self.board.take_dirty_from(index) if predicate is None else 0
+            previous = self._paint_keys[index]
+            if previous is None or paint_key[0] == previous[0]:
+                from_row = 0  # first paint, or only cursor/marks changed: repaint it all
             self._paint_keys[index] = paint_key
             view.active = active
-            view.set_tickets(self.views[index], self.cursor.rows[index])
+            view.set_tickets(self.views[index], self.cursor.rows[index], from_row)
             title = column_title(
                 self.board.columns[index].title, counts[index], len(self.views[index]), active
             )
