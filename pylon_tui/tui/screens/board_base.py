@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from pylon_tui.domain import BoardCursor, Ticket, TicketFilter
+from pylon_tui.domain.filters import searchable_text
 from pylon_tui.tui.keys import BOARD_BINDINGS
 from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar, column_title
 from pylon_tui.tui.widgets.column import ColumnView
@@ -44,6 +45,9 @@ class BoardBase(Screen[None]):
         self._seen_version = -1
         self._ready = False
         self._focus_id: str | None = None
+        self._hay: dict[str, tuple[Ticket, str]] = {}
+        """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
+        self._hay_directory: object = None
         self._view_keys: list[object] = [None] * len(self.views)
         self._paint_keys: list[tuple[object, ...] | None] = [None] * len(self.views)
         """The focused ticket, remembered by id: views alias the board's live lists, so after
@@ -106,8 +110,11 @@ class BoardBase(Screen[None]):
             content = self.board.content_version(index) if predicate else None
             view_key = (self.board.column_version(index), filter_key, content)
             touched.append(self.board.take_touched(index))
-            if view_key != self._view_keys[index]:
-                items = self.board.column(index)
+            previous = self._view_keys[index]
+            if view_key != previous:
+                items: Sequence[Ticket] = self.board.column(index)
+                if predicate and _narrows(previous, view_key):
+                    items = self.views[index]  # typing more only removes matches
                 self.views[index] = [t for t in items if predicate(t)] if predicate else items
                 self._view_keys[index] = view_key
         if follow is not None:
@@ -151,12 +158,23 @@ class BoardBase(Screen[None]):
         if not self.filter.active:
             return None
         directory = self.ctx.service.directory
+        if directory is not self._hay_directory:
+            self._hay.clear()  # names changed: cached texts may be stale
+            self._hay_directory = directory
+
+        def names(t: Ticket) -> str:
+            return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
+
+        def haystack(t: Ticket) -> str:
+            hit = self._hay.get(t.id)
+            if hit is not None and hit[0] is t:
+                return hit[1]
+            text = searchable_text(t, names)
+            self._hay[t.id] = (t, text)
+            return text
+
         return self.filter.predicate(
-            now=self.ctx.now(),
-            me_id=self.ctx.service.me_id,
-            names=lambda t: (
-                f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
-            ),
+            now=self.ctx.now(), me_id=self.ctx.service.me_id, names=names, haystack=haystack
         )
 
     def _focus_ticket(self, ticket_id: str) -> None:
@@ -287,3 +305,21 @@ class BoardBase(Screen[None]):
                 event.stop()
                 box.value = ""
                 self._close_filter()
+
+
+def _narrows(previous: object, current: tuple[object, ...]) -> bool:
+    """Same column contents and quick filters, and the text only grew: every match of the
+    new filter is among the old matches, so only the old (filtered) view needs checking."""
+    if not isinstance(previous, tuple) or previous[0] != current[0] or previous[2] != current[2]:
+        return False
+    old, new = previous[1], current[1]
+    if not (isinstance(old, tuple) and isinstance(new, tuple)) or old[1] != new[1]:
+        return False
+    old_filter, new_filter = old[0], new[0]
+    if not (isinstance(old_filter, TicketFilter) and isinstance(new_filter, TicketFilter)):
+        return False
+    return (
+        old_filter.active
+        and old_filter.quick == new_filter.quick
+        and new_filter.text.lower().startswith(old_filter.text.lower())
+    )
