@@ -8,65 +8,25 @@ port, and can read the sandbox's own request log afterwards.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pylon_tui.sandbox import Sandbox, serve
+from pylon_tui.sandbox import Sandbox
 from tests.e2e.conftest import AppLauncher, E2EEnv, TmuxApp, column_header, screen_columns
+from tests.served import Served
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "test-token"
 PENDING = "pending"
-
-
-class Served:
-    """The sandbox on 127.0.0.1; `stop()` closes the listening socket *and* the accepted
-    keep-alive connections (serve()'s shutdown alone leaves those answering)."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.port = 0
-        self.server: ThreadingHTTPServer | None = None
-        self._conns: list[socket.socket] = []
-
-    def start(self) -> None:
-        server = serve(self.sandbox, "127.0.0.1", self.port)
-        self.port = server.server_address[1]
-        accept = server.get_request
-
-        def get_request() -> tuple[socket.socket, Any]:
-            conn, address = accept()
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._conns.append(conn)
-            return conn, address
-
-        server.get_request = get_request  # type: ignore[method-assign]
-        server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self.server = server
-
-    def stop(self) -> None:
-        if self.server is None:
-            return
-        self.server.shutdown()
-        self.server.server_close()
-        self.server = None
-        for conn in self._conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            conn.close()
-        self._conns.clear()
 
 
 @pytest.fixture

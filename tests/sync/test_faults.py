@@ -18,12 +18,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,12 +32,13 @@ import pytest
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import DEFAULT_COLUMNS, Priority, Ticket
-from pylon_tui.sandbox import Sandbox, SandboxTransport, serve
+from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.delivery import MARKER, marked_html
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
+from tests.served import Served
 
 CLOUD = "https://api.usepylon.com"
 TOKEN = "test-token"
@@ -103,50 +102,6 @@ class FaultySandbox(Sandbox):
             time.sleep(LOST_DELAY)  # the client gives up first
             return result
         raise httpx.ReadTimeout("timed out waiting for the response")
-
-
-class Served:
-    """The sandbox on 127.0.0.1. `stop()` is a real outage: the listening socket *and* every
-    accepted keep-alive connection are closed (serve()'s own shutdown leaves those serving)."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.port = 0
-        self.server: ThreadingHTTPServer | None = None
-        self._conns: list[socket.socket] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        server = serve(self.sandbox, "127.0.0.1", self.port)
-        self.port = server.server_address[1]
-        accept = server.get_request
-
-        def get_request() -> tuple[socket.socket, Any]:
-            conn, address = accept()
-            # http.server writes headers and body separately: without this, Nagle plus
-            # delayed ACKs add ~40 ms to every keep-alive request.
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._conns.append(conn)
-            return conn, address
-
-        server.get_request = get_request  # type: ignore[method-assign]
-        server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self.server = server
-
-    def stop(self) -> None:
-        if self.server is None:
-            return
-        self.server.shutdown()
-        self.server.server_close()
-        self.server = None
-        for conn in self._conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            conn.close()
-        self._conns.clear()
 
 
 class FakeTime:
