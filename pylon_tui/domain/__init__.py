@@ -1,6 +1,6 @@
 """Pure domain model: no I/O, no third-party imports (a test enforces it)."""
 
-from .board import Board, ColumnSummary
+from .board import Board
 from .column import DEFAULT_COLUMNS, Column, ColumnRouter
 from .cursor import BoardCursor
 from .directory import Account, Directory, Message, Team, User
@@ -19,7 +19,6 @@ __all__ = [
     "Category",
     "Column",
     "ColumnRouter",
-    "ColumnSummary",
     "Directory",
     "ExternalLink",
     "IssueStateType",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from .column import Column, ColumnRouter
@@ -27,13 +26,6 @@ def open_sort_key(ticket: Ticket) -> SortKey:
 def closed_sort_key(ticket: Ticket) -> SortKey:
     """Most recently closed first."""
     return (0, -ticket.updated_at.timestamp(), ticket.number)
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSummary:
-    title: str
-    count: int
-    oldest_waiting: datetime | None
 
 
 class Board:
@@ -55,7 +47,6 @@ class Board:
         self._content_versions = [0] * len(self.router.columns)
         self._touched: list[set[int]] = [set() for _ in self.router.columns]
         self._dirty_from: list[int | None] = [0] * len(self.router.columns)
-        self._summaries: tuple[int, list[ColumnSummary]] | None = None
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
         return [
@@ -87,9 +78,6 @@ class Board:
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self._tickets.get(ticket_id)
-
-    def by_number(self, number: int) -> Ticket | None:
-        return next((t for t in self._tickets.values() if t.number == number), None)
 
     def all(self) -> Iterable[Ticket]:
         return self._tickets.values()
@@ -222,17 +210,6 @@ class Board:
     def counts(self) -> list[int]:
         return [len(items) for items in self._lists]
 
-    def summaries(self) -> list[ColumnSummary]:
-        """Cached per board version: the header asks on every repaint."""
-        if self._summaries is not None and self._summaries[0] == self.version:
-            return self._summaries[1]
-        out = []
-        for index, column in enumerate(self.router.columns):
-            items = self._lists[index]
-            out.append(ColumnSummary(column.title, len(items), self.oldest_waiting(index)))
-        self._summaries = (self.version, out)
-        return out
-
     def oldest_waiting(self, index: int) -> datetime | None:
         """Open columns sort by (priority, waiting since): the oldest is the head of one of
         the five priority groups, found by bisection instead of a scan of the column."""
@@ -255,11 +232,6 @@ class Board:
             if category in (Category.NEW, Category.WAITING_ON_YOU) and self._lists[index]:
                 return False
         return True
-
-    def filtered(self, predicate: Callable[[Ticket], bool] | None) -> list[list[Ticket]]:
-        if predicate is None:
-            return [list(items) for items in self._lists]
-        return [[t for t in items if predicate(t)] for items in self._lists]
 
 
 def _utcnow() -> datetime:

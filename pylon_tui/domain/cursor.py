@@ -34,9 +34,6 @@ class BoardCursor:
         self.rows[self.column] = max(new, 0)
         return changed
 
-    def set_row(self, row: int, length: int) -> None:
-        self.rows[self.column] = max(0, min(row, length - 1))
-
     def move_column(self, delta: int) -> bool:
         new = max(0, min(self.column + delta, self.column_count - 1))
         changed = new != self.column

@@ -70,8 +70,3 @@ def check_move_to_column(
     if here:
         return MoveCheck(MoveVerdict.NO_CHANGE, ticket.state, f"#{ticket.number} is already there")
     return check_move(ticket, column.target_state, catalog)
-
-
-def neighbour(index: int, delta: int, count: int) -> int | None:
-    target = index + delta
-    return target if 0 <= target < count else None

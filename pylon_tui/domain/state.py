@@ -54,9 +54,6 @@ class StateCatalog:
         info = self._states.get(slug)
         return info.label if info else slug.replace("_", " ").title()
 
-    def is_known(self, slug: str) -> bool:
-        return slug in self._states
-
     def slugs_in(self, category: Category) -> list[str]:
         return [s.slug for s in self._states.values() if s.category is category]
 

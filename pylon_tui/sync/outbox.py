@@ -133,9 +133,6 @@ class Outbox:
                 self.board.upsert(apply_to(current, q.action))
         return len(queued)
 
-    def conflicts(self) -> list[Queued]:
-        return [q for q in self.store.queued() if q.status == CONFLICT]
-
     def resolve(self, conflict: Conflict, *, keep_mine: bool) -> None:
         key = conflict.queued.action.client_key
         if keep_mine:

@@ -96,10 +96,6 @@ class BoardService:
         user = self.directory.user_by_email(self.me_email)
         return user.id if user else None
 
-    @property
-    def loaded(self) -> bool:
-        return self._loaded
-
     def board_filter(self) -> dict[str, object]:
         """Every open ticket (whatever its status slug, so none is ever invisible), plus closed
         ones updated within the Closed column's window (Pylon keeps years of them)."""

@@ -80,12 +80,8 @@ def test_cursor_clamp_after_columns_shrink() -> None:
     assert cursor.rows == [2, 2, 0]
 
 
-def test_cursor_set_row_and_focus() -> None:
+def test_cursor_focus_clamps_column_and_row() -> None:
     cursor = BoardCursor(4)
-    cursor.set_row(7, 3)
-    assert cursor.row == 2
-    cursor.set_row(-4, 3)
-    assert cursor.row == 0
     cursor.focus(9, 6)
     assert (cursor.column, cursor.row) == (3, 6)
     cursor.focus(-2, -1)

@@ -19,7 +19,6 @@ from pylon_tui.domain import (
     check_move,
     check_move_to_column,
 )
-from pylon_tui.domain.rules import neighbour
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 CATALOG = StateCatalog(
@@ -141,10 +140,3 @@ def test_custom_slug_listed_in_another_column_still_moves_with_router() -> None:
     check = check_move_to_column(ticket("investigating"), columns[0], CATALOG, router=router)
     assert check.verdict is MoveVerdict.ALLOWED
     assert check.target_state == "waiting_on_you"
-
-
-def test_neighbour_stays_in_bounds() -> None:
-    assert neighbour(0, -1, 4) is None
-    assert neighbour(3, 1, 4) is None
-    assert neighbour(1, 1, 4) == 2
-    assert neighbour(1, -1, 4) == 0
