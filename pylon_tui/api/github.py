@@ -17,7 +17,7 @@ from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
 
 from .errors import ApiError, AuthError, BadResponseError, error_for_status, parse_retry_after
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send, tls_verify
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 
 SERVICE = "GitHub"
 GITHUB_API = "https://api.github.com"
@@ -62,12 +62,8 @@ class GitHubClient(HttpClientBase):
         self._secrets = (token,)
         self._clock = clock
         self._cache: dict[str, tuple[str, LinkedIssue]] = {}
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=headers,
-            transport=transport,
-            timeout=timeout,
-            verify=tls_verify(transport),
+        self._configure(
+            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
         )
 
     def __repr__(self) -> str:

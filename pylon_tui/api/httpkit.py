@@ -11,7 +11,7 @@ import json
 import ssl
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -32,9 +32,24 @@ def tls_verify(transport: httpx.AsyncBaseTransport | None) -> ssl.SSLContext | b
 
 
 class HttpClientBase:
-    """One pooled httpx.AsyncClient per service, closed with `aclose` or `async with`."""
+    """One pooled httpx.AsyncClient per service, closed with `aclose` or `async with`.
 
-    _http: httpx.AsyncClient
+    The client is made on the first request: its TLS context and pool cost tens of
+    milliseconds that the board's first paint (from the cache) should not wait for.
+    """
+
+    _client: httpx.AsyncClient | None = None
+    _client_options: dict[str, Any]
+
+    def _configure(self, *, transport: httpx.AsyncBaseTransport | None, **options: Any) -> None:
+        self._client_options = {"transport": transport, **options}
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            transport = self._client_options["transport"]
+            self._client = httpx.AsyncClient(verify=tls_verify(transport), **self._client_options)
+        return self._client
 
     async def __aenter__(self) -> Self:
         return self
@@ -48,7 +63,8 @@ class HttpClientBase:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
 
 async def send(

@@ -29,7 +29,7 @@ from .errors import (
     error_for_status,
     parse_retry_after,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send, tls_verify
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 
 SERVICE = "Linear"
 LINEAR_URL = "https://api.linear.app/graphql"
@@ -94,9 +94,7 @@ class LinearClient(HttpClientBase):
         self.url = url
         self._secrets = (api_key,)
         self._clock = clock
-        self._http = httpx.AsyncClient(
-            headers=headers, transport=transport, timeout=timeout, verify=tls_verify(transport)
-        )
+        self._configure(headers=headers, transport=transport, timeout=timeout)
 
     def __repr__(self) -> str:
         return f"LinearClient(url={self.url!r})"

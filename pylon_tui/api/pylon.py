@@ -31,7 +31,7 @@ from .errors import (
     error_for_status,
     parse_retry_after,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send, tls_verify
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
 from .wire import CustomField, Organisation, PriorityOptions
 
 SERVICE = "Pylon"
@@ -61,12 +61,8 @@ class PylonClient(HttpClientBase):
         self.max_rate_retries = max_rate_retries
         self.max_retry_wait = max_retry_wait
         self._secrets = (token,)
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=headers,
-            transport=transport,
-            timeout=timeout,
-            verify=tls_verify(transport),
+        self._configure(
+            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
         )
         self._priority = priority_options
         self._priority_lock = asyncio.Lock()
