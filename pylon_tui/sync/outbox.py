@@ -102,20 +102,13 @@ class Outbox:
         """Send now, unless an earlier change to the same ticket is still queued."""
         action = pending.action
         async with self._lock:
-            earlier = [
-                q
-                for q in self.store.queued()
-                if q.action.ticket_id == action.ticket_id
-                and q.action.client_key != action.client_key
-            ]
-            mine = next(
-                (q for q in self.store.queued() if q.action.client_key == action.client_key), None
-            )
+            queued = self.store.queued()
+            mine = next((q for q in queued if q.action.client_key == action.client_key), None)
             if mine is None:
                 return None  # already delivered by a drain
             if not self.store.try_lead():
                 raise ActionQueued(action, "another pylon-tui window is sending queued changes")
-            if earlier and earlier[0].seq < mine.seq:
+            if any(q.action.ticket_id == action.ticket_id and q.seq < mine.seq for q in queued):
                 raise ActionQueued(action, "queued behind an earlier change to the same ticket")
             self.store.note_attempt_started(action.client_key)
             try:
@@ -162,40 +155,37 @@ class Outbox:
                     blocked.add(ticket_id)
                     continue
                 try:
-                    await self._deliver(q, report)
+                    if not await self._deliver(q, report):
+                        blocked.add(ticket_id)  # a conflict: later changes wait behind it
                 except ActionFailed as failure:
                     report.failed.append(failure)
                 except ActionQueued:
                     blocked.add(ticket_id)
                     if report.offline is not None:
                         break  # the network is down: the rest would fail the same way
-                if q.action.client_key in {c.queued.action.client_key for c in report.conflicts}:
-                    blocked.add(ticket_id)
         return report
 
-    async def _deliver(self, q: Queued, report: DrainReport) -> None:
+    async def _deliver(self, q: Queued, report: DrainReport) -> bool:
+        """Send (or confirm) one action; False when it became a conflict."""
         action = q.action
         try:
             if action.kind in (ActionKind.REPLY, ActionKind.NOTE):
                 if q.maybe_sent and message_already_posted(
                     await self.client.messages(action.ticket_id), q
                 ):
-                    self.store.remove(action.client_key)
-                    report.sent.append(action)
-                    return
+                    self._confirmed(q, None, report)
+                    return True
             else:
                 server = await self.client.get_issue(action.ticket_id)
                 verdict = judge(server, q)
                 if verdict is Verdict.DONE:
-                    self.store.remove(action.client_key)
-                    self.merge(server)
-                    report.sent.append(action)
-                    return
+                    self._confirmed(q, server, report)
+                    return True
                 if verdict is Verdict.CONFLICT:
                     self.store.set_status(action.client_key, CONFLICT)
                     self._asked.add(action.client_key)
                     report.conflicts.append(Conflict(q, server))
-                    return
+                    return False
             self.store.note_attempt_started(action.client_key)
             result = await self._send(action)
         except ApiError as error:
@@ -204,6 +194,14 @@ class Outbox:
             self._after_error(q, error)
         self._delivered(action, result)
         report.sent.append(action)
+        return True
+
+    def _confirmed(self, q: Queued, server: Ticket | None, report: DrainReport) -> None:
+        """The server already has it (an earlier attempt landed): done, nothing resent."""
+        self.store.remove(q.action.client_key)
+        if server is not None:
+            self.merge(server)
+        report.sent.append(q.action)
 
     async def _reask(self, q: Queued, report: DrainReport) -> None:
         try:
@@ -214,9 +212,7 @@ class Outbox:
             return
         self._asked.add(q.action.client_key)
         if already_applied(server, q.action):
-            self.store.remove(q.action.client_key)
-            self.merge(server)
-            report.sent.append(q.action)
+            self._confirmed(q, server, report)
         else:
             report.conflicts.append(Conflict(q, server))
 

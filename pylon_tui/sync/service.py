@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -86,7 +86,6 @@ class BoardService:
         self._last_full: datetime | None = None
         self._loaded = False
         self._names_fresh = False
-        self._touched: set[str] = set()
         self.full_loads = 0
         """Counts full loads (load, reconcile): the UI re-freezes the GC after each."""
         self.outbox = Outbox(client, lambda: self.board, self.store, clock=clock)
@@ -161,29 +160,24 @@ class BoardService:
         if values:
             self.store.set_meta(**values)
 
-    def _save_soon(self) -> None:
-        """Persist the board's tickets that actions touched (cheap: a few rows)."""
+    def _save(self, ticket_ids: Iterable[str]) -> None:
+        """Persist the board's version of tickets that actions touched (a few rows)."""
         self.store.upsert_tickets(
-            t for t in (self.board.get(q) for q in self._touched) if t is not None
+            t for t in (self.board.get(tid) for tid in set(ticket_ids)) if t is not None
         )
-        self._touched.clear()
 
     async def load(self) -> int:
         """Full load: names, then every ticket the board shows. Returns the ticket count."""
         started = self._now()
         await self.load_names()
-        tickets = await self.client.search_issues(self.board_filter())
-        self.board.replace_all(tickets)
-        self.outbox.replay_into_board()
-        self.last_refresh = self._last_full = started
+        count = await self.reconcile(started)
         self._loaded = True
-        await self._save_all(tickets)
-        return len(tickets)
+        return count
 
-    async def reconcile(self) -> int:
+    async def reconcile(self, started: datetime | None = None) -> int:
         """Full reload of the tickets (names kept): catches tickets that left the board's
         filter, which an `updated_at` search alone can miss (e.g. closed ones ageing out)."""
-        started = self._now()
+        started = started or self._now()
         tickets = await self.client.search_issues(self.board_filter())
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
@@ -215,20 +209,17 @@ class BoardService:
         return self.outbox.begin(action)
 
     async def commit(self, pending: Pending) -> Ticket | None:
-        self._touched.add(pending.action.ticket_id)
         try:
             return await self.outbox.commit(pending)
         finally:
-            self._save_soon()
+            self._save([pending.action.ticket_id])
 
     async def run(self, action: Action) -> Ticket | None:
         return await self.commit(self.begin(action))
 
     async def drain(self) -> DrainReport:
         report = await self.outbox.drain()
-        for action in [*report.sent, *(f.action for f in report.failed)]:
-            self._touched.add(action.ticket_id)
-        self._save_soon()
+        self._save(a.ticket_id for a in [*report.sent, *(f.action for f in report.failed)])
         return report
 
     def pending_count(self) -> int:
