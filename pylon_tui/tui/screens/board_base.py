@@ -8,7 +8,7 @@ the network.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -23,6 +23,37 @@ from pylon_tui.tui.widgets.column import ColumnView
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
+
+
+class ViewKey(NamedTuple):
+    """What a column's visible list was computed from; equal keys mean an equal list."""
+
+    column_version: int
+    filter: TicketFilter
+    me_id: str | None
+    content_version: int | None  # only for filtered views, which copy ticket objects
+
+    def narrows(self, previous: ViewKey) -> bool:
+        """Same column, same quick filters, and the text only grew: every new match is an
+        old match, so the previous (filtered) list is enough to filter again."""
+        old, new = previous.filter, self.filter
+        return (
+            previous.column_version == self.column_version
+            and previous.content_version == self.content_version
+            and previous.me_id == self.me_id
+            and old.active
+            and old.quick == new.quick
+            and new.text.lower().startswith(old.text.lower())
+        )
+
+
+class PaintKey(NamedTuple):
+    """What a column was last painted from; an equal key means nothing to repaint."""
+
+    view: ViewKey | None
+    cursor_row: int
+    active: bool
+    marks: frozenset[str]
 
 
 class BoardBase(Screen[None]):
@@ -45,13 +76,13 @@ class BoardBase(Screen[None]):
         self._seen_version = -1
         self._ready = False
         self._focus_id: str | None = None
+        """The focused ticket, remembered by id: views alias the board's live lists, so after
+        a change the row under the cursor may already hold another ticket."""
         self._hay: dict[str, tuple[Ticket, str]] = {}
         """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
         self._hay_directory: object = None
-        self._view_keys: list[object] = [None] * len(self.views)
-        self._paint_keys: list[tuple[object, ...] | None] = [None] * len(self.views)
-        """The focused ticket, remembered by id: views alias the board's live lists, so after
-        a change the row under the cursor may already hold another ticket."""
+        self._view_keys: list[ViewKey | None] = [None] * len(self.views)
+        self._paint_keys: list[PaintKey | None] = [None] * len(self.views)
 
     def compose(self) -> ComposeResult:
         yield BoardHeader(id="header")
@@ -102,18 +133,18 @@ class BoardBase(Screen[None]):
             self._paint_keys = [None] * len(self.views)
             for column_view in self.column_views():
                 column_view.clear_cache()
-        filter_key = (self.filter, self.ctx.service.me_id)
+        me_id = self.ctx.service.me_id
         predicate = self._predicate()
         touched: list[set[int]] = []
         for index in range(len(self.views)):
             # A filtered view is a copy holding ticket objects: in-place changes refilter it.
             content = self.board.content_version(index) if predicate else None
-            view_key = (self.board.column_version(index), filter_key, content)
+            view_key = ViewKey(self.board.column_version(index), self.filter, me_id, content)
             touched.append(self.board.take_touched(index))
             previous = self._view_keys[index]
             if view_key != previous:
                 items: Sequence[Ticket] = self.board.column(index)
-                if predicate and _narrows(previous, view_key):
+                if predicate and previous is not None and view_key.narrows(previous):
                     items = self.views[index]  # typing more only removes matches
                 self.views[index] = [t for t in items if predicate(t)] if predicate else items
                 self._view_keys[index] = view_key
@@ -121,17 +152,16 @@ class BoardBase(Screen[None]):
             self._focus_ticket(follow)
         self.cursor.clamp([len(v) for v in self.views])
         counts = self.board.counts()
-        marks = frozenset(self.marked)
         for index, view in enumerate(self.column_views()):
             active = index == self.cursor.column
-            paint_key = (self._view_keys[index], self.cursor.rows[index], active, marks)
-            if paint_key == self._paint_keys[index]:
+            paint_key = self._paint_key(index)
+            previous_paint = self._paint_keys[index]
+            if paint_key == previous_paint:
                 for row in touched[index]:
                     view.refresh_card(row)  # replaced in place: same rows, new content
                 continue
             from_row = self.board.take_dirty_from(index) if predicate is None else 0
-            previous = self._paint_keys[index]
-            if previous is None or paint_key[0] == previous[0]:
+            if previous_paint is None or paint_key.view == previous_paint.view:
                 from_row = 0  # first paint, or only cursor/marks changed: repaint it all
             self._paint_keys[index] = paint_key
             view.active = active
@@ -144,15 +174,17 @@ class BoardBase(Screen[None]):
         self._focus_id = self.current_ticket_id()
         self.update_bars()
 
-    def _mark_painted(self, index: int) -> None:
-        """A targeted repaint (cursor, active column) brought the view up to date."""
-        active = index == self.cursor.column
-        self._paint_keys[index] = (
+    def _paint_key(self, index: int) -> PaintKey:
+        return PaintKey(
             self._view_keys[index],
             self.cursor.rows[index],
-            active,
+            index == self.cursor.column,
             frozenset(self.marked),
         )
+
+    def _mark_painted(self, index: int) -> None:
+        """A targeted repaint (cursor, active column) brought the view up to date."""
+        self._paint_keys[index] = self._paint_key(index)
 
     def _predicate(self) -> Callable[[Ticket], bool] | None:
         if not self.filter.active:
@@ -305,21 +337,3 @@ class BoardBase(Screen[None]):
                 event.stop()
                 box.value = ""
                 self._close_filter()
-
-
-def _narrows(previous: object, current: tuple[object, ...]) -> bool:
-    """Same column contents and quick filters, and the text only grew: every match of the
-    new filter is among the old matches, so only the old (filtered) view needs checking."""
-    if not isinstance(previous, tuple) or previous[0] != current[0] or previous[2] != current[2]:
-        return False
-    old, new = previous[1], current[1]
-    if not (isinstance(old, tuple) and isinstance(new, tuple)) or old[1] != new[1]:
-        return False
-    old_filter, new_filter = old[0], new[0]
-    if not (isinstance(old_filter, TicketFilter) and isinstance(new_filter, TicketFilter)):
-        return False
-    return (
-        old_filter.active
-        and old_filter.quick == new_filter.quick
-        and new_filter.text.lower().startswith(old_filter.text.lower())
-    )
