@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from pylon_tui import paths
 from pylon_tui.config import Config, load_config
-from pylon_tui.domain import MoveVerdict, Ticket, check_move_to_column
+from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
@@ -109,16 +109,23 @@ def ticket_line(ticket: Ticket, wiring: Wiring) -> str:
     )
 
 
+def find_column(board: Board, name: str) -> int | None:
+    """The column by key or title; None after telling the user which names exist."""
+    found = board.router.find(name)
+    if found is None:
+        names = ", ".join(c.key for c in board.columns)
+        print(f"pylon-tui: no column '{name}' (columns: {names})", file=sys.stderr)
+    return found
+
+
 def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
     async def body(wiring: Wiring) -> int:
         await wiring.service.load()
         board = wiring.service.board
         indexes = list(range(len(board.columns)))
         if column is not None:
-            found = board.router.find(column)
+            found = find_column(board, column)
             if found is None:
-                names = ", ".join(c.key for c in board.columns)
-                print(f"pylon-tui: no column '{column}' (columns: {names})", file=sys.stderr)
                 return EXIT_USAGE
             indexes = [found]
         if as_json:
@@ -194,10 +201,8 @@ def move(
         service = wiring.service
         await service.load_names()
         ticket = await service.ticket(str(number))
-        index = service.board.router.find(column)
+        index = find_column(service.board, column)
         if index is None:
-            names = ", ".join(c.key for c in service.board.columns)
-            print(f"pylon-tui: no column '{column}' (columns: {names})", file=sys.stderr)
             return EXIT_USAGE
         target = service.board.columns[index]
         check = check_move_to_column(
