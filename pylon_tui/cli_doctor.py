@@ -4,7 +4,7 @@ the fix when it fails. Never prints a token."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
 
 from pylon_tui import paths
 from pylon_tui.api.errors import ApiError
@@ -53,10 +53,8 @@ async def _remote_checks(config: Config, report: Report) -> None:
         print("Pylon")
         if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(wiring)):
             return
-        await _check(report, "read issue statuses", _count(wiring.pylon.issue_statuses))
-        users = await _check(report, "read users", _count(wiring.pylon.users))
-        if users:
-            await _me_email(wiring, report)
+        if await _check(report, "read statuses, users, teams, accounts", _names(wiring)):
+            _me_email(wiring, report)
         await _check(report, "search tickets", _search(wiring))
         print("Linear")
         if wiring.linear is None:
@@ -85,19 +83,22 @@ async def _me(wiring: Wiring) -> str:
     return f"organisation {org.name or org.id}"
 
 
-def _count(fetch: Callable[[], Awaitable[Sequence[object]]]) -> Awaitable[str]:
-    async def go() -> str:
-        return f"{len(await fetch())} found"
-
-    return go()
+async def _names(wiring: Wiring) -> str:
+    service = wiring.service
+    await service.load_names()
+    directory = service.directory
+    return (
+        f"{len(service.board.catalog.all())} statuses, {len(directory.users)} users, "
+        f"{len(directory.teams)} teams, {len(directory.accounts)} accounts"
+    )
 
 
 async def _search(wiring: Wiring) -> str:
-    count = await wiring.service.load()
-    return f"{count} tickets on the board"
+    tickets = await wiring.pylon.search_issues(wiring.service.board_filter())
+    return f"{len(tickets)} tickets on the board"
 
 
-async def _me_email(wiring: Wiring, report: Report) -> None:
+def _me_email(wiring: Wiring, report: Report) -> None:
     email = wiring.service.me_email
     if not email:
         report.bad(
@@ -105,8 +106,7 @@ async def _me_email(wiring: Wiring, report: Report) -> None:
             'add me_email = "you@company.com" to config.toml',
         )
         return
-    users = await wiring.pylon.users()
-    if any(u.email.lower() == email.lower() for u in users):
+    if wiring.service.directory.user_by_email(email) is not None:
         report.ok(f"me_email {email} is a Pylon user")
     else:
         report.bad(f"me_email {email} matches no Pylon user", "use your Pylon login email")

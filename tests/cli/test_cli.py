@@ -94,3 +94,13 @@ def test_unwritable_state_dir_is_a_message_not_a_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "writable" in err
+
+
+def test_doctor_checks_the_sandbox_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "✓ reach Pylon and authenticate" in out
+    assert "6 users" in out
+    assert "is a Pylon user" in out
+    assert "✓ search tickets" in out
+    assert "All good." in out
