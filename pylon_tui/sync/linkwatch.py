@@ -18,7 +18,7 @@ from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import LinkedIssue, Ticket, all_links_closed
 
 from .actions import Action, ActionKind
-from .service import ActionFailed, BoardService
+from .service import ActionFailed, ActionQueued, BoardService
 
 RETURN_STATE = "waiting_on_you"
 
@@ -36,9 +36,12 @@ class Returned:
     ticket: Ticket
     closed: tuple[LinkedIssue, ...]
 
+    @property
+    def names(self) -> str:
+        return ", ".join(f"{i.identifier} ({i.state_name})" for i in self.closed)
+
     def describe(self) -> str:
-        names = ", ".join(f"{i.identifier} ({i.state_name})" for i in self.closed)
-        return f"#{self.ticket.number} is back On You: {names} closed"
+        return f"#{self.ticket.number} is back On You: {self.names} closed"
 
 
 class LinkWatcher:
@@ -89,7 +92,10 @@ class LinkWatcher:
                 continue
             if not all_links_closed(ticket.links, self.live):
                 continue
-            closed = tuple(self.live[link.external_id] for link in ticket.links if link.is_tracking)
+            item = Returned(
+                ticket,
+                tuple(self.live[link.external_id] for link in ticket.links if link.is_tracking),
+            )
             try:
                 await self.service.run(
                     Action(
@@ -98,15 +104,16 @@ class LinkWatcher:
                 )
             except ActionFailed:
                 continue  # retried at the next poll; the board was rolled back
-            names = ", ".join(f"{i.identifier} ({i.state_name})" for i in closed)
+            except ActionQueued:
+                pass  # offline: the move is in the outbox and on the board already
             note = (
-                f"<p>{escape(names)} closed, so pylon-tui moved this ticket from On Hold back "
-                "to On You. Let the customer know.</p>"
+                f"<p>{escape(item.names)} closed, so pylon-tui moved this ticket from On Hold "
+                "back to On You. Let the customer know.</p>"
             )
             # The move is what matters; the note is a courtesy and may fail on its own.
-            with contextlib.suppress(ActionFailed):
+            with contextlib.suppress(ActionFailed, ActionQueued):
                 await self.service.run(
                     Action(ActionKind.NOTE, ticket.id, None, {"body_html": note})
                 )
-            returned.append(Returned(ticket, closed))
+            returned.append(item)
         return returned

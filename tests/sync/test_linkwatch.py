@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pylon_tui.api.github import GitHubClient
@@ -87,3 +88,31 @@ async def test_open_links_keep_ticket_on_hold(sandbox: Sandbox) -> None:
     finally:
         for client in clients:
             await client.aclose()  # type: ignore[attr-defined]
+
+
+class FailingWrites(SandboxTransport):
+    """Pylon answers reads but every write fails with a 503 (a transient outage)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method in ("PATCH", "POST") and "/search" not in request.url.path:
+            return httpx.Response(503, json={"errors": ["unavailable"], "request_id": "r"})
+        return await super().handle_async_request(request)
+
+
+async def test_auto_return_while_pylon_refuses_writes_is_queued_not_crashed(
+    sandbox: Sandbox,
+) -> None:
+    pylon = PylonClient("https://api.usepylon.com", None, transport=FailingWrites(sandbox))
+    linear = LinearClient(None, transport=SandboxTransport(sandbox))
+    service = BoardService(pylon, DEFAULT_COLUMNS)
+    try:
+        await service.load()
+        watcher = LinkWatcher(service, linear)
+        returned = await watcher.poll()  # the seed has an On Hold ticket whose issue is Done
+        assert returned, "a closed link returns its ticket even while writes are failing"
+        for item in returned:
+            assert service.board.get(item.ticket.id).state == "waiting_on_you"  # type: ignore[union-attr]
+        assert service.pending_count() >= len(returned), "the moves wait in the outbox"
+    finally:
+        await pylon.aclose()
+        await linear.aclose()
