@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pylon_tui import __version__
+from pylon_tui.cli_output import err
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -86,6 +87,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # the last boundary: a bug prints one line, never locals
+        return _report_bug(error)
+
+
+def _report_bug(error: Exception) -> int:
+    from pylon_tui.bugreport import bug_summary, write_crash_log
+    from pylon_tui.paths import log_path
+
+    try:
+        log = log_path()
+    except OSError:
+        log = None
+    where = write_crash_log(error, log)
+    _err(f"unexpected error (a bug): {bug_summary(error)}.{where}")
+    return EXIT_FAIL
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -116,7 +132,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _err(message: str) -> None:
-    print(f"pylon-tui: {message}", file=sys.stderr)
+    err(f"pylon-tui: {message}")
 
 
 if __name__ == "__main__":  # pragma: no cover

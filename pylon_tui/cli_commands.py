@@ -4,14 +4,13 @@ uses, so `move` obeys the same On Hold gate as the H/L keys."""
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from pylon_tui import paths
+from pylon_tui.cli_output import err, say, say_json
 from pylon_tui.config import Config, load_config
 from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import html_to_text
@@ -63,6 +62,7 @@ def board(config: Config) -> int:
         bell_on_return=config.board.bell_on_return,
         linear=wiring.linear,
         watcher=wiring.watcher(),
+        crash_log=paths.log_path(create=False),
     )
     app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose, notes=opened.notes)
     app.run()
@@ -114,7 +114,7 @@ def find_column(board: Board, name: str) -> int | None:
     found = board.router.find(name)
     if found is None:
         names = ", ".join(c.key for c in board.columns)
-        print(f"pylon-tui: no column '{name}' (columns: {names})", file=sys.stderr)
+        err(f"pylon-tui: no column '{name}' (columns: {names})")
     return found
 
 
@@ -142,17 +142,17 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
                 ],
                 "other_states": [ticket_json(t, wiring) for t in board.hidden()],
             }
-            print(json.dumps(out, indent=2))
+            say_json(out)
             return EXIT_OK
         if wiring.sandbox:
-            print("(sandbox: no Pylon token configured — see `pylon-tui setup`)")
+            say("(sandbox: no Pylon token configured — see `pylon-tui setup`)")
         for i in indexes:
             tickets = board.column(i)
-            print(f"{board.columns[i].title} ({len(tickets)})")
+            say(f"{board.columns[i].title} ({len(tickets)})")
             for ticket in tickets:
-                print(ticket_line(ticket, wiring))
+                say(ticket_line(ticket, wiring))
         if column is None and board.hidden_count():
-            print(
+            say(
                 f"Other states ({board.hidden_count()}): "
                 + ", ".join(f"#{t.number}" for t in board.hidden()[:20])
             )
@@ -178,17 +178,17 @@ def show(config: Config, number: int, *, as_json: bool) -> int:
                 }
                 for m in messages
             ]
-            print(json.dumps(data, indent=2))
+            say_json(data)
             return EXIT_OK
-        print(ticket_line(ticket, wiring).strip())
-        print(
+        say(ticket_line(ticket, wiring).strip())
+        say(
             f"  state: {wiring.service.board.catalog.label_of(ticket.state)}"
             f"   link: {ticket.link or '-'}"
         )
         for message in messages:
             kind = "note" if message.is_private else "message"
-            print(f"\n— {one_line(message.author_name)} ({kind})")
-            print(html_to_text(message.html))
+            say(f"\n— {one_line(message.author_name)} ({kind})")
+            say(html_to_text(message.html))
         return EXIT_OK
 
     return _run(config, body)
@@ -216,20 +216,19 @@ def move(
                 ticket, target, service.board.catalog, router=service.board.router
             )
         if check.verdict is MoveVerdict.NO_CHANGE:
-            print(f"#{number} is already in {target.title}")
+            say(f"#{number} is already in {target.title}")
             return EXIT_OK
         if check.verdict is MoveVerdict.NEEDS_LINK:
-            print(
+            err(
                 f"pylon-tui: {check.message}.\n  fix: link one first, e.g. "
-                f"`pylon-tui move {number} {column} --link ENG-42`",
-                file=sys.stderr,
+                f"`pylon-tui move {number} {column} --link ENG-42`"
             )
             return EXIT_FAIL
         if not check.allowed:
-            print(f"pylon-tui: {check.message}", file=sys.stderr)
+            err(f"pylon-tui: {check.message}")
             return EXIT_FAIL
         await service.run(Action(ActionKind.MOVE, ticket.id, check.target_state))
-        print(f"#{number} moved to {target.title}")
+        say(f"#{number} moved to {target.title}")
         return EXIT_OK
 
     return _run(config, body)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 
 from pylon_tui import paths
 from pylon_tui.api.errors import ApiError
+from pylon_tui.cli_output import say
 from pylon_tui.config import Config
 from pylon_tui.wiring import Wiring, build
 
@@ -17,19 +18,19 @@ class Report:
         self.failed = 0
 
     def ok(self, what: str) -> None:
-        print(f"  ✓ {what}")
+        say(f"  ✓ {what}")
 
     def bad(self, what: str, fix: str) -> None:
         self.failed += 1
-        print(f"  ✗ {what}\n      fix: {fix}")
+        say(f"  ✗ {what}\n      fix: {fix}")
 
     def info(self, what: str) -> None:
-        print(f"  · {what}")
+        say(f"  · {what}")
 
 
 def run_doctor(config: Config) -> int:
     report = Report()
-    print("Config")
+    say("Config")
     source = config.source_path
     if source is None or not source.exists():
         report.info(f"no config file at {paths.config_path()} (defaults; `pylon-tui setup`)")
@@ -43,20 +44,20 @@ def run_doctor(config: Config) -> int:
         report.ok(f"Pylon token from {token.source if token else '?'}")
         report.ok(f"region {config.pylon.region}: {config.pylon.api_url}")
     asyncio.run(_remote_checks(config, report))
-    print("All good." if not report.failed else f"{report.failed} problem(s) found.")
+    say("All good." if not report.failed else f"{report.failed} problem(s) found.")
     return 0 if not report.failed else 1
 
 
 async def _remote_checks(config: Config, report: Report) -> None:
     wiring = build(config)
     try:
-        print("Pylon")
+        say("Pylon")
         if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(wiring)):
             return
         if await _check(report, "read statuses, users, teams, accounts", _names(wiring)):
             _me_email(wiring, report)
         await _check(report, "search tickets", _search(wiring))
-        print("Linear")
+        say("Linear")
         if wiring.linear is None:
             report.bad(
                 "no Linear API key (needed to put tickets On Hold)",

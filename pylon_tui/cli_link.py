@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.linear import LinearRefError
+from pylon_tui.cli_output import say
 from pylon_tui.domain import Ticket
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.wiring import Wiring
@@ -45,5 +46,5 @@ async def link_ticket(
         {"source": "linear", "url": issue.url, "label": issue.identifier},
     )
     result = await wiring.service.run(action)
-    print(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
+    say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket

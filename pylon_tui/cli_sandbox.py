@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from pylon_tui import paths
+from pylon_tui.cli_output import err, say
 
 
 def run_sandbox(args: object) -> int:
@@ -16,26 +16,23 @@ def run_sandbox(args: object) -> int:
     action = args.sandbox_command
     if action == "reset":
         sandbox.reseed(args.tickets)
-        print(f"sandbox reseeded with {args.tickets} tickets ({paths.sandbox_db_path()})")
+        say(f"sandbox reseeded with {args.tickets} tickets ({paths.sandbox_db_path()})")
         return 0
     sandbox.ensure_seeded()
     if action == "close":
         try:
             issue = sandbox.close_linear_issue(args.ref)
         except KeyError:
-            print(f"pylon-tui: the sandbox has no Linear issue '{args.ref}'", file=sys.stderr)
+            err(f"pylon-tui: the sandbox has no Linear issue '{args.ref}'")
             return 1
-        print(
+        say(
             f"closed {issue.get('identifier', args.ref)}: "
             "On Hold tickets linked to it return to On You at the next refresh"
         )
         return 0
     server = serve(sandbox, host="127.0.0.1", port=args.port)
     host, port = server.server_address[:2]
-    print(
-        f"sandbox serving on http://{host!s}:{port} (Pylon at /, Linear at /graphql); ctrl+c stops",
-        flush=True,
-    )
+    say(f"sandbox serving on http://{host!s}:{port} (Pylon at /, Linear at /graphql); ctrl+c stops")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -49,3 +49,25 @@ def truncate(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(0, width - 1)] + "…"
+
+
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"'<>\\`]")
+
+
+def copyable_link(text: str | None) -> str | None:
+    """The link if it is one line of plain http(s) URL, else None.
+
+    A server-supplied link goes to the user's clipboard and then, often, into a shell: a
+    "link" with a newline and `curl … | sh` after it must never get there.
+    """
+    if not text or len(text) > 2048 or _URL_FORBIDDEN.search(text):
+        return None
+    scheme, sep, rest = text.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not host or "@" in host:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in text):
+        return None
+    return text

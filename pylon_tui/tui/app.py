@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
+from pylon_tui.bugreport import bug_summary, write_crash_log
+from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync.delivery import Conflict
 from pylon_tui.tui.context import AppContext
+from pylon_tui.tui.crash import render_crash
+from pylon_tui.tui.safe import plain_message
 from pylon_tui.tui.screens.board import BoardScreen
 
 DRAIN_SECONDS = 2.0
@@ -66,6 +72,53 @@ class PylonApp(App[None]):
         self._frozen_at = -1
         self._conflicts: list[Conflict] = []
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is literal text: messages carry server errors, titles and names.
+
+        Screens and widgets notify through the app, so this one override covers them all;
+        `markup` is accepted for Textual's signature and ignored.
+        """
+        del markup
+        super().notify(
+            plain_message(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def report_worker_bug(self, worker: Worker[object]) -> None:
+        """The boundary for background work: a bug in a worker becomes a message, never a
+        crash screen (whose frame locals could show a token) and never a lost board."""
+        if worker.error is None:
+            return
+        where = write_crash_log(worker.error, self.ctx.crash_log)
+        self.notify(
+            f"{bug_summary(worker.error)} while {worker.group or worker.name}. The board keeps "
+            f"working and queued changes are safe.{where}",
+            title="Unexpected error (a bug)",
+            severity="error",
+            timeout=30,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.report_worker_bug(event.worker)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash screen prints every frame's local variables; ours never does."""
+        self.bell()
+        self._exit_renderables.append(render_crash(self.console, self.ctx.crash_log))
+        self._close_messages_no_wait()
+
     def get_default_screen(self) -> Screen[None]:
         return self.board_screen
 
@@ -88,7 +141,7 @@ class PylonApp(App[None]):
         if self.ctx.service.pending_count() and not self._asking:
             self._drain()
 
-    @work(exclusive=True, group="drain")
+    @work(exclusive=True, group="drain", exit_on_error=False)
     async def _drain(self) -> None:
         """Retry queued changes; report refusals and hand conflicts to the user."""
         report = await self.ctx.service.drain()
@@ -150,7 +203,7 @@ class PylonApp(App[None]):
         if self._on_exit is not None:
             await self._on_exit()
 
-    @work(exclusive=True, group="refresh")
+    @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_board(self) -> None:
         """Never blocks a key: runs as a worker, and the board paints from what it has."""
         screen = self.board_screen

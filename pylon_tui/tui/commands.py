@@ -6,8 +6,10 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import Hit, Hits, Provider
+from textual.content import Content
 
 from pylon_tui.domain import QuickFilter
+from pylon_tui.domain.safe_text import one_line
 
 
 class BoardCommands(Provider):
@@ -65,13 +67,20 @@ class BoardCommands(Provider):
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, _display(matcher.highlight, name), callback, help=help_text)
 
     async def discover(self) -> Hits:
         from textual.command import DiscoveryHit
 
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(one_line(name)), callback, help=help_text)
+
+
+def _display(highlight: Callable[[str], Content], name: str) -> Content:
+    """Textual's highlighter reads its input as markup: names from config (column titles)
+    with brackets are shown literally, unhighlighted."""
+    clean = one_line(name)
+    return highlight(clean) if "[" not in clean else Content(clean)
 
 
 def _move(screen: object, index: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.sync.linkwatch import LinkWatcher
@@ -27,3 +28,5 @@ class AppContext:
     bell_on_return: bool = False
     linear: LinearClient | None = None
     watcher: LinkWatcher | None = None
+    crash_log: Path | None = None
+    """Where an unexpected error's traceback (never its local variables) is written."""

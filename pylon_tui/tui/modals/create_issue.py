@@ -18,6 +18,8 @@ from pylon_tui.api.linear import LinearClient, LinearTeam
 from pylon_tui.domain import LinkedIssue, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.safe import plain
 
 
 def default_description(ticket: Ticket, pylon_link: str | None) -> str:
@@ -30,7 +32,7 @@ def default_description(ticket: Ticket, pylon_link: str | None) -> str:
     return "\n".join(lines)
 
 
-class CreateIssueModal(ModalScreen[LinkedIssue | None]):
+class CreateIssueModal(WorkerBoundary, ModalScreen[LinkedIssue | None]):
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
@@ -60,7 +62,7 @@ class CreateIssueModal(ModalScreen[LinkedIssue | None]):
         self.query_one("#create-team", Select).focus()
         self.load_teams()
 
-    @work(exclusive=True, group="create-teams")
+    @work(exclusive=True, group="create-teams", exit_on_error=False)
     async def load_teams(self) -> None:
         select = self.query_one("#create-team", Select)
         try:
@@ -68,14 +70,14 @@ class CreateIssueModal(ModalScreen[LinkedIssue | None]):
         except ApiError as error:
             self._status(f"Could not load Linear teams: {error}", error=True)
             return
-        select.set_options([(f"{t.key} · {one_line(t.name)}", t.id) for t in self.teams])
+        select.set_options([(plain(f"{t.key} · {t.name}"), t.id) for t in self.teams])
         select.prompt = "choose a team"
         if len(self.teams) >= 1:
             select.value = self.teams[0].id
 
     def _status(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#create-status", Label)
-        label.update(Text(message, style="bold red" if error else "dim"))
+        label.update(plain(message, "bold red" if error else "dim"))
 
     def action_create(self) -> None:
         team = self.query_one("#create-team", Select).value
@@ -91,7 +93,7 @@ class CreateIssueModal(ModalScreen[LinkedIssue | None]):
             self._status("creating…")
             self.create(team, title, self.query_one("#create-body", TextArea).text)
 
-    @work(exclusive=True, group="create-issue")
+    @work(exclusive=True, group="create-issue", exit_on_error=False)
     async def create(self, team_id: str, title: str, body: str) -> None:
         try:
             issue = await self.linear.create_issue(team_id, title, body, issue_id=self.issue_id)

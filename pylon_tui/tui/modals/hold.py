@@ -25,6 +25,8 @@ from pylon_tui.api.linear import LinearClient, LinearRefError, parse_linear_ref
 from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.safe import plain
 
 if TYPE_CHECKING:
     from pylon_tui.tui.screens.board import BoardScreen
@@ -44,7 +46,7 @@ def issue_label(issue: LinkedIssue) -> Text:
     return text
 
 
-class HoldModal(ModalScreen[HoldResult | None]):
+class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Link", priority=True),
         Binding("ctrl+n", "create", "New issue", priority=True),
@@ -85,7 +87,7 @@ class HoldModal(ModalScreen[HoldResult | None]):
             )
             if self.ticket.priority is Priority.URGENT and self.users:
                 yield Label(Text("Urgent: assign a teammate (optional)", style="bold"))
-                options = [(one_line(u.name), u.id) for u in self.users]
+                options = [(plain(u.name), u.id) for u in self.users]
                 yield Select(options, prompt="nobody", id="hold-assignee")
             yield Label(
                 Text("ctrl+s link · ctrl+n new issue · escape cancel", style="dim"), id="hold-keys"
@@ -97,14 +99,14 @@ class HoldModal(ModalScreen[HoldResult | None]):
         self._update_status()
 
     # ----- duplicates ------------------------------------------------------------------
-    @work(exclusive=True, group="hold-search")
+    @work(exclusive=True, group="hold-search", exit_on_error=False)
     async def search_duplicates(self) -> None:
         options = self.query_one("#hold-duplicates", OptionList)
         try:
             self.duplicates = await self.linear.search(self.ticket.title, first=8)
         except ApiError as error:
             options.clear_options()
-            options.add_option(Option(Text(f"search failed: {error}", style="red"), disabled=True))
+            options.add_option(Option(plain(f"search failed: {error}", "red"), disabled=True))
             return
         options.clear_options()
         if not self.duplicates:
@@ -139,7 +141,7 @@ class HoldModal(ModalScreen[HoldResult | None]):
     def ref_submitted(self) -> None:
         self.action_confirm()
 
-    @work(exclusive=True, group="hold-lookup")
+    @work(exclusive=True, group="hold-lookup", exit_on_error=False)
     async def lookup(self, ref: str) -> None:
         try:
             issue = await self.linear.issue(ref)
@@ -173,7 +175,7 @@ class HoldModal(ModalScreen[HoldResult | None]):
     def _update_status(self, message: str | None = None, *, error: bool = False) -> None:
         status = self.query_one("#hold-status", Label)
         if message is not None:
-            status.update(Text(message, style="bold red" if error else "dim"))
+            status.update(plain(message, "bold red" if error else "dim"))
             return
         if self.chosen is None:
             status.update(

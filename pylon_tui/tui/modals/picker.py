@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.safe import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,11 @@ class PickerModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text, style="bold"))
+            yield Label(plain(self.title_text, "bold"))
             yield Input(placeholder="type to narrow…", id="picker-filter")
             yield OptionList(*self._options(""), id="picker-options")
             if self.hint:
-                yield Label(Text(self.hint, style="dim"))
+                yield Label(plain(self.hint, "dim"))
 
     def _options(self, needle: str) -> list[Option]:
         words = needle.lower().split()

@@ -15,7 +15,7 @@ from textual import work
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
-from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.service import ActionFailed, ActionQueued
 from pylon_tui.tui.modals.compose import ComposeModal
@@ -46,7 +46,7 @@ class BoardScreen(BoardBase):
         self.rebuild(follow=action.ticket_id if action.kind is ActionKind.MOVE else None)
         self._send(pending, after)
 
-    @work(group="writes")
+    @work(group="writes", exit_on_error=False)
     async def _send(self, pending: object, after: Done) -> None:
         from pylon_tui.sync.service import Pending
 
@@ -198,7 +198,7 @@ class BoardScreen(BoardBase):
         if ticket is not None:
             self._start_reply(ticket, after)
 
-    @work(group="reply")
+    @work(group="reply", exit_on_error=False)
     async def _start_reply(self, ticket: Ticket, after: Done) -> None:
         try:
             messages = await self.ctx.service.messages(ticket.id)
@@ -322,11 +322,17 @@ class BoardScreen(BoardBase):
             self._copy(ticket)
 
     def _copy(self, ticket: Ticket) -> None:
-        if not ticket.link:
-            self.notify(f"#{ticket.number} has no Pylon link", severity="warning")
+        link = copyable_link(ticket.link)
+        if link is None:
+            problem = (
+                "has no Pylon link"
+                if not ticket.link
+                else "has a link that is not one plain http(s) URL: not copied"
+            )
+            self.notify(f"#{ticket.number} {problem}", severity="warning")
             return
-        self.app.copy_to_clipboard(ticket.link)
-        self.notify(f"Copied {ticket.link}")
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Copied {link}")
 
     def action_refresh(self) -> None:
         from pylon_tui.tui.app import PylonApp

@@ -17,7 +17,9 @@ from textual.widgets import Footer, Input, Static
 
 from pylon_tui.domain import BoardCursor, Ticket, TicketFilter
 from pylon_tui.domain.filters import searchable_text
+from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.keys import BOARD_BINDINGS
+from pylon_tui.tui.safe import plain
 from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar, column_title
 from pylon_tui.tui.widgets.column import ColumnView
 
@@ -56,7 +58,7 @@ class PaintKey(NamedTuple):
     marks: frozenset[str]
 
 
-class BoardBase(Screen[None]):
+class BoardBase(WorkerBoundary, Screen[None]):
     BINDINGS = BOARD_BINDINGS
     AUTO_FOCUS = None
 
@@ -89,7 +91,7 @@ class BoardBase(Screen[None]):
         with Horizontal(id="columns"):
             for index, column in enumerate(self.board.columns):
                 with Vertical(classes="column-panel", id=f"panel-{index}"):
-                    yield Static(column.title, classes="column-title", id=f"title-{index}")
+                    yield Static(plain(column.title), classes="column-title", id=f"title-{index}")
                     yield ColumnView(
                         directory=lambda: self.ctx.service.directory,
                         now=self.ctx.now,

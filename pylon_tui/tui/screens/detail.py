@@ -22,6 +22,8 @@ from pylon_tui.domain import Directory, Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, ago
+from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.safe import plain
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
@@ -91,7 +93,7 @@ def _sla(value: datetime | None, now: datetime) -> str:
     return f"in {age(now - (value - now), now)}"
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(WorkerBoundary, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
         Binding("r", "reply", "Reply"),
@@ -127,13 +129,13 @@ class DetailScreen(Screen[None]):
             fields = ticket_fields(ticket, self.ctx.service.directory, self.ctx)
             self.query_one("#detail-fields", Static).update(fields)
 
-    @work(exclusive=True, group="detail-messages")
+    @work(exclusive=True, group="detail-messages", exit_on_error=False)
     async def load_messages(self) -> None:
         thread = self.query_one("#detail-thread", Static)
         try:
             self.messages = await self.ctx.service.messages(self.ticket_id)
         except ApiError as error:
-            thread.update(Text(f"Could not load messages: {error}", style="red"))
+            thread.update(plain(f"Could not load messages: {error}", "red"))
             return
         thread.update(thread_text(self.messages, self.ctx.now()))
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from pylon_tui.tui.keys import HELP_GROUPS, board_bindings
+from pylon_tui.tui.safe import plain
 
 
 def key_label(keys: str) -> str:
@@ -32,13 +33,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         by_id = {b.id: b for b in board_bindings()}
         for group, ids in HELP_GROUPS:
-            table.add_row(Text(group, style="bold underline"), "")
+            table.add_row(Text(group, style="bold underline"), Text(""))
             for binding_id in ids:
                 binding = by_id[binding_id]
                 keys = self.keymap.get(binding_id, binding.key)
-                table.add_row(key_label(keys), binding.description)
-        table.add_row(Text("Anywhere", style="bold underline"), "")
-        table.add_row("ctrl+p", "Command palette")
+                table.add_row(plain(key_label(keys)), plain(binding.description))
+        table.add_row(Text("Anywhere", style="bold underline"), Text(""))
+        table.add_row(Text("ctrl+p"), Text("Command palette"))
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys (remap them under [keys] in config.toml)", style="bold"))
             yield Static(table, id="help-table")

@@ -47,7 +47,7 @@ class BoardHeader(_Bar):
                     continue
                 oldest = board.oldest_waiting(index)
                 if oldest is not None:
-                    waiting.append(f"{column.title} oldest {age(oldest, now)}")
+                    waiting.append(f"{one_line(column.title)} oldest {age(oldest, now)}")
             text.append(" · ".join(waiting), style="bold")
         self.show_text(text)
 
@@ -85,5 +85,6 @@ class StatusBar(_Bar):
 
 
 def column_title(title: str, count: int, shown: int, active: bool) -> Text:
-    label = f" {title} {shown}" if shown == count else f" {title} {shown}/{count}"
+    numbers = f"{shown}" if shown == count else f"{shown}/{count}"
+    label = f" {one_line(title)} {numbers}"
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)

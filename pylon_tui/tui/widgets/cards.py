@@ -53,7 +53,7 @@ def card_meta(
         if link.is_tracking:
             state = link_states.get(link.external_id)
             label = one_line(link.short_label)
-            parts.append(f"{label} {state}" if state else label)
+            parts.append(f"{label} {one_line(state)}" if state else label)
     return "  " + " · ".join(part for part in parts if part)
 
 
