@@ -20,12 +20,22 @@ from .store import Queued
 
 MAX_BACKOFF = 60.0
 MARKER = "pylon-tui:"
+REQUEST_TIMEOUT = 15.0
+"""PylonClient's default timeout: an unanswered request may be in the server's hands that long."""
+LANDING_MARGIN = 45.0
+"""How much longer a server may take to apply a request whose answer we gave up on (a slow
+backend behind a proxy). No resend happens while the first attempt could still land."""
+MIN_RECHECK = 5.0
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+MESSAGE_KINDS = frozenset({ActionKind.REPLY, ActionKind.NOTE})
 
 
 class Verdict(StrEnum):
     SEND = "send"
     DONE = "done"
     CONFLICT = "conflict"
+    WAIT = "wait"
+    """Not on the server yet, but an earlier attempt may still land: look again later."""
 
 
 def is_retryable(error: ApiError) -> bool:
@@ -35,6 +45,33 @@ def is_retryable(error: ApiError) -> bool:
     A malformed answer may hide a write that did land, so it is retried with verification.
     """
     return error.transient or isinstance(error, AuthError | BadResponseError)
+
+
+def request_finished(error: ApiError) -> bool:
+    """The server answered, so that request cannot land later. A gateway's 502-504 may have
+    given up while the origin still works on it; a lost connection or timeout proves nothing."""
+    if isinstance(error, BadResponseError):
+        return True
+    return error.status is not None and error.status not in GATEWAY_STATUSES
+
+
+def proves_not_applied(error: ApiError) -> bool:
+    """A 4xx (429 included) is a refusal: the write was not made. Anything else may hide one."""
+    return error.status is not None and 400 <= error.status < 500
+
+
+def recheck_delay(now: float, may_land_until: float) -> float:
+    """Poll with backoff, but land exactly on the deadline: halve what is left, at least
+    MIN_RECHECK apart, so a 60 s window costs about five reads of the thread."""
+    left = max(0.0, may_land_until - now)
+    return min(left, max(MIN_RECHECK, left / 2))
+
+
+def checking_text(queued: Queued) -> str:
+    """What the status bar says while a message's fate is being settled."""
+    what = "reply" if queued.action.kind is ActionKind.REPLY else "note"
+    target = f"#{queued.before.number}" if queued.before is not None else "a ticket"
+    return f"checking whether the {what} on {target} arrived before sending it again"
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:

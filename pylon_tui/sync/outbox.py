@@ -11,23 +11,30 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.domain import Board, Priority, Ticket
 
 from .actions import Action, ActionKind, apply_to, revert_on
 from .delivery import (
+    LANDING_MARGIN,
+    MESSAGE_KINDS,
+    REQUEST_TIMEOUT,
     Conflict,
     Verdict,
     already_applied,
     backoff,
+    checking_text,
     is_retryable,
     judge,
     marked_html,
     message_already_posted,
+    proves_not_applied,
+    recheck_delay,
+    request_finished,
 )
-from .store import CONFLICT, PENDING, Queued, Store
+from .store import CONFLICT, PENDING, Keep, Queued, Store
 
 if TYPE_CHECKING:
     from .service import PylonApi
@@ -43,10 +50,22 @@ class ActionFailed(Exception):
 
 
 class ActionQueued(Exception):
-    """Not sent yet, but safe in the outbox: it will be retried (or waits its turn)."""
+    """Not sent yet, but safe in the outbox: it will be retried (or waits its turn).
 
-    def __init__(self, action: Action, reason: str) -> None:
+    `maybe_applied`: a request left and its answer was lost, so the server may well have
+    made the change; `error` is what went wrong, if anything did."""
+
+    def __init__(
+        self,
+        action: Action,
+        reason: str,
+        *,
+        error: ApiError | None = None,
+        maybe_applied: bool = False,
+    ) -> None:
         self.action = action
+        self.error = error
+        self.maybe_applied = maybe_applied
         super().__init__(reason)
 
 
@@ -62,6 +81,8 @@ class DrainReport:
     failed: list[ActionFailed] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     offline: ApiError | None = None
+    checking: list[str] = field(default_factory=list)
+    """Messages whose earlier attempt may still land: read the thread again later."""
 
 
 class Outbox:
@@ -72,11 +93,16 @@ class Outbox:
         store: Store,
         *,
         clock: Callable[[], float] = time.time,
+        request_timeout: float = REQUEST_TIMEOUT,
+        landing_margin: float = LANDING_MARGIN,
     ) -> None:
         self.client = client
         self._board = board
         self.store = store
+        self.clock = clock
         self._clock = clock
+        self.request_timeout = request_timeout
+        self.landing_margin = landing_margin
         self._lock = asyncio.Lock()
         self._asked: set[str] = set()
         """Conflicts shown to the user in this run; stored ones are asked again after a
@@ -110,11 +136,13 @@ class Outbox:
                 raise ActionQueued(action, "another pylon-tui window is sending queued changes")
             if any(q.action.ticket_id == action.ticket_id and q.seq < mine.seq for q in queued):
                 raise ActionQueued(action, "queued behind an earlier change to the same ticket")
-            self.store.note_attempt_started(action.client_key)
+            if mine.maybe_sent:  # a drain tried it meanwhile: only a drain may verify and resend
+                raise ActionQueued(action, "an earlier attempt is being checked first")
+            sent_until = self._start_attempt(action)
             try:
                 result = await self._send(action)
             except ApiError as error:
-                self._after_error(mine, error)
+                self._after_error(mine, error, sent_until)
             return self._delivered(action, result)
 
     def replay_into_board(self) -> int:
@@ -168,33 +196,58 @@ class Outbox:
     async def _deliver(self, q: Queued, report: DrainReport) -> bool:
         """Send (or confirm) one action; False when it became a conflict."""
         action = q.action
+        sent_until: float | None = None
         try:
-            if action.kind in (ActionKind.REPLY, ActionKind.NOTE):
-                if q.maybe_sent and message_already_posted(
-                    await self.client.messages(action.ticket_id), q
-                ):
-                    self._confirmed(q, None, report)
-                    return True
-            else:
-                server = await self.client.get_issue(action.ticket_id)
-                verdict = judge(server, q)
-                if verdict is Verdict.DONE:
-                    self._confirmed(q, server, report)
-                    return True
-                if verdict is Verdict.CONFLICT:
-                    self.store.set_status(action.client_key, CONFLICT)
-                    self._asked.add(action.client_key)
-                    report.conflicts.append(Conflict(q, server))
-                    return False
-            self.store.note_attempt_started(action.client_key)
+            verdict, server = await self._verify(q)
+            if verdict is Verdict.DONE:
+                self._confirmed(q, server, report)
+                return True
+            if verdict is Verdict.CONFLICT:
+                assert server is not None
+                self.store.set_status(action.client_key, CONFLICT)
+                self._asked.add(action.client_key)
+                report.conflicts.append(Conflict(q, server))
+                return False
+            if verdict is Verdict.WAIT:
+                self._recheck_later(q, report)
+            sent_until = self._start_attempt(action)
             result = await self._send(action)
         except ApiError as error:
             if error.transient:
                 report.offline = error
-            self._after_error(q, error)
+            self._after_error(q, error, sent_until)
         self._delivered(action, result)
         report.sent.append(action)
         return True
+
+    async def _verify(self, q: Queued) -> tuple[Verdict, Ticket | None]:
+        """Ask the server before (re)sending. A message that may have been sent is looked
+        for in the whole thread; while its first attempt could still land, the answer is
+        WAIT, never SEND: a slow server must not end with two copies of a customer reply."""
+        action = q.action
+        if action.kind in MESSAGE_KINDS:
+            if not q.maybe_sent:
+                return Verdict.SEND, None
+            checked_at = self._clock()  # the thread read below is at least this fresh
+            if message_already_posted(await self.client.messages(action.ticket_id), q):
+                return Verdict.DONE, None
+            return (Verdict.WAIT if q.may_still_land(checked_at) else Verdict.SEND), None
+        server = await self.client.get_issue(action.ticket_id)
+        return judge(server, q), server
+
+    def _start_attempt(self, action: Action) -> float:
+        """Durably note, before the request leaves, that it may land until the returned time."""
+        until = self._clock() + self.request_timeout + self.landing_margin
+        self.store.note_attempt_started(action.client_key, may_land_until=until)
+        return until
+
+    def _recheck_later(self, q: Queued, report: DrainReport) -> NoReturn:
+        now = self._clock()
+        reason = checking_text(q)
+        delay = recheck_delay(now, q.may_land_until or now)
+        self.store.recheck_at(q.action.client_key, next_attempt_at=now + delay, reason=reason)
+        report.checking.append(reason)
+        raise ActionQueued(q.action, reason, maybe_applied=True)
 
     def _confirmed(self, q: Queued, server: Ticket | None, report: DrainReport) -> None:
         """The server already has it (an earlier attempt landed): done, nothing resent."""
@@ -220,16 +273,32 @@ class Outbox:
         """The user chose "later": ask again at the next drain."""
         self._asked.discard(conflict.queued.action.client_key)
 
-    def _after_error(self, q: Queued, error: ApiError) -> NoReturn:
-        """Keep it queued (retryable) or roll it back and say so; always raises."""
+    def _after_error(self, q: Queued, error: ApiError, sent_until: float | None) -> NoReturn:
+        """Keep it queued (retryable) or roll it back and say so; always raises.
+
+        `sent_until` is set when the failure came from a send (not from a check): the window
+        in which that request may still land is then closed (the server answered) or
+        extended (a lost answer: the server may still be working on it)."""
         action = q.action
         if is_retryable(error):
             retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
             delay = backoff(q.attempts, retry_after)
+            window: float | Literal[Keep.KEEP] | None = Keep.KEEP
+            if sent_until is not None:
+                late = self._clock() + self.landing_margin
+                window = None if request_finished(error) else max(sent_until, late)
             self.store.mark_attempt(
-                action.client_key, next_attempt_at=self._clock() + delay, error=str(error)
+                action.client_key,
+                next_attempt_at=self._clock() + delay,
+                error=str(error),
+                may_land_until=window,
             )
-            raise ActionQueued(action, f"{error} — will retry in {delay:.0f}s")
+            raise ActionQueued(
+                action,
+                f"{error} — will retry in {delay:.0f}s",
+                error=error,
+                maybe_applied=sent_until is not None and not proves_not_applied(error),
+            )
         self.store.remove(action.client_key)
         current = self.board.get(action.ticket_id)
         if current is not None and q.before is not None and action.changes_board:

@@ -32,6 +32,7 @@ from pylon_tui.domain.directory import Account
 
 from . import codec
 from .actions import Action
+from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
 from .outbox import ActionFailed, ActionQueued, DrainReport, Outbox, Pending
 from .store import Store
 
@@ -71,6 +72,8 @@ class BoardService:
         now: Callable[[], datetime] | None = None,
         store: Store | None = None,
         clock: Callable[[], float] = time.time,
+        request_timeout: float = REQUEST_TIMEOUT,
+        landing_margin: float = LANDING_MARGIN,
     ) -> None:
         self.client = client
         self.store = store if store is not None else Store(":memory:")
@@ -88,7 +91,14 @@ class BoardService:
         self._names_fresh = False
         self.full_loads = 0
         """Counts full loads (load, reconcile): the UI re-freezes the GC after each."""
-        self.outbox = Outbox(client, lambda: self.board, self.store, clock=clock)
+        self.outbox = Outbox(
+            client,
+            lambda: self.board,
+            self.store,
+            clock=clock,
+            request_timeout=request_timeout,
+            landing_margin=landing_margin,
+        )
 
     @property
     def me_id(self) -> str | None:

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pylon_tui.domain import Account, StateInfo, Team, Ticket, User
 from pylon_tui.domain.timefmt import parse_time
@@ -31,7 +32,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: one window per cache is up to the user
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,9 +56,18 @@ CREATE TABLE outbox (
 """
 # v2: the ticket as the user saw it, so a conflict can show "yours" against "theirs".
 _V2 = "ALTER TABLE outbox ADD COLUMN before_json TEXT;"
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3: until when a sent-but-unanswered attempt may still land on the server (a wall-clock
+# time), so neither a retry nor a restart after kill -9 resends while the first can arrive.
+_V3 = "ALTER TABLE outbox ADD COLUMN may_land_until REAL;"
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 PENDING, CONFLICT = "pending", "conflict"
+
+
+class Keep(Enum):
+    """A typed "leave this column as it is" for optional updates."""
+
+    KEEP = "keep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +82,16 @@ class Queued:
     created_at: float
     before: Ticket | None = None
     last_error: str | None = None
+    may_land_until: float | None = None
+    """While the clock is before this, an unanswered attempt may still reach the server."""
 
     @property
     def maybe_sent(self) -> bool:
         """An attempt was made: the server may have applied it even if we never heard back."""
         return self.attempts > 0
+
+    def may_still_land(self, now: float) -> bool:
+        return self.may_land_until is not None and now < self.may_land_until
 
 
 @dataclass
@@ -279,7 +294,7 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, client_key, ticket_id, kind, value, extra, base_updated_at, status,"
-                " attempts, next_attempt_at, created_at, before_json, last_error"
+                " attempts, next_attempt_at, created_at, before_json, last_error, may_land_until"
                 " FROM outbox ORDER BY seq"
             ).fetchall()
         out = []
@@ -298,26 +313,66 @@ class Store:
                 created,
                 before_json,
                 last_error,
+                may_land_until,
             ) = row
             action = Action(
                 ActionKind(kind), ticket_id, value, json.loads(extra), parse_time(base), key
             )
             before = codec.ticket_from_dict(json.loads(before_json)) if before_json else None
-            out.append(Queued(seq, action, status, attempts, next_at, created, before, last_error))
+            out.append(
+                Queued(
+                    seq,
+                    action,
+                    status,
+                    attempts,
+                    next_at,
+                    created,
+                    before,
+                    last_error,
+                    may_land_until,
+                )
+            )
         return out
 
-    def mark_attempt(self, key: str, *, next_attempt_at: float, error: str) -> None:
+    def mark_attempt(
+        self,
+        key: str,
+        *,
+        next_attempt_at: float,
+        error: str,
+        may_land_until: float | Literal[Keep.KEEP] | None = Keep.KEEP,
+    ) -> None:
+        """A failed attempt. `may_land_until`: None once the server's answer proves the
+        request is finished (it cannot land later); a time to extend the uncertain window."""
         with self._tx() as db:
             db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
                 " WHERE client_key = ?",
                 (next_attempt_at, error, key),
             )
+            if may_land_until is not Keep.KEEP:
+                db.execute(
+                    "UPDATE outbox SET may_land_until = ? WHERE client_key = ?",
+                    (may_land_until, key),
+                )
 
-    def note_attempt_started(self, key: str) -> None:
-        """Recorded before the request leaves: after a crash we know it may have arrived."""
+    def note_attempt_started(self, key: str, *, may_land_until: float | None = None) -> None:
+        """Recorded before the request leaves: after a crash we know it may have arrived,
+        and until when it may still arrive (the request's timeout plus a safety margin)."""
         with self._tx() as db:
-            db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE client_key = ?", (key,))
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, may_land_until = ?"
+                " WHERE client_key = ?",
+                (may_land_until, key),
+            )
+
+    def recheck_at(self, key: str, *, next_attempt_at: float, reason: str) -> None:
+        """Look again later without counting a send: the outcome of the last one is open."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE client_key = ?",
+                (next_attempt_at, reason, key),
+            )
 
     def set_status(self, key: str, status: str, *, error: str | None = None) -> None:
         with self._tx() as db:
