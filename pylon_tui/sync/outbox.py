@@ -104,6 +104,8 @@ class Outbox:
         self.request_timeout = request_timeout
         self.landing_margin = landing_margin
         self._lock = asyncio.Lock()
+        self._sending: set[str] = set()
+        """Begun in this process and not yet answered for the first time: not "pending"."""
         self._asked: set[str] = set()
         """Conflicts shown to the user in this run; stored ones are asked again after a
         restart or a postponement, so no queued action waits forever unseen."""
@@ -115,18 +117,28 @@ class Outbox:
     def count(self) -> int:
         return self.store.pending_count()
 
+    def waiting_count(self) -> int:
+        """Queued changes the user is waiting on: all of them, but a first send in flight."""
+        return self.store.waiting_count(self._sending)
+
     # ----- the user's side -------------------------------------------------------------
     def begin(self, action: Action) -> Pending:
         """Durable first, then optimistic: the intent is on disk before the board changes."""
         before = self.board.get(action.ticket_id)
         self.store.enqueue(action, before)
+        self._sending.add(action.client_key)
         if before is not None and action.changes_board:
             self.board.upsert(apply_to(before, action))
         return Pending(action, before)
 
     async def commit(self, pending: Pending) -> Ticket | None:
         """Send now, unless an earlier change to the same ticket is still queued."""
-        action = pending.action
+        try:
+            return await self._commit(pending.action)
+        finally:
+            self._sending.discard(pending.action.client_key)
+
+    async def _commit(self, action: Action) -> Ticket | None:
         async with self._lock:
             queued = self.store.queued()
             mine = next((q for q in queued if q.action.client_key == action.client_key), None)

@@ -236,7 +236,8 @@ class BoardService:
         return self.outbox.count()
 
     def waiting_count(self) -> int:
-        return self.store.waiting_count()
+        """What the status bar shows as "N pending"."""
+        return self.outbox.waiting_count()
 
     async def messages(self, ticket_id: str) -> list[Message]:
         return await self.client.messages(ticket_id)

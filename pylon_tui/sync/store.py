@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -400,12 +400,17 @@ class Store:
         with self._tx() as db:
             db.execute("DELETE FROM outbox WHERE client_key = ?", (key,))
 
-    def waiting_count(self) -> int:
-        """Queued actions that could not be sent yet (failed once, or a conflict): what the
-        status bar calls "pending". A change merely in flight is not worth a repaint."""
+    def waiting_count(self, sending: Collection[str] = ()) -> int:
+        """Every queued change except those in `sending` (on their way for the first time):
+        what the status bar calls "pending". Changes waiting behind an earlier one on the
+        same ticket count, as do conflicts and retries; a send in flight is not worth a
+        repaint."""
+        keys = list(sending)
+        marks = ",".join("?" * len(keys))
         with self._lock:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM outbox WHERE last_error IS NOT NULL OR status = 'conflict'"
+                f"SELECT COUNT(*) FROM outbox WHERE client_key NOT IN ({marks})",  # noqa: S608
+                keys,
             ).fetchone()
         return int(row[0])
 
