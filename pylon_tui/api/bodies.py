@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pylon_tui.domain import Priority
 from pylon_tui.domain.timefmt import format_time
 
+from .errors import CallerError
 from .wire import JsonObj, PriorityOptions
 
 MAX_PAGE = 999  # SearchIssuesRequest.limit: "greater than 0 and less than 1000"
@@ -57,7 +58,7 @@ def board_filter(
         bounded = [state_filter(shut), updated_since_filter(since)]
         parts.append(compound("and", bounded))
     if not parts:
-        raise ValueError("board_filter needs at least one state")
+        raise CallerError("board_filter needs at least one state")
     return parts[0] if len(parts) == 1 else compound("or", parts)
 
 
@@ -91,7 +92,7 @@ def link_body(source: str, external_id: str, *, unlink: bool = False) -> JsonObj
 def reply_body(body_html: str, message_id: str) -> JsonObj:
     """CreateIssueReplyRequestBody requires the id of the customer message being answered."""
     if not message_id:
-        raise ValueError("a reply needs the id of the message it answers (see messages())")
+        raise CallerError("a reply needs the id of the message it answers (see messages())")
     return {"body_html": body_html, "message_id": message_id}
 
 

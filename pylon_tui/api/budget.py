@@ -13,6 +13,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 
+from .waits import MAX_WAIT, clamp_wait
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -92,7 +94,7 @@ class RateBudget:
             sent.popleft()
         if self.enabled and len(sent) >= self.capacity(key):
             wait = max(wait, sent[0] + self.window - now)
-        return max(0.0, wait)
+        return min(MAX_WAIT, max(0.0, wait))
 
     async def acquire(self, key: str) -> float:
         """Wait for a slot, then claim it. Returns the seconds spent waiting."""
@@ -105,8 +107,9 @@ class RateBudget:
         return waited
 
     def penalise(self, key: str, retry_after: float | None) -> None:
-        """After a 429 the server knows better than our count: hold `key` off for a while."""
-        seconds = retry_after if retry_after and retry_after > 0 else DEFAULT_PENALTY
+        """After a 429 the server knows better than our count: hold `key` off for a while
+        (never longer than MAX_WAIT, so no header can park every later request forever)."""
+        seconds = clamp_wait(retry_after if retry_after else None, DEFAULT_PENALTY)
         until = self._clock() + seconds
         self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), until)
 

@@ -10,51 +10,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+
+from pylon_tui.domain.safe_text import one_line
+
+from .secrecy import REDACTED, Secrets
+from .waits import bounded
+from .waits import parse_retry_after as parse_retry_after  # callers import it from here
 
 _SECRET_SHAPES = re.compile(
     r"(?i)(bearer\s+)\S+"  # an Authorization header value echoed back
+    r"|\bpylon_api_\w+"  # Pylon API tokens (US and EU)
     r"|\blin_(?:api|oauth)_\w+"  # Linear personal / OAuth keys
     r"|\bgh[pousr]_\w+|\bgithub_pat_\w+"  # GitHub tokens
 )
-_REDACTED = "[redacted]"
 EXCERPT_CHARS = 120
+SecretsLike = Secrets | Iterable[str | None]
 
 
-def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
+def scrub(text: str, secrets: SecretsLike = ()) -> str:
     """Remove known secrets and anything shaped like a token from `text`."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, _REDACTED)
-    return _SECRET_SHAPES.sub(lambda m: (m.group(1) or "") + _REDACTED, text)
+    text = Secrets.of(secrets).redact(text)
+    return _SECRET_SHAPES.sub(lambda m: (m.group(1) or "") + REDACTED, text)
 
 
-def excerpt(raw: bytes | str, secrets: Iterable[str | None] = ()) -> str:
+def excerpt(raw: bytes | str, secrets: SecretsLike = ()) -> str:
     """A short single-line, secret-free preview of a body we could not understand."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    text = " ".join(text.split())
+    # Scrub before cutting, so a token split by the cut cannot survive as a prefix.
+    text = " ".join(scrub(text, secrets).split())
     if len(text) > EXCERPT_CHARS:
         text = text[:EXCERPT_CHARS] + "..."
-    return scrub(text, secrets) or "(empty body)"
+    return one_line(text) or "(empty body)"
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After is either delta-seconds or an HTTP-date (RFC 9110 10.2.3)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+def _safe(text: str, secrets: Secrets) -> str:
+    """Server text as one plain line: no secret, no control or escape sequence."""
+    return one_line(scrub(text, secrets))
+
+
+class CallerError(ValueError):
+    """A call refused before any request (bad input from the caller or the user); passes the
+    clients' error boundary as-is, unlike an unexpected exception."""
 
 
 class ApiError(Exception):
@@ -72,14 +68,14 @@ class ApiError(Exception):
         request_id: str | None = None,
         hint: str | None = None,
         transient: bool | None = None,
-        secrets: Iterable[str | None] = (),
+        secrets: SecretsLike = (),
     ) -> None:
-        secrets = tuple(secrets)
+        secrets = Secrets.of(secrets)
         self.service = service
-        self.message = scrub(" ".join(message.split()), secrets) or "unknown error"
+        self.message = _safe(message, secrets) or "unknown error"
         self.status = status
-        self.request_id = scrub(request_id, secrets) if request_id else None
-        self.hint = scrub(hint if hint is not None else self.default_hint, secrets)
+        self.request_id = _safe(request_id, secrets) or None if request_id else None
+        self.hint = _safe(hint if hint is not None else self.default_hint, secrets)
         self.transient = self.default_transient if transient is None else transient
         super().__init__(self.message)
 
@@ -116,7 +112,7 @@ class AuthError(ApiError):
         status: int | None = None,
         request_id: str | None = None,
         hint: str | None = None,
-        secrets: Iterable[str | None] = (),
+        secrets: SecretsLike = (),
     ) -> None:
         self.wrong_region = wrong_region
         if wrong_region and hint is None:
@@ -153,9 +149,11 @@ class RateLimitedError(ApiError):
         status: int | None = 429,
         request_id: str | None = None,
         hint: str | None = None,
-        secrets: Iterable[str | None] = (),
+        secrets: SecretsLike = (),
     ) -> None:
-        self.retry_after = retry_after
+        # The one place every 429 wait passes: whatever a header said, the outbox, the budget
+        # and the status bar only ever see a finite wait of at most MAX_WAIT seconds.
+        self.retry_after = bounded(retry_after) or 0.0
         super().__init__(
             message,
             service=service,
@@ -188,9 +186,9 @@ class BadResponseError(ApiError):
         status: int | None = None,
         request_id: str | None = None,
         hint: str | None = None,
-        secrets: Iterable[str | None] = (),
+        secrets: SecretsLike = (),
     ) -> None:
-        self.body_excerpt = scrub(body_excerpt, secrets)
+        self.body_excerpt = _safe(body_excerpt, Secrets.of(secrets))
         super().__init__(
             message,
             service=service,
@@ -213,11 +211,11 @@ def error_for_status(
     request_id: str | None = None,
     retry_after: float | None = None,
     wrong_region: bool = False,
-    secrets: Iterable[str | None] = (),
+    secrets: SecretsLike = (),
 ) -> ApiError:
     """Map an HTTP status plus the server's own messages onto the tree."""
     text = "; ".join(m for m in messages if m) or _DEFAULT_TEXT.get(status, f"HTTP error {status}")
-    secrets = tuple(secrets)
+    secrets = Secrets.of(secrets)
     if status in (401, 403) or wrong_region:
         hint = None
         if status == 403 and not wrong_region:

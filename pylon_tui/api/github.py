@@ -16,16 +16,20 @@ import httpx
 from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
 
-from .errors import ApiError, AuthError, BadResponseError, error_for_status, parse_retry_after
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
+from .errors import ApiError, AuthError, BadResponseError, CallerError, error_for_status
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, header_request_id, send
+from .secrecy import Secrets, token_auth
+from .waits import RETRY_HEADERS, clamp_wait, server_wait
+from .wire import clean_text
 
 SERVICE = "GitHub"
+DEFAULT_WAIT = 60.0  # after a rate limit that names no reset time
 GITHUB_API = "https://api.github.com"
 AUTH_HINT = "check github.token in config.toml (a token with read access to the repository)"
 _PLAIN = re.compile(r"([\w.-]+)/([\w.-]+)(?:/|#)(\d+)")
 
 
-class GitHubRefError(ValueError):
+class GitHubRefError(CallerError):
     """Input that is not an issue URL, `Owner/Repo/Number` or `owner/repo#12`."""
 
 
@@ -41,6 +45,8 @@ def parse_github_ref(text: str) -> tuple[str, str, int]:
 
 
 class GitHubClient(HttpClientBase):
+    _service = SERVICE
+
     def __init__(
         self,
         token: str | None,
@@ -56,19 +62,22 @@ class GitHubClient(HttpClientBase):
             "X-GitHub-Api-Version": "2022-11-28",
             "User-Agent": user_agent,
         }
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")
-        self._secrets = (token,)
+        self._secrets = Secrets((token,))
         self._clock = clock
         self._cache: dict[str, tuple[str, LinkedIssue]] = {}
         self._configure(
-            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
+            base_url=self.base_url,
+            headers=headers,
+            auth=token_auth(token),
+            transport=transport,
+            timeout=timeout,
         )
 
     def __repr__(self) -> str:
         return f"GitHubClient(base_url={self.base_url!r})"
 
+    @guarded
     async def issue_state(self, ref: str) -> LinkedIssue:
         """URL or `Owner/Repo/Number` -> the issue (open -> started, closed -> completed)."""
         owner, repo, number = parse_github_ref(ref)
@@ -97,19 +106,20 @@ class GitHubClient(HttpClientBase):
         message = body.get("message") if isinstance(body, dict) else None
         messages = [message] if isinstance(message, str) else []
         headers = response.headers
-        retry = parse_retry_after(headers.get("retry-after"))
         exhausted = headers.get("x-ratelimit-remaining") == "0"
-        if status in (403, 429) and (exhausted or retry is not None or status == 429):
-            reset = headers.get("x-ratelimit-reset", "")
-            if retry is None and reset.isdigit():
-                retry = max(0.0, int(reset) - self._clock())
-            status = 429  # GitHub signals primary rate limits as 403
+        asked_to_wait = any(headers.get(name) for name in RETRY_HEADERS)
+        retry = None
+        if status in (403, 429) and (exhausted or asked_to_wait or status == 429):
+            # GitHub sends x-ratelimit-reset (epoch seconds) on every reply; it only means
+            # "wait" once the reply is a rate limit, which GitHub often signals as a 403.
+            retry = clamp_wait(server_wait(headers, self._clock()), DEFAULT_WAIT)
+            status = 429
         error = error_for_status(
             status,
             messages,
             service=SERVICE,
             request_id=header_request_id(response),
-            retry_after=60.0 if retry is None else retry,
+            retry_after=retry,
             secrets=self._secrets,
         )
         error.status = response.status_code
@@ -121,15 +131,17 @@ class GitHubClient(HttpClientBase):
 def _issue(body: object, external_id: str, identifier: str) -> LinkedIssue:
     if not isinstance(body, dict) or not isinstance(body.get("state"), str):
         raise BadResponseError("GitHub issue response has no 'state'", service=SERVICE)
-    state = str(body["state"])
+    state = clean_text(str(body["state"]))
     title, url = body.get("title"), body.get("html_url")
     owner_repo, number = identifier.split("#")
     return LinkedIssue(
         source="github",
         external_id=external_id,
         identifier=identifier,
-        title=title if isinstance(title, str) else "",
+        title=clean_text(title) if isinstance(title, str) else "",
         state_name=state,
         state_type=IssueStateType.COMPLETED if state == "closed" else IssueStateType.STARTED,
-        url=url if isinstance(url, str) else f"https://github.com/{owner_repo}/issues/{number}",
+        url=clean_text(url)
+        if isinstance(url, str)
+        else f"https://github.com/{owner_repo}/issues/{number}",
     )

@@ -24,22 +24,26 @@ from .errors import (
     ApiError,
     AuthError,
     BadResponseError,
+    CallerError,
     NotFoundError,
     RequestError,
     error_for_status,
-    parse_retry_after,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, header_request_id, send
+from .secrecy import Secrets, token_auth
+from .waits import clamp_wait, server_wait
+from .wire import clean_text
 
 SERVICE = "Linear"
 LINEAR_URL = "https://api.linear.app/graphql"
 BATCH = 250  # Linear's maximum page size
+DEFAULT_WAIT = 60.0  # after a rate limit that names no reset time: Linear's windows are hourly
 AUTH_HINT = "check linear.api_key in config.toml (a personal API key from Linear's settings)"
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*-\d+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 
 
-class LinearRefError(ValueError):
+class LinearRefError(CallerError):
     """User input that is not a Linear issue URL, identifier or UUID (shown as-is)."""
 
 
@@ -78,6 +82,8 @@ class LinearTeam:
 
 
 class LinearClient(HttpClientBase):
+    _service = SERVICE
+
     def __init__(
         self,
         api_key: str | None,
@@ -89,18 +95,19 @@ class LinearClient(HttpClientBase):
         clock: Callable[[], float] = time.time,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": user_agent}
-        if api_key:
-            headers["Authorization"] = api_key  # personal keys take no "Bearer" prefix
         self.url = url
-        self._secrets = (api_key,)
+        self._secrets = Secrets((api_key,))
         self._clock = clock
-        self._configure(headers=headers, transport=transport, timeout=timeout)
+        # Personal keys take no "Bearer" prefix.
+        auth = token_auth(api_key, scheme="")
+        self._configure(headers=headers, auth=auth, transport=transport, timeout=timeout)
 
     def __repr__(self) -> str:
         return f"LinearClient(url={self.url!r})"
 
     # ------------------------------------------------------------------ operations
 
+    @guarded
     async def issue(self, ref: str) -> LinkedIssue | None:
         """URL, identifier or UUID -> the issue, or None when Linear has no such issue."""
         try:
@@ -110,6 +117,7 @@ class LinearClient(HttpClientBase):
         node = data.get("issue")
         return None if node is None else issue_from_node(node)
 
+    @guarded
     async def issues_by_ids(self, ids: Iterable[str]) -> dict[str, LinkedIssue]:
         """Many issues by UUID in one query per 250; keys are the ids as passed in.
 
@@ -132,6 +140,7 @@ class LinearClient(HttpClientBase):
                     found[original] = issue
         return found
 
+    @guarded
     async def search(self, term: str, first: int = 10) -> list[LinkedIssue]:
         """Likely duplicates for the On Hold modal (Linear's full-text `searchIssues`)."""
         term = term.strip()
@@ -141,6 +150,7 @@ class LinearClient(HttpClientBase):
         data = await self._graphql(q.SEARCH_ISSUES, {"term": term, "first": first})
         return [issue_from_node(node) for node in _nodes(data, "searchIssues")]
 
+    @guarded
     async def create_issue(
         self, team_id: str, title: str, description: str, *, issue_id: str | None = None
     ) -> LinkedIssue:
@@ -164,6 +174,7 @@ class LinearClient(HttpClientBase):
             raise BadResponseError("issueCreate succeeded but returned no issue", service=SERVICE)
         return issue_from_node(node)
 
+    @guarded
     async def teams(self) -> list[LinearTeam]:
         teams: list[LinearTeam] = []
         after: str | None = None
@@ -191,33 +202,39 @@ class LinearClient(HttpClientBase):
             "POST", self.url, json={"query": document, "variables": dict(variables)}
         )
         response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
+        outcome = self._outcome(response)
+        if isinstance(outcome, ApiError):
+            # Raised here, not where the body was read: no frame in the traceback holds an
+            # error body (which may echo the key back) as a local variable.
+            raise outcome
+        return outcome
+
+    def _outcome(self, response: httpx.Response) -> dict[str, object] | ApiError:
+        """The `data` of a GraphQL answer, or the error it amounts to (returned, not raised)."""
         request_id = header_request_id(response)
         try:
             body = decode_json(
                 response, service=SERVICE, request_id=request_id, secrets=self._secrets
             )
-        except BadResponseError:
+        except BadResponseError as error:
             if response.status_code < 300:
-                raise
+                return error
             body = None
         errors = body.get("errors") if isinstance(body, dict) else None
         if isinstance(errors, list) and errors:
-            raise self._graphql_error(errors, response, request_id)
+            return self._graphql_error(errors, response, request_id)
         if response.status_code >= 300:
-            raise self._status_error(response, [], request_id)
+            return self._status_error(response, [], request_id)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
-            raise BadResponseError(
+            return BadResponseError(
                 "GraphQL response has no data", service=SERVICE, request_id=request_id
             )
         return data
 
     def _retry_after(self, response: httpx.Response) -> float:
-        seconds = parse_retry_after(response.headers.get("retry-after"))
-        reset = response.headers.get("x-ratelimit-requests-reset")  # epoch milliseconds
-        if seconds is None and reset and reset.strip().isdigit():
-            seconds = max(0.0, int(reset) / 1000.0 - self._clock())
-        return 60.0 if seconds is None else seconds
+        """Linear sends no Retry-After but `x-ratelimit-*-reset` times in epoch milliseconds."""
+        return clamp_wait(server_wait(response.headers, self._clock()), DEFAULT_WAIT)
 
     def _status_error(
         self,
@@ -299,11 +316,11 @@ def issue_from_node(node: object) -> LinkedIssue:
     state_type = state.get("type")
     return LinkedIssue(
         source="linear",
-        external_id=issue_id,
-        identifier=identifier,
-        title=title if isinstance(title, str) else "",
-        state_name=state_name if isinstance(state_name, str) else "",
+        external_id=clean_text(issue_id),
+        identifier=clean_text(identifier),
+        title=clean_text(title) if isinstance(title, str) else "",
+        state_name=clean_text(state_name) if isinstance(state_name, str) else "",
         state_type=IssueStateType.parse(state_type if isinstance(state_type, str) else None),
-        url=url if isinstance(url, str) else "",
-        team=team_key if isinstance(team_key, str) else None,
+        url=clean_text(url) if isinstance(url, str) else "",
+        team=clean_text(team_key) if isinstance(team_key, str) else None,
     )

@@ -10,6 +10,7 @@ knows whether a resend of a non-idempotent write is safe.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from contextlib import aclosing, contextmanager
 from datetime import datetime, timedelta
@@ -29,9 +30,19 @@ from .errors import (
     RateLimitedError,
     RequestError,
     error_for_status,
-    parse_retry_after,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, header_request_id, send
+from .httpkit import (
+    USER_AGENT,
+    HttpClientBase,
+    decode_json,
+    guarded,
+    guarded_pages,
+    header_request_id,
+    send,
+)
+from .secrecy import Secrets, token_auth
+from .skipped import SkippedTickets, tickets_from_json
+from .waits import clamp_wait, server_wait
 from .wire import CustomField, Organisation, PriorityOptions
 
 SERVICE = "Pylon"
@@ -40,6 +51,8 @@ _T = TypeVar("_T")
 
 
 class PylonClient(HttpClientBase):
+    _service = SERVICE
+
     def __init__(
         self,
         base_url: str,
@@ -52,17 +65,23 @@ class PylonClient(HttpClientBase):
         priority_options: PriorityOptions | None = None,
         max_rate_retries: int = 2,
         max_retry_wait: float = 60.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": user_agent}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")
         self.budget = budget if budget is not None else RateBudget()
         self.max_rate_retries = max_rate_retries
         self.max_retry_wait = max_retry_wait
-        self._secrets = (token,)
+        self.skipped = SkippedTickets()
+        """Tickets the latest search left out as unusable (shown by the board and the CLI)."""
+        self._clock = clock
+        self._secrets = Secrets((token,))
         self._configure(
-            base_url=self.base_url, headers=headers, transport=transport, timeout=timeout
+            base_url=self.base_url,
+            headers=headers,
+            auth=token_auth(token),
+            transport=transport,
+            timeout=timeout,
         )
         self._priority = priority_options
         self._priority_lock = asyncio.Lock()
@@ -114,8 +133,8 @@ class PylonClient(HttpClientBase):
         messages, request_id = wire.error_messages(body)
         retry_after = None
         if status == 429:
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
-            retry_after = DEFAULT_PENALTY if retry_after is None else retry_after
+            waited = server_wait(response.headers, self._clock())
+            retry_after = clamp_wait(waited, DEFAULT_PENALTY)
         return error_for_status(
             status,
             messages,
@@ -128,11 +147,15 @@ class PylonClient(HttpClientBase):
 
     # ------------------------------------------------------------------ issues
 
+    @guarded_pages
     async def iter_search_pages(
         self, filter: Mapping[str, object], *, limit: int = bodies.MAX_PAGE
     ) -> AsyncGenerator[list[Ticket], None]:
-        """Yield each page of POST /issues/search, following the cursor in the request body."""
+        """Yield each page of POST /issues/search, following the cursor in the request body.
+
+        A ticket whose JSON is unusable is left out and counted in `self.skipped`."""
         options = await self.priority_options()
+        self.skipped = skipped = SkippedTickets()
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -143,9 +166,9 @@ class PylonClient(HttpClientBase):
                 json=bodies.search_body(filter, limit=limit, cursor=cursor),
             )
             with _parsing(body):
-                page = [wire.ticket_from_json(i, options) for i in wire.data_list(body, "search")]
+                items = wire.data_list(body, "search")
                 cursor = wire.next_cursor(body)
-            yield page
+            yield tickets_from_json(items, options, skipped)
             if cursor is None:
                 return
             if cursor in seen:
@@ -153,6 +176,7 @@ class PylonClient(HttpClientBase):
             seen.add(cursor)
         raise BadResponseError(f"search returned more than {MAX_PAGES} pages", service=SERVICE)
 
+    @guarded
     async def search_issues(
         self,
         filter: Mapping[str, object],
@@ -182,6 +206,7 @@ class PylonClient(HttpClientBase):
     ) -> dict[str, object]:
         return bodies.updated_since_filter(since, skew=skew)
 
+    @guarded
     async def get_issue(self, issue_id: str | int) -> Ticket:
         """By id or by number (GET /issues/{id} accepts both)."""
         body = await self._call("get_issue", "GET", f"/issues/{_seg(issue_id)}")
@@ -201,22 +226,26 @@ class PylonClient(HttpClientBase):
                 return wire.ticket_from_json(data, await self.priority_options())
         return await self.get_issue(issue_id)
 
+    @guarded
     async def update_state(self, issue_id: str, state: str) -> Ticket:
         return await self._write(
             issue_id, "update_issue", f"/issues/{_seg(issue_id)}", bodies.state_body(state)
         )
 
+    @guarded
     async def set_priority(self, issue_id: str, priority: Priority | None) -> Ticket:
         """None clears the priority."""
         body = bodies.priority_body(await self.priority_options(), priority)
         return await self._write(issue_id, "update_issue", f"/issues/{_seg(issue_id)}", body)
 
+    @guarded
     async def assign(self, issue_id: str, user_id: str | None) -> Ticket:
         """None unassigns."""
         return await self._write(
             issue_id, "update_issue", f"/issues/{_seg(issue_id)}", bodies.assign_body(user_id)
         )
 
+    @guarded
     async def link_external_issue(self, issue_id: str, source: str, external_id: str) -> Ticket:
         """Linear's external_id is the issue UUID; GitHub's is `Owner/Repo/Number`."""
         path = f"/issues/{_seg(issue_id)}/external-issues"
@@ -224,21 +253,25 @@ class PylonClient(HttpClientBase):
             issue_id, "external_issues", path, bodies.link_body(source, external_id)
         )
 
+    @guarded
     async def unlink_external_issue(self, issue_id: str, source: str, external_id: str) -> Ticket:
         path = f"/issues/{_seg(issue_id)}/external-issues"
         body = bodies.link_body(source, external_id, unlink=True)
         return await self._write(issue_id, "external_issues", path, body)
 
+    @guarded
     async def messages(self, issue_id: str) -> list[Message]:
         body = await self._call("messages", "GET", f"/issues/{_seg(issue_id)}/messages")
         return _parsed_list(body, wire.message_from_json, "messages")
 
+    @guarded
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> str:
         """Customer-facing reply to `message_id`; returns the new message's id."""
         payload = bodies.reply_body(body_html, message_id)
         body = await self._call("reply", "POST", f"/issues/{_seg(issue_id)}/reply", json=payload)
         return _created_id(body)
 
+    @guarded
     async def note(self, issue_id: str, body_html: str, *, thread_id: str | None = None) -> str:
         """Internal note (never shown to the customer); returns the new message's id."""
         payload = bodies.note_body(body_html, thread_id=thread_id)
@@ -247,16 +280,19 @@ class PylonClient(HttpClientBase):
 
     # ------------------------------------------------------------------ workspace
 
+    @guarded
     async def users(self) -> list[User]:
         return _parsed_list(
             await self._call("users", "GET", "/users"), wire.user_from_json, "users"
         )
 
+    @guarded
     async def teams(self) -> list[Team]:
         return _parsed_list(
             await self._call("teams", "GET", "/teams"), wire.team_from_json, "teams"
         )
 
+    @guarded
     async def account(self, account_id: str) -> Account:
         body = await self._call("account", "GET", f"/accounts/{_seg(account_id)}")
         with _parsing(body):
@@ -265,6 +301,7 @@ class PylonClient(HttpClientBase):
             raise BadResponseError("account response has no usable account", service=SERVICE)
         return account
 
+    @guarded
     async def accounts(self, *, page_size: int = bodies.MAX_PAGE) -> list[Account]:
         """Every account, following GET /accounts's cursor (a query parameter here)."""
         found: list[Account] = []
@@ -285,15 +322,18 @@ class PylonClient(HttpClientBase):
             seen.add(cursor)
         raise BadResponseError(f"accounts returned more than {MAX_PAGES} pages", service=SERVICE)
 
+    @guarded
     async def issue_statuses(self) -> list[StateInfo]:
         body = await self._call("issue_statuses", "GET", "/issue-statuses")
         return _parsed_list(body, wire.status_from_json, "issue statuses")
 
+    @guarded
     async def custom_fields(self, object_type: str = "issue") -> list[CustomField]:
         params = {"object_type": object_type}
         body = await self._call("custom_fields", "GET", "/custom-fields", params=params)
         return _parsed_list(body, wire.custom_field_from_json, "custom fields")
 
+    @guarded
     async def priority_options(self, *, refresh: bool = False) -> PriorityOptions:
         """The workspace's priority option slugs, fetched once and cached.
 
@@ -311,6 +351,7 @@ class PylonClient(HttpClientBase):
                 self._priority = PriorityOptions.from_fields(fields)
             return self._priority
 
+    @guarded
     async def me(self) -> Organisation:
         body = await self._call("me", "GET", "/me")
         with _parsing(body):
@@ -337,7 +378,15 @@ def _parsed_list(body: object, parse: Callable[[object], _T | None], what: str) 
     """Directory-style lists skip unusable entries instead of failing the whole load."""
     with _parsing(body):
         items = wire.data_list(body, what)
-    return [parsed for item in items if (parsed := parse(item)) is not None]
+    found = []
+    for item in items:
+        try:
+            parsed = parse(item)
+        except Exception:  # noqa: S112 - one odd entry must not cost the whole directory
+            continue
+        if parsed is not None:
+            found.append(parsed)
+    return found
 
 
 def _created_id(body: object) -> str:

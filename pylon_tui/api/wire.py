@@ -32,6 +32,12 @@ JsonObj = dict[str, object]
 
 PRIORITY_FIELD = "priority"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_NUMBER = 2**53  # JSON's safe integer range; anything larger is not a ticket number
+MAX_ID_CHARS = 256
+# An id is used as a cache key and a URL path segment: no control characters, no lone
+# surrogates (which SQLite and UTF-8 encoders refuse).
+_BAD_ID = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- small types
@@ -121,9 +127,14 @@ def _bad(what: str, message: str) -> BadResponseError:
     return BadResponseError(f"unexpected {what}: {message}")
 
 
+def clean_text(value: str) -> str:
+    """JSON allows lone surrogates ("\\ud800"); no terminal, file or database takes them."""
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+
+
 def _str(obj: Mapping[str, object], key: str) -> str | None:
     value = obj.get(key)
-    return value if isinstance(value, str) and value else None
+    return clean_text(value) if isinstance(value, str) and value else None
 
 
 def _ref_id(obj: Mapping[str, object], key: str) -> str | None:
@@ -196,11 +207,13 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
     issue_id = issue.get("id")
     if not isinstance(issue_id, str) or not issue_id:
         raise _bad("issue", "field 'id' is missing or not a string")
+    if len(issue_id) > MAX_ID_CHARS or _BAD_ID.search(issue_id):
+        raise _bad("issue", f"field 'id' is not a usable id ({issue_id[:40]!r})")
     number = issue.get("number")
-    if isinstance(number, bool) or not isinstance(number, int):
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_NUMBER:
         raise _bad("issue", f"field 'number' of issue {issue_id} is missing or not an integer")
     state = issue.get("state")
-    if not isinstance(state, str) or not state:
+    if not isinstance(state, str) or not state.strip():
         raise _bad("issue", f"field 'state' of issue {issue_id} is missing or not a string")
     created = parse_time(issue.get("created_at"))
     updated = parse_time(issue.get("updated_at")) or created or _EPOCH
@@ -209,7 +222,7 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
         id=issue_id,
         number=number,
         title=_str(issue, "title") or "",
-        state=state,
+        state=clean_text(state),
         created_at=created or updated,
         updated_at=updated,
         priority=_priority(issue, priorities or PriorityOptions.default()),
@@ -220,7 +233,9 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
         assignee_id=_ref_id(issue, "assignee"),
         team_id=_ref_id(issue, "team"),
         requester_id=_ref_id(issue, "requester"),
-        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        tags=tuple(clean_text(t) for t in tags if isinstance(t, str))
+        if isinstance(tags, list)
+        else (),
         links=_links(issue.get("external_issues")),
         link=_str(issue, "link"),
         body_html=_str(issue, "body_html") or "",

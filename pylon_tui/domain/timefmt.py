@@ -37,8 +37,23 @@ def parse_time(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    if parsed.year in (1, 9999):
+        # "9999-12-31T23:59:59-23:59" parses, but is past datetime.max in UTC: every later
+        # conversion would raise OverflowError. Treat it like any other unusable time.
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError:
+            return None
+    return parsed
 
 
 def format_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 in UTC; a time beyond the UTC range shows as the range's end, never raises."""
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        value = datetime.max if value.year == datetime.max.year else datetime.min
+    # isoformat, not strftime: %Y drops the zero padding of years below 1000 on glibc.
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -39,8 +39,13 @@ def test_repr_names_the_class_and_fields():
     [
         ("7", 7.0),
         (" 2.5 ", 2.5),
-        ("-3", 0.0),
+        ("-3", None),  # nonsense: the caller's default backoff applies
+        ("nan", None),
+        ("inf", None),
+        ("1e400", None),
+        ("1e9", 600.0),  # capped: one header must not park a queue for 31 years
         ("Wed, 01 May 2024 12:00:30 GMT", 30.0),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 600.0),
         ("Wed, 01 May 2024 11:00:00 GMT", 0.0),  # in the past: go now
         ("soon", None),
         ("", None),
