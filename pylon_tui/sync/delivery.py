@@ -16,7 +16,7 @@ from pylon_tui.domain import Message, Priority, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 
 from .actions import Action, ActionKind
-from .store import Queued
+from .queued import Queued
 
 MAX_BACKOFF = 60.0
 MARKER = "pylon-tui:"

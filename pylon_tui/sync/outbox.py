@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Literal, NoReturn
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.domain import Board, Priority, Ticket
 
 from .actions import Action, ActionKind, apply_to, revert_on
+from .cachefile import StoreUnavailable
 from .delivery import (
     LANDING_MARGIN,
     MESSAGE_KINDS,
@@ -34,55 +35,18 @@ from .delivery import (
     recheck_delay,
     request_finished,
 )
-from .store import CONFLICT, PENDING, Keep, Queued, Store
+from .outbox_table import Keep
+from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
+from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
+from .store import Store
 
 if TYPE_CHECKING:
     from .service import PylonApi
 
-
-class ActionFailed(Exception):
-    """An action the server refused; the board has already been rolled back."""
-
-    def __init__(self, action: Action, error: ApiError, number: int | None) -> None:
-        self.action = action
-        self.error = error
-        super().__init__(f"Could not {action.describe(number)}: {error}")
-
-
-class ActionQueued(Exception):
-    """Not sent yet, but safe in the outbox: it will be retried (or waits its turn).
-
-    `maybe_applied`: a request left and its answer was lost, so the server may well have
-    made the change; `error` is what went wrong, if anything did."""
-
-    def __init__(
-        self,
-        action: Action,
-        reason: str,
-        *,
-        error: ApiError | None = None,
-        maybe_applied: bool = False,
-    ) -> None:
-        self.action = action
-        self.error = error
-        self.maybe_applied = maybe_applied
-        super().__init__(reason)
-
-
-@dataclass(slots=True)
-class Pending:
-    action: Action
-    before: Ticket | None
-
-
-@dataclass
-class DrainReport:
-    sent: list[Action] = field(default_factory=list)
-    failed: list[ActionFailed] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    offline: ApiError | None = None
-    checking: list[str] = field(default_factory=list)
-    """Messages whose earlier attempt may still land: read the thread again later."""
+READ_ONLY_PAUSE = 30.0
+"""After the cache refused to record a send, wait this long before trying again (each try
+costs a request to Pylon)."""
+RESTART = "restart pylon-tui: an unreadable cache is then moved aside"
 
 
 class Outbox:
@@ -106,6 +70,10 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._sending: set[str] = set()
         """Begun in this process and not yet answered for the first time: not "pending"."""
+        self._gone: set[str] = set()
+        """Done (sent, confirmed or refused) but not yet removed from a refusing disk."""
+        self._paused_until = 0.0
+        self._counts = (0, 0)
         self._asked: set[str] = set()
         """Conflicts shown to the user in this run; stored ones are asked again after a
         restart or a postponement, so no queued action waits forever unseen."""
@@ -115,17 +83,45 @@ class Outbox:
         return self._board()
 
     def count(self) -> int:
-        return self.store.pending_count()
+        return self._count(self._gone, 0)
 
     def waiting_count(self) -> int:
         """Queued changes the user is waiting on: all of them, but a first send in flight."""
-        return self.store.waiting_count(self._sending)
+        return self._count(self._gone | self._sending, 1)
+
+    def _count(self, leave_out: set[str], which: int) -> int:
+        """Counts for the status bar: on a failing disk, the last ones read (never a crash)."""
+        try:
+            value = self.store.waiting_count(leave_out)
+        except StoreUnavailable:
+            return self._counts[which]
+        self._counts = (value, self._counts[1]) if which == 0 else (self._counts[0], value)
+        return value
+
+    def _queued(self) -> list[Queued]:
+        """The queue, without what is done but could not be removed yet (retried here)."""
+        for key in list(self._gone):
+            if self.store.best_effort(partial(self.store.remove, key)):
+                self._gone.discard(key)
+        try:
+            queued = self.store.queued()
+        except QueueUnreadable as error:  # damaged while running: stop, keep the file as is
+            reason = f"queued changes cannot be read back ({error})"
+            raise StoreUnavailable(reason, RESTART) from error
+        return [q for q in queued if q.action.client_key not in self._gone]
+
+    def _remove(self, key: str) -> None:
+        if not self.store.best_effort(partial(self.store.remove, key)):
+            self._gone.add(key)
 
     # ----- the user's side -------------------------------------------------------------
     def begin(self, action: Action) -> Pending:
         """Durable first, then optimistic: the intent is on disk before the board changes."""
         before = self.board.get(action.ticket_id)
-        self.store.enqueue(action, before)
+        try:
+            self.store.enqueue(action, before)
+        except StoreUnavailable as trouble:
+            raise ActionNotSaved(action, before.number if before else None, trouble) from trouble
         self._sending.add(action.client_key)
         if before is not None and action.changes_board:
             self.board.upsert(apply_to(before, action))
@@ -140,7 +136,7 @@ class Outbox:
 
     async def _commit(self, action: Action) -> Ticket | None:
         async with self._lock:
-            queued = self.store.queued()
+            queued = self._queued()
             mine = next((q for q in queued if q.action.client_key == action.client_key), None)
             if mine is None:
                 return None  # already delivered by a drain
@@ -150,7 +146,10 @@ class Outbox:
                 raise ActionQueued(action, "queued behind an earlier change to the same ticket")
             if mine.maybe_sent:  # a drain tried it meanwhile: only a drain may verify and resend
                 raise ActionQueued(action, "an earlier attempt is being checked first")
-            sent_until = self._start_attempt(action)
+            try:
+                sent_until = self._start_attempt(action)
+            except StoreUnavailable as trouble:
+                raise ActionQueued(action, f"saved, but not sent yet: {trouble}") from trouble
             try:
                 result = await self._send(action)
             except ApiError as error:
@@ -159,7 +158,7 @@ class Outbox:
 
     def replay_into_board(self) -> int:
         """After a restart: show every still-queued intent on the (cached) board again."""
-        queued = self.store.queued()
+        queued = self._queued()
         for q in queued:
             current = self.board.get(q.action.ticket_id)
             if current is not None and q.action.changes_board:
@@ -169,41 +168,55 @@ class Outbox:
     def resolve(self, conflict: Conflict, *, keep_mine: bool) -> None:
         key = conflict.queued.action.client_key
         if keep_mine:
-            self.store.rebase(key, conflict.server)
+            if not self.store.best_effort(lambda: self.store.rebase(key, conflict.server)):
+                self.postpone(conflict)  # the choice could not be recorded: asked again
         else:
-            self.store.remove(key)
+            self._remove(key)
             self.merge(conflict.server)
 
     # ----- the network's side ----------------------------------------------------------
     async def drain(self) -> DrainReport:
-        """Deliver every due action in order; a ticket with a stuck action waits behind it."""
+        """Deliver what is due, unless the cache refuses to record sends (then pause)."""
         report = DrainReport()
+        if self._clock() < self._paused_until:
+            report.read_only = self.store.read_only_reason
+            return report
         if not self.store.try_lead():
+            report.read_only = self.store.read_only_reason
             return report  # another pylon-tui on this cache sends; we only show the queue
         async with self._lock:
-            blocked: set[str] = set()
-            for q in self.store.queued():
-                ticket_id = q.action.ticket_id
-                if ticket_id in blocked:
-                    continue
-                if q.status == CONFLICT:
-                    blocked.add(ticket_id)
-                    if q.action.client_key not in self._asked:
-                        await self._reask(q, report)
-                    continue
-                if q.next_attempt_at > self._clock():
-                    blocked.add(ticket_id)
-                    continue
-                try:
-                    if not await self._deliver(q, report):
-                        blocked.add(ticket_id)  # a conflict: later changes wait behind it
-                except ActionFailed as failure:
-                    report.failed.append(failure)
-                except ActionQueued:
-                    blocked.add(ticket_id)
-                    if report.offline is not None:
-                        break  # the network is down: the rest would fail the same way
+            try:
+                await self._drain_queue(report)
+            except StoreUnavailable as trouble:
+                # Nothing is sent that could not be recorded first; try again in a while.
+                report.read_only = str(trouble)
+                self._paused_until = self._clock() + READ_ONLY_PAUSE
         return report
+
+    async def _drain_queue(self, report: DrainReport) -> None:
+        """Deliver every due action in order; a ticket with a stuck action waits behind it."""
+        blocked: set[str] = set()
+        for q in self._queued():
+            ticket_id = q.action.ticket_id
+            if ticket_id in blocked:
+                continue
+            if q.status == CONFLICT:
+                blocked.add(ticket_id)
+                if q.action.client_key not in self._asked:
+                    await self._reask(q, report)
+                continue
+            if q.next_attempt_at > self._clock():
+                blocked.add(ticket_id)
+                continue
+            try:
+                if not await self._deliver(q, report):
+                    blocked.add(ticket_id)  # a conflict: later changes wait behind it
+            except ActionFailed as failure:
+                report.failed.append(failure)
+            except ActionQueued:
+                blocked.add(ticket_id)
+                if report.offline is not None:
+                    break  # the network is down: the rest would fail the same way
 
     async def _deliver(self, q: Queued, report: DrainReport) -> bool:
         """Send (or confirm) one action; False when it became a conflict."""
@@ -216,7 +229,7 @@ class Outbox:
                 return True
             if verdict is Verdict.CONFLICT:
                 assert server is not None
-                self.store.set_status(action.client_key, CONFLICT)
+                self.store.best_effort(lambda: self.store.set_status(action.client_key, CONFLICT))
                 self._asked.add(action.client_key)
                 report.conflicts.append(Conflict(q, server))
                 return False
@@ -257,13 +270,16 @@ class Outbox:
         now = self._clock()
         reason = checking_text(q)
         delay = recheck_delay(now, q.may_land_until or now)
-        self.store.recheck_at(q.action.client_key, next_attempt_at=now + delay, reason=reason)
+        key = q.action.client_key
+        self.store.best_effort(
+            lambda: self.store.recheck_at(key, next_attempt_at=now + delay, reason=reason)
+        )
         report.checking.append(reason)
         raise ActionQueued(q.action, reason, maybe_applied=True)
 
     def _confirmed(self, q: Queued, server: Ticket | None, report: DrainReport) -> None:
         """The server already has it (an earlier attempt landed): done, nothing resent."""
-        self.store.remove(q.action.client_key)
+        self._remove(q.action.client_key)
         if server is not None:
             self.merge(server)
         report.sent.append(q.action)
@@ -299,11 +315,13 @@ class Outbox:
             if sent_until is not None:
                 late = self._clock() + self.landing_margin
                 window = None if request_finished(error) else max(sent_until, late)
-            self.store.mark_attempt(
-                action.client_key,
-                next_attempt_at=self._clock() + delay,
-                error=str(error),
-                may_land_until=window,
+            self.store.best_effort(
+                lambda: self.store.mark_attempt(
+                    action.client_key,
+                    next_attempt_at=self._clock() + delay,
+                    error=str(error),
+                    may_land_until=window,
+                )
             )
             raise ActionQueued(
                 action,
@@ -311,7 +329,7 @@ class Outbox:
                 error=error,
                 maybe_applied=sent_until is not None and not proves_not_applied(error),
             )
-        self.store.remove(action.client_key)
+        self._remove(action.client_key)
         current = self.board.get(action.ticket_id)
         if current is not None and q.before is not None and action.changes_board:
             self.board.upsert(revert_on(current, q.before, action))
@@ -319,7 +337,7 @@ class Outbox:
         raise ActionFailed(action, error, number) from error
 
     def _delivered(self, action: Action, result: object) -> Ticket | None:
-        self.store.remove(action.client_key)
+        self._remove(action.client_key)
         if isinstance(result, Ticket):
             return self.merge(result)
         return None
@@ -327,7 +345,7 @@ class Outbox:
     def merge(self, server: Ticket) -> Ticket:
         """The server's ticket, with intents still queued for it applied on top."""
         merged = server
-        for q in self.store.queued():
+        for q in self._queued():
             if q.action.ticket_id == server.id and q.action.changes_board:
                 merged = apply_to(merged, q.action)
         self.board.upsert(merged)
@@ -350,4 +368,12 @@ class Outbox:
         return await client.note(tid, marked_html(action))
 
 
-__all__ = ["PENDING", "ActionFailed", "ActionQueued", "DrainReport", "Outbox", "Pending"]
+__all__ = [
+    "PENDING",
+    "ActionFailed",
+    "ActionNotSaved",
+    "ActionQueued",
+    "DrainReport",
+    "Outbox",
+    "Pending",
+]

@@ -12,7 +12,8 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from pylon_tui.api import bodies
 from pylon_tui.domain import (
@@ -33,9 +34,10 @@ from pylon_tui.domain.directory import Account
 from . import codec
 from .actions import Action
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
-from .outbox import ActionFailed, ActionQueued, DrainReport, Outbox, Pending
+from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .store import Store
 
+T = TypeVar("T")
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_CLOSED_DAYS = 30
 
@@ -135,30 +137,62 @@ class BoardService:
             {u.id: u for u in users}, {t.id: t for t in teams}, {a.id: a for a in accounts}
         )
         self._names_fresh = True
-        await asyncio.to_thread(self.store.save_names, users, teams, accounts, statuses)
+        save = partial(self.store.save_names, users, teams, accounts, statuses)
+        await asyncio.to_thread(self.store.best_effort, save)
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the cache cannot be written right now, with the fix (None when it can): the
+        board keeps working, but new changes are refused until this clears."""
+        return self.store.read_only_reason
 
     def paint_from_cache(self) -> int:
         """The board as it was at the last run, with still-queued intents on top: it paints
-        before any request, and works offline. Returns the number of cached tickets."""
-        statuses = [codec.status_from_dict(d) for d in self.store.load_names("status")]
+        before any request, and works offline. Returns the number of cached tickets.
+
+        Never fails start-up: damaged rows are skipped (and counted in a note), and a cache
+        that fails here anyway is moved aside; its queued changes, already proven readable
+        when the store opened, are carried over to the fresh one."""
+        try:
+            return self._paint_from_cache()
+        except Exception as error:
+            self.store.move_aside_and_reset(error)
+            self.board.set_catalog(StateCatalog())
+            self.board.replace_all([])
+            self.directory = Directory.empty()
+            self.last_refresh = self._last_full = None
+            self._loaded = False
+            self.outbox.replay_into_board()
+            return 0
+
+    def _paint_from_cache(self) -> int:
+        store = self.store
+        statuses = _each(store, "status", codec.status_from_dict)
         self.board.set_catalog(StateCatalog(statuses))
         self.directory = Directory(
-            {u.id: u for u in map(codec.user_from_dict, self.store.load_names("user"))},
-            {t.id: t for t in map(codec.team_from_dict, self.store.load_names("team"))},
-            {a.id: a for a in map(codec.account_from_dict, self.store.load_names("account"))},
+            {u.id: u for u in _each(store, "user", codec.user_from_dict)},
+            {t.id: t for t in _each(store, "team", codec.team_from_dict)},
+            {a.id: a for a in _each(store, "account", codec.account_from_dict)},
         )
-        tickets = self.store.load_tickets()
+        tickets = store.load_tickets()
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
-        self.store.make_all_due()
-        self.last_refresh = self.store.get_time("last_refresh")
-        self._last_full = self.store.get_time("last_full")
+        store.best_effort(store.make_all_due)
+        self.last_refresh = store.get_time("last_refresh")
+        self._last_full = store.get_time("last_full")
         self._loaded = bool(tickets) and self.last_refresh is not None
+        if store.skipped_rows:
+            store.notes.append(
+                f"{store.skipped_rows} damaged row(s) in the local cache were skipped; "
+                "the board reloads them from Pylon."
+            )
         return len(tickets)
 
     async def _save_all(self, tickets: list[Ticket]) -> None:
         self.full_loads += 1
-        await asyncio.to_thread(self.store.replace_tickets, tickets)
+        await asyncio.to_thread(
+            self.store.best_effort, partial(self.store.replace_tickets, tickets)
+        )
         self._save_cursors()
 
     def _save_cursors(self) -> None:
@@ -168,13 +202,12 @@ class BoardService:
         if self._last_full is not None:
             values["last_full"] = self._last_full.isoformat()
         if values:
-            self.store.set_meta(**values)
+            self.store.best_effort(partial(self.store.set_meta, **values))
 
     def _save(self, ticket_ids: Iterable[str]) -> None:
         """Persist the board's version of tickets that actions touched (a few rows)."""
-        self.store.upsert_tickets(
-            t for t in (self.board.get(tid) for tid in set(ticket_ids)) if t is not None
-        )
+        tickets = [t for t in (self.board.get(tid) for tid in set(ticket_ids)) if t is not None]
+        self.store.best_effort(partial(self.store.upsert_tickets, tickets))
 
     async def load(self) -> int:
         """Full load: names, then every ticket the board shows. Returns the ticket count."""
@@ -209,7 +242,7 @@ class BoardService:
         for ticket in changed:
             self.outbox.merge(ticket)
         self.last_refresh = started
-        self.store.upsert_tickets(changed)
+        self.store.best_effort(partial(self.store.upsert_tickets, changed))
         self._save_cursors()
         return len(changed)
 
@@ -246,4 +279,23 @@ class BoardService:
         return self.outbox.merge(await self.client.get_issue(ticket_id))
 
 
-__all__ = ["ActionFailed", "ActionQueued", "BoardService", "DrainReport", "Pending", "PylonApi"]
+def _each(store: Store, kind: str, decode: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Cached names of one kind; one that no longer decodes is skipped and counted."""
+    out = []
+    for data in store.load_names(kind):
+        try:
+            out.append(decode(data))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            store.skipped_rows += 1
+    return out
+
+
+__all__ = [
+    "ActionFailed",
+    "ActionNotSaved",
+    "ActionQueued",
+    "BoardService",
+    "DrainReport",
+    "Pending",
+    "PylonApi",
+]
