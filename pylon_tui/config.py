@@ -111,7 +111,9 @@ def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
         ) from None
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        reason, where = "arrays or tables nested too deeply", _where(_too_deep(text), text)
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
         detail = str(exc)
         match = _TOML_POSITION.search(detail)
         if match:
@@ -119,11 +121,35 @@ def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
             reason = detail[: match.start()]
             where = f"line {line}, column {column}" if line else "the end of the file"
         else:
-            reason, where = detail, "unknown position"
-        raise ConfigError(
-            f"{path}: invalid TOML at {where}: {reason}; fix that line "
-            "(see config.example.toml) or rerun `pylon-tui setup`"
-        ) from None
+            long_number = _LONG_NUMBER.search(text)
+            reason = "a number has too many digits" if long_number else detail
+            where = _where(long_number.start() if long_number else None, text)
+    raise ConfigError(
+        f"{path}: invalid TOML at {where}: {reason}; fix that line "
+        "(see config.example.toml) or rerun `pylon-tui setup`"
+    )
+
+
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{999,}")
+_MAX_NESTING = 100
+
+
+def _too_deep(text: str) -> int | None:
+    """Roughly where brackets first nest deeper than anyone writes by hand."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char in "[{") - (char in "]}")
+        if depth > _MAX_NESTING:
+            return index
+    return None
+
+
+def _where(offset: int | None, text: str) -> str:
+    if offset is None:
+        return "an unknown position"
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
 
 
 def validate_config_data(data: Mapping[str, Any], source: Path | None = None) -> Config:

@@ -7,10 +7,12 @@ touching the file system or running token commands.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 Region = Literal["us", "eu"]
 REGIONS: tuple[str, ...] = get_args(Region)
@@ -31,9 +33,10 @@ class ConfigError(Exception):
     """
 
     def __init__(self, message: str, *, key: str | None = None) -> None:
+        message = single_line(message)
         super().__init__(message)
         self.message = message
-        self.key = key
+        self.key = single_line(key) if key is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -79,13 +82,80 @@ class Secret:
         return bool(self._value)
 
 
+def single_line(text: str) -> str:
+    """Config text (keys, values, paths) inside a message: control and line-breaking
+    characters are shown escaped, so an error is always exactly one printable line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: the only hosts a token may reach over plain http."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _shown_url(value: str) -> str:
+    """The URL as a message may show it: credentials masked, long values cut."""
+    value = _USERINFO.sub(r"\1***@", value)
+    return repr(value if len(value) <= 80 else value[:77] + "...")
+
+
 def base_url_problem(value: str) -> str | None:
-    """Why ``value`` is not a usable API base URL, or None if it is."""
-    parts = urlsplit(value)
+    """Why ``value`` is not a usable API base URL, or None if it is.
+
+    The token travels in every request's Authorization header, so plain http is refused
+    except to this machine, and credentials in the URL (which httpx would send as Basic auth
+    in place of the token, and `doctor` would print) are refused outright.
+    """
+    shown = _shown_url(value)
+    if any(not ch.isprintable() or ch.isspace() for ch in value):
+        return f"must not contain spaces or control characters (got {shown})"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        if "port" in str(exc).lower():
+            return f"must use a port between 1 and 65535 (got {shown})"
+        return f"is not a valid URL: {str(exc).lower()} (got {shown})"
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"must be an http(s) URL like https://api.usepylon.com (got {value!r})"
+        return f"must be an http(s) URL like https://api.usepylon.com (got {shown})"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return (
+            f"must not contain a user name or password (got {shown}); remove the 'user:pass@' "
+            "part: pylon-tui sends the API token itself"
+        )
+    return _host_problem(parts, port, shown)
+
+
+def _host_problem(parts: SplitResult, port: int | None, shown: str) -> str | None:
+    host = parts.hostname or ""
+    if not host:
+        return f"must name a host, like https://api.usepylon.com (got {shown})"
+    if port == 0:
+        return f"must use a port between 1 and 65535 (got {shown})"
     if parts.query or parts.fragment:
-        return f"must not contain a query or fragment (got {value!r})"
+        return f"must not contain a query or fragment (got {shown})"
+    if parts.scheme == "http" and not is_loopback(host):
+        return (
+            f"must use https for {host!r} (got {shown}): plain http would send the API token "
+            "unencrypted; http is only allowed for 127.0.0.1, ::1 and localhost"
+        )
+    try:
+        import httpx  # the client's own parser has the last word
+
+        httpx.URL(parts.geturl())
+    except Exception as exc:  # any refusal is the same config error
+        return f"is not a valid URL: {type(exc).__name__} (got {shown})"
     return None
 
 

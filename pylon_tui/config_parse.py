@@ -11,11 +11,11 @@ import difflib
 import re
 import shlex
 import subprocess
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
+from .config_keys import KEY_ACTIONS, is_key_name
 from .config_model import (
     DEFAULT_COLUMNS,
     DEFAULT_TEMPLATES,
@@ -32,8 +32,12 @@ from .config_model import (
     Secret,
     base_url_problem,
 )
+from .config_reader import Reader, describe, key_text
 
 TOKEN_COMMAND_TIMEOUT = 10.0
+MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense
+MAX_RECONCILE_MINUTES = 1_440.0  # a day
+MAX_RECENT_DAYS = 30  # Pylon's closed-ticket search window (the board never loads more)
 
 TOKEN_ENV = {"pylon": "PYLON_API_TOKEN", "linear": "LINEAR_API_KEY", "github": "GITHUB_TOKEN"}
 
@@ -48,93 +52,6 @@ COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
 
 # Column keys become widget ids in the TUI, which accept only identifier-like names.
 _COLUMN_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-def _describe(value: object, *, secret: bool = False) -> str:
-    """The TOML type of ``value``, plus the value itself when it is safe and short."""
-    if isinstance(value, bool):
-        kind = "boolean"
-    elif isinstance(value, int):
-        kind = "integer"
-    elif isinstance(value, float):
-        kind = "number"
-    elif isinstance(value, str):
-        kind = "string"
-    elif isinstance(value, dict):
-        return "a table"
-    elif isinstance(value, list):
-        return "an array"
-    elif isinstance(value, datetime | date | time):
-        kind = "date/time"
-    else:
-        kind = type(value).__name__
-    if secret:
-        return kind
-    shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{kind} {shown}"
-
-
-class Reader:
-    """Typed access to a raw TOML table, producing errors prefixed with the file name."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def error(self, key: str, text: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {key} {text}", key=key)
-
-    def check_keys(self, table: Mapping[str, Any], allowed: Iterable[str], prefix: str) -> None:
-        """Reject unknown keys, suggesting the nearest known one (typos are the usual cause)."""
-        known = tuple(allowed)
-        for name in table:
-            if name in known:
-                continue
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            if not prefix and isinstance(table[name], dict):
-                hint = f" (did you mean [{close[0]}]?)" if close else ""
-                raise ConfigError(f"{self.source}: unknown section [{name}]{hint}", key=name)
-            full = f"{prefix}.{name}" if prefix else name
-            if close:
-                hint = f" (did you mean {prefix + '.' if prefix else ''}{close[0]}?)"
-            else:
-                hint = f" (expected one of: {', '.join(known)})"
-            raise ConfigError(f"{self.source}: unknown key {full}{hint}", key=full)
-
-    def table(self, raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-        value = raw.get(name, {})
-        if not isinstance(value, dict):
-            raise self.error(name, f"must be a table [{name}] (got {_describe(value)})")
-        return cast(Mapping[str, Any], value)
-
-    def string(
-        self, table: Mapping[str, Any], name: str, key: str, *, secret: bool = False
-    ) -> str | None:
-        """A string setting; blank counts as unset so commented-out-ish values don't bite."""
-        value = table.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self.error(key, f"must be a string (got {_describe(value, secret=secret)})")
-        stripped = value.strip()
-        return stripped or None
-
-    def number(
-        self, table: Mapping[str, Any], name: str, key: str, default: float, minimum: float
-    ) -> float:
-        value = table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(key, f"must be a number (got {_describe(value)})")
-        if not value >= minimum:  # also rejects nan
-            raise self.error(key, f"must be at least {minimum:g} (got {value!r})")
-        return float(value)
-
-    def boolean(self, table: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
-        value = table.get(name, default)
-        if not isinstance(value, bool):
-            raise self.error(key, f"must be true or false (got {_describe(value)})")
-        return value
 
 
 def run_token_command(command: str, key: str, reader: Reader) -> str:
@@ -233,7 +150,7 @@ def _parse_columns(raw: Mapping[str, Any], reader: Reader) -> tuple[ColumnSpec, 
         return DEFAULT_COLUMNS
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise reader.error(
-            "columns", f"must be an array of [[columns]] tables (got {_describe(value)})"
+            "columns", f"must be an array of [[columns]] tables (got {describe(value)})"
         )
     if not value:
         raise reader.error("columns", "must define at least one column")
@@ -263,12 +180,12 @@ def _parse_columns(raw: Mapping[str, Any], reader: Reader) -> tuple[ColumnSpec, 
                 )
             state_owner[state] = key
         recent = item.get("recent_days")
-        if recent is not None and (
-            isinstance(recent, bool) or not isinstance(recent, int) or recent < 1
-        ):
+        whole = isinstance(recent, int) and not isinstance(recent, bool)
+        if recent is not None and not (whole and 1 <= recent <= MAX_RECENT_DAYS):
             raise reader.error(
                 f"{where}.recent_days",
-                f"must be a whole number of days >= 1 (got {_describe(recent)})",
+                f"must be a whole number of days >= 1 and <= {MAX_RECENT_DAYS} (Pylon searches "
+                f"closed tickets at most {MAX_RECENT_DAYS} days back) (got {describe(recent)})",
             )
         columns.append(ColumnSpec(key, title, states, recent))
     return tuple(columns)
@@ -278,11 +195,11 @@ def _parse_states(value: object, key: str, reader: Reader) -> tuple[str, ...]:
     if value is None:
         raise reader.error(key, 'is required (e.g. states = ["waiting_on_you"])')
     if not isinstance(value, list):
-        raise reader.error(key, f"must be an array of state slugs (got {_describe(value)})")
+        raise reader.error(key, f"must be an array of state slugs (got {describe(value)})")
     states: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            raise reader.error(key, f"must contain non-empty strings (got {_describe(item)})")
+            raise reader.error(key, f"must contain non-empty strings (got {describe(item)})")
         states.append(item.strip())
     if not states:
         raise reader.error(key, "must not be empty")
@@ -293,7 +210,8 @@ def _parse_string_table(raw: Mapping[str, Any], name: str, reader: Reader) -> di
     result: dict[str, str] = {}
     for entry, value in reader.table(raw, name).items():
         if not isinstance(value, str):
-            raise reader.error(f"{name}.{entry}", f"must be a string (got {_describe(value)})")
+            key = f"{name}.{key_text(entry)}"
+            raise reader.error(key, f"must be a string (got {describe(value)})")
         result[entry] = value
     return result
 
@@ -302,18 +220,27 @@ def _parse_keys(raw: Mapping[str, Any], reader: Reader) -> dict[str, str]:
     """Key overrides, normalised to Textual's comma-separated form; arrays are accepted too."""
     result: dict[str, str] = {}
     for action, value in reader.table(raw, "keys").items():
-        key = f"keys.{action}"
+        key = f"keys.{key_text(action)}"
+        if action not in KEY_ACTIONS:
+            close = difflib.get_close_matches(action, KEY_ACTIONS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "see the action names in `?` help"
+            raise reader.error(key, f"is not a board action ({hint})")
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             parts = [p.strip() for v in value for p in v.split(",")]
         elif isinstance(value, str):
             parts = [p.strip() for p in value.split(",")]
         else:
             raise reader.error(
-                key, f'must be a string like "L,shift+right" (got {_describe(value)})'
+                key, f'must be a string like "L,shift+right" (got {describe(value)})'
             )
         joined = ",".join(p for p in parts if p)
         if not joined:
             raise reader.error(key, "must name at least one key")
+        bad = next((p for p in parts if p and not is_key_name(p)), None)
+        if bad is not None:
+            raise reader.error(
+                key, f'has {bad[:20]!r}, not a key name (use names like "L,shift+right,ctrl+s")'
+            )
         result[action] = joined
     return result
 
@@ -350,17 +277,25 @@ def build_config(
     workspace = reader.string(linear_raw, "workspace", "linear.workspace")
     default_team = reader.string(linear_raw, "default_team", "linear.default_team")
 
-    rate_share = reader.number(pylon_raw, "rate_share", "pylon.rate_share", 1.0, 0.05)
-    if rate_share > 1:
-        raise reader.error("pylon.rate_share", f"must be at most 1 (got {rate_share:g})")
+    rate_share = reader.number(pylon_raw, "rate_share", "pylon.rate_share", 1.0, 0.05, 1.0)
 
     board_raw = sections["board"]
     board = BoardSettings(
         refresh_seconds=reader.number(
-            board_raw, "refresh_seconds", "board.refresh_seconds", 30, MIN_REFRESH_SECONDS
+            board_raw,
+            "refresh_seconds",
+            "board.refresh_seconds",
+            30,
+            MIN_REFRESH_SECONDS,
+            MAX_REFRESH_SECONDS,
         ),
         full_reconcile_minutes=reader.number(
-            board_raw, "full_reconcile_minutes", "board.full_reconcile_minutes", 10, 1
+            board_raw,
+            "full_reconcile_minutes",
+            "board.full_reconcile_minutes",
+            10,
+            1,
+            MAX_RECONCILE_MINUTES,
         ),
         bell_on_return=reader.boolean(board_raw, "bell_on_return", "board.bell_on_return", False),
     )
