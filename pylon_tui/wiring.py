@@ -17,7 +17,7 @@ from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import Config
+from pylon_tui.config import Config, Secret
 from pylon_tui.domain import Column
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService
@@ -63,9 +63,9 @@ def cache_path(config: Config) -> Path:
     if config.sandbox:
         profile = "sandbox"
     else:
-        token = config.pylon.token.reveal() if config.pylon.token else ""
-        digest = hashlib.sha256(f"{config.pylon.api_url}\n{token}".encode()).hexdigest()
-        profile = digest[:12]
+        secret = config.pylon.token  # revealed only inside the hash: no frame local holds it
+        material = f"{config.pylon.api_url}\n{secret.reveal() if secret else ''}".encode()
+        profile = hashlib.sha256(material).hexdigest()[:12]
     base = paths.cache_db_path()
     return base.with_name(f"{base.stem}-{profile}{base.suffix}")
 
@@ -79,10 +79,11 @@ def build(
     sandbox = config.sandbox
     if sandbox and transport is None:
         transport = sandbox_transport()
-    token = None if sandbox or config.pylon.token is None else config.pylon.token.reveal()
     base_url = SANDBOX_BASE_URL if sandbox else config.pylon.api_url
     budget = RateBudget.shared(config.pylon.rate_share)
-    pylon = PylonClient(base_url, token, transport=transport, budget=budget)
+    # Tokens are revealed straight into the clients, which keep them out of sight: a local
+    # variable here would show in any traceback rendered with locals.
+    pylon = PylonClient(base_url, _reveal(config.pylon.token), transport=transport, budget=budget)
     closed_days = next((c.recent_days for c in config.columns if c.recent_days), 7)
     me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
     service = BoardService(
@@ -100,7 +101,10 @@ def build(
         github = GitHubClient(None, transport=transport)
     else:
         if config.linear.token is not None:
-            linear = LinearClient(config.linear.token.reveal())
-        gh_token = config.github.token.reveal() if config.github.token else None
-        github = GitHubClient(gh_token)
+            linear = LinearClient(_reveal(config.linear.token))
+        github = GitHubClient(_reveal(config.github.token))
     return Wiring(config, pylon, service, sandbox, linear, github)
+
+
+def _reveal(secret: Secret | None) -> str | None:
+    return secret.reveal() if secret else None
