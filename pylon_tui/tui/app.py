@@ -212,7 +212,8 @@ class PylonApp(App[None]):
             await self.ctx.service.refresh()
         except ApiError as error:
             if isinstance(error, RateLimitedError):
-                label = "Pylon asked us to slow down: retrying at the next refresh"
+                wait = error.retry_after  # bounded by RateLimitedError (<= 10 min)
+                label = f"Pylon asked us to wait {wait:.0f}s before refreshing"
             elif error.transient:
                 label = "offline — working from the local cache"
             else:
