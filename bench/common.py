@@ -14,7 +14,7 @@ import httpx
 
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config_model import DEFAULT_COLUMNS
+from pylon_tui.config.model import DEFAULT_COLUMNS
 from pylon_tui.domain import Column
 from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync.service import BoardService

@@ -125,11 +125,10 @@ def prime_home(
     """
     import asyncio
 
-    from pylon_tui import paths
-    from pylon_tui.config import load_config
+    from pylon_tui.bootstrap import build, cache_path
+    from pylon_tui.config import load_config, paths
     from pylon_tui.sandbox import Sandbox, SandboxTransport
     from pylon_tui.sync.store import Store
-    from pylon_tui.wiring import build, cache_path
 
     env = home_env(home) | OFFLINE
     if served is not None:
@@ -173,7 +172,8 @@ def _timed(marks: Marks, name: str, fn: Callable[..., Any]) -> Callable[..., Any
 
 def run_cli(marks: Marks) -> int:
     """`pylon-tui` (board) through its real entry point, with phase marks."""
-    from pylon_tui import cli, cli_commands
+    from pylon_tui import cli
+    from pylon_tui.cli import commands as cli_commands
     from pylon_tui.sync.service import BoardService
     from pylon_tui.sync.store import Store
     from pylon_tui.tui.app import PylonApp
@@ -181,7 +181,7 @@ def run_cli(marks: Marks) -> int:
     marks.mark("imported")
     opener = Store.open
     Store.open = _timed(marks, "store_open", opener)  # type: ignore[method-assign]
-    from pylon_tui import wiring
+    from pylon_tui import bootstrap as wiring
 
     # cli_commands imported `build` by name: wrap the name it calls
     setattr(cli_commands, "build", _timed(marks, "build", wiring.build))  # noqa: B010

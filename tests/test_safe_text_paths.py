@@ -3,7 +3,7 @@
 Textual parses a bare `str` as markup in Label, Static, Option, Select prompts, Table cells
 and `update()`; Rich does in Table cells. Built strings (f-strings, concatenations, `one_line`,
 `str`) therefore never go to those sinks directly in the tui: they go through
-`pylon_tui.tui.safe.plain`. The command line prints only through `pylon_tui.cli_output`.
+`pylon_tui.tui.safe.plain`. The command line prints only through `pylon_tui.cli.output`.
 """
 
 from __future__ import annotations

@@ -16,11 +16,13 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import db, github, pylon
-from .linear import CLOSED_TYPES, LinearApi
-from .pylon_common import NotFound
+from . import db
+from .github import endpoints as github
+from .linear.resolvers import CLOSED_TYPES, LinearApi
+from .pylon import endpoints as pylon
+from .pylon.common import NotFound
 from .ratelimit import RateLimiter
-from .seed import DEFAULT_SEED, seed
+from .seed.seeder import DEFAULT_SEED, seed
 from .util import JSON, Response, bump_time, iso, json_response, new_uuid, pylon_error
 
 PYLON_HOSTS = {"api.usepylon.com": "us", "api.eu.usepylon.com": "eu"}

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from pylon_tui.cli import main
-from pylon_tui.sandbox import pylon as sandbox_pylon
-from pylon_tui.sandbox import pylon_render
-from pylon_tui.sandbox.pylon_common import ok
+from pylon_tui.sandbox.pylon import endpoints as sandbox_pylon
+from pylon_tui.sandbox.pylon import render as pylon_render
+from pylon_tui.sandbox.pylon.common import ok
 from tests.hostile import HOSTILE, has_control
 
 
@@ -125,7 +125,7 @@ def test_server_error_text_on_stderr_is_clean(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pylon_tui.api.errors import ApiError
-    from pylon_tui.cli_output import err
+    from pylon_tui.cli.output import err
 
     for text in HOSTILE:
         error = ApiError("x")

@@ -27,7 +27,7 @@ from graphql import (
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import Priority
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sandbox.seed_content import GITHUB_ISSUES
+from pylon_tui.sandbox.seed.content import GITHUB_ISSUES
 
 LINEAR_SCHEMA_FILE = Path(__file__).with_name("linear-schema.graphql")
 PYLON = "https://api.usepylon.com"

@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pylon_tui.sandbox import Sandbox, SandboxTransport, pylon
-from pylon_tui.sandbox.seed_content import GITHUB_ISSUES
+from pylon_tui.sandbox import Sandbox, SandboxTransport
+from pylon_tui.sandbox.pylon import endpoints as pylon
+from pylon_tui.sandbox.seed.content import GITHUB_ISSUES
 
 from . import openapi
 from .conftest import PYLON, TOKEN, new_sandbox

@@ -23,11 +23,11 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pylon_tui.bootstrap import build
 from pylon_tui.config import ConfigError, load_config
-from pylon_tui.config_keys import KEY_ACTIONS
-from pylon_tui.config_parse import COLUMN_KEYS, SECTIONS, TOP_LEVEL
+from pylon_tui.config.keys import KEY_ACTIONS
+from pylon_tui.config.parse import COLUMN_KEYS, SECTIONS, TOP_LEVEL
 from pylon_tui.sync.store import Store
-from pylon_tui.wiring import build
 
 SETTINGS = settings(
     max_examples=300,
@@ -185,7 +185,7 @@ def _check(path: Path) -> None:
     """The property: loads (and builds a board) or one ConfigError line naming where."""
     failure: ConfigError | None = None
     try:
-        with mock.patch("pylon_tui.config_parse.subprocess.run", _no_commands):
+        with mock.patch("pylon_tui.config.parse.subprocess.run", _no_commands):
             config = load_config(path, env={})
     except ConfigError as error:
         failure = error

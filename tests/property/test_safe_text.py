@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.content import Content
 
-from pylon_tui.cli_output import clean
+from pylon_tui.cli.output import clean
 from pylon_tui.domain.safe_text import copyable_link, one_line, strip_controls
 from pylon_tui.tui.safe import plain, plain_message
 from tests.hostile import HOSTILE

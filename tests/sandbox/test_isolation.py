@@ -13,7 +13,7 @@ ALLOWED_THIRD_PARTY = {"httpx"}
 
 def test_sandbox_imports_only_stdlib_and_httpx() -> None:
     package = Path(pylon_tui.sandbox.__file__).parent
-    for source in package.glob("*.py"):
+    for source in sorted(package.rglob("*.py")):
         tree = ast.parse(source.read_text(), filename=str(source))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level > 0:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sandbox.linear_types import TYPES
+from pylon_tui.sandbox.linear.schema import TYPES
 
 from . import openapi_check
 from .conftest import FakeClock, gql

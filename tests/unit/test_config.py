@@ -101,7 +101,7 @@ def test_example_file_loads_as_defaults() -> None:
 
 
 def test_example_file_mentions_every_key() -> None:
-    from pylon_tui.config_parse import COLUMN_KEYS, SECTIONS, TOP_LEVEL
+    from pylon_tui.config.parse import COLUMN_KEYS, SECTIONS, TOP_LEVEL
 
     text = (REPO_ROOT / "config.example.toml").read_text(encoding="utf-8")
     for section, keys in SECTIONS.items():
@@ -213,7 +213,7 @@ def test_token_command_printing_nothing_or_lines(tmp_path: Path) -> None:
 
 
 def test_token_command_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pylon_tui.config_parse.TOKEN_COMMAND_TIMEOUT", 0.2)
+    monkeypatch.setattr("pylon_tui.config.parse.TOKEN_COMMAND_TIMEOUT", 0.2)
     slow = script_command(tmp_path, "import time; print('SLOWTOKEN', flush=True); time.sleep(5)")
     path = write(tmp_path / "config.toml", f"[pylon]\ntoken_command = {toml_str(slow)}\n")
     message = load_error(path)

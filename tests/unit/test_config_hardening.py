@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pylon_tui.bootstrap import build
 from pylon_tui.config import ConfigError, PylonSettings, load_config
-from pylon_tui.config_keys import KEY_ACTIONS
+from pylon_tui.config.keys import KEY_ACTIONS
 from pylon_tui.sync.store import Store
-from pylon_tui.wiring import build
 
 
 def load_text(tmp_path: Path, text: str) -> Path:

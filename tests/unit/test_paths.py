@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pylon_tui import paths
+from pylon_tui.config import paths
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="XDG variables are Linux-only")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pylon_tui.config import ConfigError, Secret, load_config
-from pylon_tui.setup_wizard import run_setup
+from pylon_tui.config.wizard import run_setup
 
 TOKEN = "pylon_SECRET_value_42"
 

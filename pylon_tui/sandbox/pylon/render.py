@@ -10,7 +10,7 @@ import json
 import sqlite3
 from typing import Any
 
-from .util import JSON, parse_time
+from ..util import JSON, parse_time
 
 BASE_STATUSES: list[tuple[str, str]] = [
     ("new", "New"),

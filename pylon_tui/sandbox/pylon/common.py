@@ -7,7 +7,7 @@ import binascii
 import json
 from typing import Any
 
-from .util import JSON, Response, json_response, new_uuid
+from ..util import JSON, Response, json_response, new_uuid
 
 
 class BadRequest(Exception):

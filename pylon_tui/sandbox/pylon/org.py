@@ -12,17 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import pylon_render as R
-from .pylon_common import (
-    BadRequest,
-    NotFound,
-    decode_cursor,
-    encode_cursor,
-    no_more,
-    ok,
-    parse_limit,
-)
-from .util import Response, iso
+from ..util import Response, iso
+from . import render as R
+from .common import BadRequest, NotFound, decode_cursor, encode_cursor, no_more, ok, parse_limit
 
 
 class OrgApi:

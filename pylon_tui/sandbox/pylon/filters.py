@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .util import iso, parse_time
+from ..util import iso, parse_time
 
 MAX_DEPTH = 3
 

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import httpx
 
-from pylon_tui import paths
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import Config, Secret
+from pylon_tui.config import Config, Secret, paths
 from pylon_tui.domain import Column
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pylon_tui import __version__
-from pylon_tui.cli_output import err
+from pylon_tui.cli.output import err
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report_bug(error: Exception) -> int:
     from pylon_tui.bugreport import bug_summary, write_crash_log
-    from pylon_tui.paths import log_path
+    from pylon_tui.config.paths import log_path
 
     try:
         log = log_path()
@@ -105,7 +105,7 @@ def _report_bug(error: Exception) -> int:
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from pylon_tui import cli_commands as commands
+    from pylon_tui.cli import commands
 
     command = args.command or "board"
     if command == "setup":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .config import (
+from . import (
     MIN_REFRESH_SECONDS,
     REGIONS,
     TOKEN_ENV,

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 
-from .util import Response, github_url, json_response
+from ..util import Response, github_url, json_response
 
 _ISSUE_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/([0-9]+)$")
 

@@ -14,21 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import pylon_render as R
-from .pylon_common import (
-    BadRequest,
-    NotFound,
-    decode_cursor,
-    encode_cursor,
-    get_str,
-    no_more,
-    ok,
-    parse_body,
-    parse_limit,
-)
-from .pylon_filters import FilterError, compile_filter
-from .pylon_org import OrgApi
-from .util import (
+from ..util import (
     JSON,
     Response,
     bump_time,
@@ -39,6 +25,20 @@ from .util import (
     parse_time,
     pylon_error,
 )
+from . import render as R
+from .common import (
+    BadRequest,
+    NotFound,
+    decode_cursor,
+    encode_cursor,
+    get_str,
+    no_more,
+    ok,
+    parse_body,
+    parse_limit,
+)
+from .filters import FilterError, compile_filter
+from .org import OrgApi
 
 Handler = Callable[["PylonApi", dict[str, str], dict[str, str], bytes], Response]
 

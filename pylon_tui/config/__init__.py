@@ -21,7 +21,7 @@ from typing import Any
 
 import tomli_w
 
-from .config_model import (
+from .model import (
     DEFAULT_COLUMNS,
     DEFAULT_TEMPLATES,
     MIN_REFRESH_SECONDS,
@@ -37,7 +37,7 @@ from .config_model import (
     Region,
     Secret,
 )
-from .config_parse import TOKEN_COMMAND_TIMEOUT, TOKEN_ENV, build_config
+from .parse import TOKEN_COMMAND_TIMEOUT, TOKEN_ENV, build_config
 from .paths import config_path, ensure_dir
 
 __all__ = [

@@ -13,8 +13,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import seed_content as C
-from .util import github_url, iso, iso_ms, linear_url, rng_uuid
+from ..util import github_url, iso, iso_ms, linear_url, rng_uuid
+from . import content as C
 
 DEFAULT_SEED = 20240601
 SCHEDULE: list[tuple[str, int]] = [

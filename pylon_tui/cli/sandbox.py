@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from pylon_tui import paths
-from pylon_tui.cli_output import err, say
+from pylon_tui.cli.output import err, say
+from pylon_tui.config import paths
 
 
 def run_sandbox(args: object) -> int:

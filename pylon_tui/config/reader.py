@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any, cast
 
-from .config_model import ConfigError
+from .model import ConfigError
 
 
 def key_text(name: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.linear import LinearRefError
-from pylon_tui.cli_output import say
+from pylon_tui.bootstrap import Wiring
+from pylon_tui.cli.output import say
 from pylon_tui.domain import Ticket
 from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.wiring import Wiring
 
 
 class LinkProblem(ApiError):

@@ -9,16 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from pylon_tui import paths
-from pylon_tui.cli_output import err, say, say_json
-from pylon_tui.config import Config, load_config
+from pylon_tui.bootstrap import Wiring, build, cache_path
+from pylon_tui.cli.output import err, say, say_json
+from pylon_tui.config import Config, load_config, paths
 from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.store import Store
-from pylon_tui.wiring import Wiring, build, cache_path
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -209,7 +208,7 @@ def move(
             ticket, target, service.board.catalog, router=service.board.router
         )
         if check.verdict is MoveVerdict.NEEDS_LINK and link:
-            from pylon_tui.cli_link import link_ticket
+            from pylon_tui.cli.link import link_ticket
 
             ticket = await link_ticket(wiring, ticket, link, allow_closed=allow_closed)
             check = check_move_to_column(
@@ -237,7 +236,7 @@ def move(
 def setup(path: Path | None) -> int:
     import getpass
 
-    from pylon_tui.setup_wizard import run_setup
+    from pylon_tui.config.wizard import run_setup
 
     def ask(question: str, default: str) -> str:
         suffix = f" [{default}]" if default else ""
@@ -249,12 +248,12 @@ def setup(path: Path | None) -> int:
 
 
 def doctor(config: Config) -> int:
-    from pylon_tui.cli_doctor import run_doctor
+    from pylon_tui.cli.doctor import run_doctor
 
     return run_doctor(config)
 
 
 def sandbox(args: object) -> int:
-    from pylon_tui.cli_sandbox import run_sandbox
+    from pylon_tui.cli.sandbox import run_sandbox
 
     return run_sandbox(args)

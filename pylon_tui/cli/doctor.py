@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 
-from pylon_tui import paths
 from pylon_tui.api.errors import ApiError
-from pylon_tui.cli_output import say
-from pylon_tui.config import Config
-from pylon_tui.wiring import Wiring, build
+from pylon_tui.bootstrap import Wiring, build
+from pylon_tui.cli.output import say
+from pylon_tui.config import Config, paths
 
 
 class Report:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .linear_types import ResolverError
-from .util import JSON
+from ..util import JSON
+from .schema import ResolverError
 
 _STOPWORD_TEXT = (
     "a an and are as at be but by can do does for from has have how i in is it its me my "

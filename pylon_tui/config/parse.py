@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from .config_keys import KEY_ACTIONS, is_key_name
-from .config_model import (
+from .keys import KEY_ACTIONS, is_key_name
+from .model import (
     DEFAULT_COLUMNS,
     DEFAULT_TEMPLATES,
     MIN_REFRESH_SECONDS,
@@ -32,7 +32,7 @@ from .config_model import (
     Secret,
     base_url_problem,
 )
-from .config_reader import Reader, describe, key_text
+from .reader import Reader, describe, key_text
 
 TOKEN_COMMAND_TIMEOUT = 10.0
 MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import linear_search
+from ..util import JSON, Response, iso_ms, json_response, linear_url, new_uuid, slugify
+from . import search as linear_search
 from .graphql_mini import Document, GraphQLSyntaxError, Operation, flatten, parse, resolve_value
-from .linear_types import TYPES, ResolverError, project, validate
-from .util import JSON, Response, iso_ms, json_response, linear_url, new_uuid, slugify
+from .schema import TYPES, ResolverError, project, validate
 
 PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
 CLOSED_TYPES = ("completed", "canceled", "duplicate")

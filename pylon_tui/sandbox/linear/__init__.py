@@ -1,0 +1,1 @@
+"""The Linear GraphQL emulator: a small parser, the served schema slice, resolvers."""

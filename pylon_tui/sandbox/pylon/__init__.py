@@ -1,0 +1,1 @@
+"""The Pylon REST emulator: endpoints, organisation data, filters, JSON shapes."""

@@ -1,0 +1,1 @@
+"""Deterministic demo data for every emulated service, and the text it is made of."""
