@@ -41,22 +41,44 @@ class StoreUnavailable(OSError):
     """The cache cannot be written (or read) right now. An OSError, so every caller that
     already reports file-system trouble as one line reports this one too."""
 
-    def __init__(self, reason: str, fix: str, path: Path | None = None) -> None:
+    def __init__(
+        self, reason: str, fix: str, path: Path | None = None, *, healed: bool = False
+    ) -> None:
         super().__init__(errno.EIO, reason, str(path) if path else None)
         self.reason = reason
         self.fix = fix
+        self.healed = healed
+        """The file was damaged and has been replaced by a fresh one: try the write again."""
 
     def __str__(self) -> str:
-        return f"{self.reason} ({self.fix})"
+        return f"{self.reason} — {self.fix}" if self.fix else self.reason
 
 
 DISK_TROUBLE = ("readonly", "read-only", "full", "disk i/o", "unable to open", "locked", "busy")
+DISK_CODES = (
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PERM",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+)
 
 
 def is_disk_trouble(error: sqlite3.Error) -> bool:
     """At open: the disk or permissions are the problem, not the file's contents."""
-    text = str(error).lower()
+    name = getattr(error, "sqlite_errorname", None)
+    if isinstance(name, str) and name.startswith("SQLITE_"):
+        return name.startswith(DISK_CODES)
+    text = str(error).lower()  # raised by sqlite3 itself, without a result code
     return any(word in text for word in DISK_TROUBLE) or "permission" in text
+
+
+def is_corruption(error: BaseException) -> bool:
+    """The file's contents are damaged (found by a write that the open-time check passed)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return isinstance(name, str) and name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -121,7 +121,12 @@ class Outbox:
         try:
             self.store.enqueue(action, before)
         except StoreUnavailable as trouble:
-            raise ActionNotSaved(action, before.number if before else None, trouble) from trouble
+            if not trouble.healed:
+                raise ActionNotSaved(action, before.number if before else None, trouble) from None
+            try:  # the damaged file was replaced (its queue carried over): once more
+                self.store.enqueue(action, before)
+            except StoreUnavailable as again:
+                raise ActionNotSaved(action, before.number if before else None, again) from None
         self._sending.add(action.client_key)
         if before is not None and action.changes_board:
             self.board.upsert(apply_to(before, action))

@@ -66,10 +66,12 @@ class OutboxRows:
         with self._lock:
             try:
                 rows = self._db.execute(f"SELECT {COLUMNS} FROM outbox ORDER BY seq").fetchall()  # noqa: S608
-            except sqlite3.OperationalError as error:
+            except sqlite3.Error as error:
                 if is_disk_trouble(error):
                     raise unavailable(error, self._path()) from error
                 raise QueueUnreadable(str(error)) from error
+            except UnicodeDecodeError as error:  # in SQLite's own message: a damaged schema
+                raise QueueUnreadable("damaged text in the outbox's structure") from error
         return [decode_row(row) for row in rows]
 
     def restore(self, rows: list[Queued]) -> None:

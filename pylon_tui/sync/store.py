@@ -23,6 +23,7 @@ from .cachefile import (
     OpenResult,
     StoreCorrupt,
     StoreUnavailable,
+    is_corruption,
     is_disk_trouble,
     is_unavailable,
     move_aside,
@@ -38,6 +39,7 @@ except ImportError:  # pragma: no cover - Windows: one window per cache is up to
     fcntl = None  # type: ignore[assignment]
 
 SCHEMA_VERSION = 3
+DAMAGED = "the cache file was damaged: it was moved aside and a fresh one started"
 
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -121,9 +123,13 @@ class Store(BoardRows, OutboxRows):
             if not self.read_only:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
-            check = db.execute("PRAGMA quick_check").fetchone()
+            check = db.execute("PRAGMA integrity_check(1)").fetchone()
             if not check or check[0] != "ok":
                 raise StoreCorrupt(str(check[0] if check else "no answer"))
+            if _sequence_damaged(db):  # integrity_check passes it; the next INSERT would not
+                raise StoreCorrupt("damaged outbox sequence")
+            if not self.read_only:
+                self._probe_write(db)
             self._migrate()
             self.queued()  # every queued intent must read back exactly, or the file goes aside
         except StoreCorrupt as error:
@@ -141,7 +147,31 @@ class Store(BoardRows, OutboxRows):
                 db.close()
                 raise unavailable(error, self.path) from error
             raise StoreCorrupt(str(error), db) from error
+        except UnicodeDecodeError as error:  # SQLite's own message quotes damaged bytes
+            raise StoreCorrupt("damaged text in the file's structure", db) from error
         return db
+
+    def _probe_write(self, db: sqlite3.Connection) -> None:
+        """Found now rather than at the user's first change: a file SQLite will only read.
+        If the disk would take writes, its header is what says no (damage): StoreCorrupt."""
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:  # a header write, undone: the first statement that really needs to write
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                db.execute(f"PRAGMA user_version = {version}")
+            finally:
+                db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            name = str(getattr(error, "sqlite_errorname", ""))
+            path = self.path
+            if (
+                name.startswith("SQLITE_READONLY")
+                and path is not None
+                and os.access(path, os.W_OK)
+                and os.access(path.parent, os.W_OK)
+            ):
+                raise StoreCorrupt("the file asks to be read only") from error
+            raise
 
     @classmethod
     def open(cls, path: Path, *, clock: Callable[[], float] = time.time) -> OpenResult:
@@ -264,6 +294,9 @@ class Store(BoardRows, OutboxRows):
                 if self._db.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         self._db.execute("ROLLBACK")
+                if is_corruption(error) and self.path is not None:
+                    self.move_aside_and_reset(error)
+                    raise StoreUnavailable(DAMAGED, "try again", self.path, healed=True) from error
                 trouble = unavailable(error, self.path)
                 self.refusal = trouble
                 raise trouble from error
@@ -294,6 +327,8 @@ class Store(BoardRows, OutboxRows):
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreCorrupt(f"written by a newer pylon-tui (schema {version})")
+        if version < 0:
+            raise StoreCorrupt(f"no such schema version ({version})")
         if version < SCHEMA_VERSION and self.read_only:
             raise unavailable(sqlite3.OperationalError("readonly: needs an upgrade"), self.path)
         for index in range(version, SCHEMA_VERSION):
@@ -305,6 +340,13 @@ class Store(BoardRows, OutboxRows):
     def schema_version(self) -> int:
         with self._lock:
             return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _sequence_damaged(db: sqlite3.Connection) -> bool:
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+        return False
+    odd = "SELECT 1 FROM sqlite_sequence WHERE typeof(seq) != 'integer' OR typeof(name) != 'text'"
+    return db.execute(odd).fetchone() is not None
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:

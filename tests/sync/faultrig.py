@@ -15,10 +15,11 @@ import math
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ TOKEN = "test-token"
 SERVED_TIMEOUT = 0.6  # the client's timeout over real sockets...
 LOST_DELAY = 0.9  # ...and how long a served "lost answer" holds its reply back
 KINDS = list(ActionKind)
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 # ----- the sandbox, with faults -------------------------------------------------------------
@@ -53,7 +55,8 @@ class FaultySandbox(Sandbox):
 
     Kinds: "lost_timeout" and "lost_reset" apply the write, then lose the answer (a read
     timeout / a dropped connection); "garbage" applies it and answers 200 with a body that is
-    not JSON; "reset" drops the connection before the request arrives; "refused" (in-process
+    not JSON; "applied_502" applies it and answers a proxy's 502 page; "reset" drops the
+    connection before the request arrives; "refused" (in-process
     only) fails to connect. Status faults (429, 500) use the Sandbox's own `fail_next`.
     `inject_late` makes a slow server: see there.
     """
@@ -137,6 +140,8 @@ class FaultySandbox(Sandbox):
         result = super().handle(method, url, headers, body)  # it arrives, and is applied
         if kind == "garbage":
             return 200, {"content-type": "application/json"}, b"{not json"
+        if kind == "applied_502":  # a proxy that gave up on an answer the origin sent
+            return 502, {"content-type": "text/html"}, b"<html><h1>502 Bad Gateway</h1></html>"
         if kind == "lost_reset":
             if self.served:
                 raise ConnectionResetError("dropped after applying")
@@ -162,6 +167,51 @@ class Late:
     """Seconds until the server applies the write (math.inf: the request was lost)."""
     client_gone_after: float
     kill: bool = False
+
+
+class FailingDisk:
+    """Stands in for a Store's connection; while `failing`, statements starting with one of
+    `fail_on` raise the OperationalError SQLite gives for that trouble."""
+
+    def __init__(
+        self,
+        store: Store,
+        message: str,
+        fail_on: Iterable[str] = WRITES,
+        *,
+        code: str | None = None,
+    ) -> None:
+        self.inner: sqlite3.Connection = store._db
+        store._db = self  # type: ignore[assignment]
+        self.message = message
+        self.fail_on = tuple(fail_on)
+        self.code = code
+        self.failing = False
+        self.refused = 0
+
+    def _check(self, sql: str) -> None:
+        if self.failing and sql.lstrip().upper().startswith(self.fail_on):
+            self.refused += 1
+            kind = sqlite3.DatabaseError if self.code else sqlite3.OperationalError
+            error = kind(self.message)
+            if self.code:
+                error.sqlite_errorname = self.code  # as SQLite's own result code would be
+            raise error
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        self._check(sql)
+        return self.inner.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return self.inner.executemany(sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.inner.in_transaction
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class FakeTime:

@@ -19,6 +19,7 @@ from pylon_tui.domain import DEFAULT_COLUMNS, Category, StateInfo, Team, Ticket,
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import OpenResult, Store
+from tests.sync.faultrig import FailingDisk
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 BAD_UTF8 = b'{"id": "\xff\xfe broken'
@@ -170,3 +171,51 @@ def test_a_cache_failing_at_first_paint_is_moved_aside_and_its_queue_carried_ove
     reopened = Store.open(cache)
     assert reopened.notes == []
     assert [q.action.client_key for q in reopened.store.queued()] == ["queued-move"]
+
+
+def test_damage_found_by_a_write_heals_and_the_change_is_still_saved(cache: Path) -> None:
+    """The open-time checks passed; the damage shows on the next INSERT (SQLite answers
+    SQLITE_CORRUPT). The file is moved aside, its queue carried over, and the user's
+    change saved in the fresh one, not refused."""
+    opened, service = start(cache)
+    disk = FailingDisk(service.store, "database disk image is malformed", code="SQLITE_CORRUPT")
+    disk.fail_on = ("INSERT INTO OUTBOX(CLIENT_KEY, TICKET_ID, KIND, VALUE, EXTRA, BASE",)
+    disk.failing = True
+    service.begin(Action(ActionKind.MOVE, "iss-2", "closed", client_key="new-move"))
+    assert disk.refused == 1
+    assert [q.action.client_key for q in service.store.queued()] == ["queued-move", "new-move"]
+    assert any("carried over" in note for note in opened.notes), opened.notes
+    assert service.read_only_reason is None
+    service.store.close()
+    reopened = Store.open(cache)
+    assert reopened.notes == []
+    assert len(reopened.store.queued()) == 2
+
+
+def test_a_damaged_sequence_is_caught_when_the_file_opens(cache: Path) -> None:
+    damage(cache, "UPDATE sqlite_sequence SET seq = 'x'")
+    opened, service = start(cache)
+    assert opened.moved_aside is not None
+    service.begin(Action(ActionKind.MOVE, "iss-2", "closed"))
+    assert service.pending_count() == 1
+
+
+@pytest.mark.parametrize("version", [-1, -(2**31)])
+def test_a_negative_schema_version_is_moved_aside(cache: Path, version: int) -> None:
+    damage(cache, f"PRAGMA user_version = {version}")
+    opened, _ = start(cache)
+    assert opened.moved_aside is not None
+    assert "schema version" in opened.notes[0]
+
+
+def test_a_header_that_asks_for_a_newer_writer_is_moved_aside(cache: Path) -> None:
+    """One flipped header byte (the file format's write version) makes SQLite open the file
+    read-only: every change would be refused although the disk is fine."""
+    data = bytearray(cache.read_bytes())
+    data[18] = 12
+    cache.write_bytes(bytes(data))
+    opened, service = start(cache)
+    assert opened.moved_aside is not None
+    assert "read only" in opened.notes[0]
+    service.begin(Action(ActionKind.MOVE, "iss-2", "closed"))
+    assert service.pending_count() == 1

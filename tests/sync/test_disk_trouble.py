@@ -8,8 +8,6 @@ read-only, I/O error) at a chosen statement, so each path is hit deterministical
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -18,45 +16,19 @@ from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.outbox import READ_ONLY_PAUSE, ActionNotSaved, ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store, StoreUnavailable
-from tests.sync.faultrig import Rig, Switch, assert_exactly_once, case_for, drain_all, restart
+from tests.sync.faultrig import (
+    FailingDisk,
+    Rig,
+    Switch,
+    assert_exactly_once,
+    case_for,
+    drain_all,
+    restart,
+)
 
 FULL = "database or disk is full"
 READ_ONLY = "attempt to write a readonly database"
 IO_ERROR = "disk I/O error"
-WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-class FailingDisk:
-    """Stands in for a Store's connection; while `failing`, statements starting with one of
-    `fail_on` raise the OperationalError SQLite gives for that trouble."""
-
-    def __init__(self, store: Store, message: str, fail_on: Iterable[str] = WRITES) -> None:
-        self.inner: sqlite3.Connection = store._db
-        store._db = self  # type: ignore[assignment]
-        self.message = message
-        self.fail_on = tuple(fail_on)
-        self.failing = False
-        self.refused = 0
-
-    def _check(self, sql: str) -> None:
-        if self.failing and sql.lstrip().upper().startswith(self.fail_on):
-            self.refused += 1
-            raise sqlite3.OperationalError(self.message)
-
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        self._check(sql)
-        return self.inner.execute(sql, params)
-
-    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
-        self._check(sql)
-        return self.inner.executemany(sql, rows)
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.inner.in_transaction
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 async def loaded(rig: Rig, message: str, **kw: Any) -> tuple[BoardService, FailingDisk]:
