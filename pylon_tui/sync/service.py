@@ -33,6 +33,7 @@ from pylon_tui.domain.directory import Account
 
 from . import codec
 from .actions import Action
+from .confirm import Confirmation, Outcome, confirm
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .store import Store
@@ -144,7 +145,8 @@ class BoardService:
     def read_only_reason(self) -> str | None:
         """Why the cache cannot be written right now, with the fix (None when it can): the
         board keeps working, but new changes are refused until this clears."""
-        return self.store.read_only_reason
+        reason = self.store.read_only_reason
+        return f"changes can't be saved: {reason}" if reason else None
 
     def paint_from_cache(self) -> int:
         """The board as it was at the last run, with still-queued intents on top: it paints
@@ -278,6 +280,10 @@ class BoardService:
     async def ticket(self, ticket_id: str) -> Ticket:
         return self.outbox.merge(await self.client.get_issue(ticket_id))
 
+    async def confirm(self, queued: ActionQueued, what: str, show_hint: str) -> Confirmation:
+        """For a caller that will not stay to retry: was the queued change made after all?"""
+        return await confirm(self.client, queued, what, show_hint)
+
 
 def _each(store: Store, kind: str, decode: Callable[[dict[str, Any]], T]) -> list[T]:
     """Cached names of one kind; one that no longer decodes is skipped and counted."""
@@ -295,7 +301,9 @@ __all__ = [
     "ActionNotSaved",
     "ActionQueued",
     "BoardService",
+    "Confirmation",
     "DrainReport",
+    "Outcome",
     "Pending",
     "PylonApi",
 ]

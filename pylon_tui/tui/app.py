@@ -153,6 +153,10 @@ class PylonApp(App[None]):
             self.notify(f"Sent {len(report.sent)} queued change(s)", timeout=3)
         if report.offline is not None:
             screen.set_sync("offline — working from the local cache", error=None)
+        if report.checking:
+            screen.set_sync(report.checking[0])
+        if report.read_only:
+            screen.set_sync("read-only", error=self.ctx.service.read_only_reason)
         screen.data_changed()
         if report.conflicts:
             self._conflicts.extend(report.conflicts)
@@ -228,5 +232,5 @@ class PylonApp(App[None]):
         if self.ctx.service.full_loads != self._frozen_at:
             self._frozen_at = self.ctx.service.full_loads
             freeze_long_lived()
-        screen.set_sync(f"synced {stamp}")
+        screen.set_sync(f"synced {stamp}", error=self.ctx.service.read_only_reason)
         screen.rebuild(force=True)  # ages on cards move on even when no ticket changed

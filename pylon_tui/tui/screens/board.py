@@ -17,7 +17,7 @@ from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_col
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.sync.service import ActionFailed, ActionQueued
+from pylon_tui.sync.service import ActionFailed, ActionNotSaved, ActionQueued
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
@@ -37,7 +37,11 @@ class BoardScreen(BoardBase):
         return [ticket] if ticket else []
 
     def submit(self, action: Action, *, undo_state: str | None = None, after: Done = None) -> None:
-        pending = self.ctx.service.begin(action)
+        try:
+            pending = self.ctx.service.begin(action)
+        except ActionNotSaved as refused:  # the cache cannot record it: say so, change nothing
+            self.notify(str(refused), title="Not saved", severity="error", timeout=20)
+            return
         if undo_state is not None:
             if self._undo_group is not None:
                 self._undo_group.append((action.ticket_id, undo_state))
