@@ -2,15 +2,16 @@
 
 Parent side (`prime_home`, `launch_*`): a throwaway HOME whose XDG dirs hold what a previous
 run of `pylon-tui` left behind: the sandbox file (XDG_DATA_HOME/pylon-tui/sandbox.sqlite3,
-reseeded with N tickets) and the local cache (wiring.cache_path(config), under
+reseeded with N tickets) and the local cache (bootstrap.cache_path(config), under
 XDG_STATE_HOME), filled by one full `BoardService.load()` through the real client. pty_run.py
 then starts a board process under a pty with that environment.
 
 Child side (`python -m bench.first_paint ...`), two instrumented modes:
 
     --cli              the real entry point, `pylon_tui.cli.main([])`, with timing wrappers
-                       around Store.open, wiring.build, paint_from_cache and App.run, so the
-                       parent can split the cache start-up into phases;
+                       around Store.open, bootstrap.make_services (marked `build`, as before
+                       it was renamed, so old and new reports compare), paint_from_cache and
+                       App.run, so the parent can split the cache start-up into phases;
     --db SANDBOX.db    the pre-cache start: no Store, autoload on, the first refresh worker
                        loads the whole board from the in-process sandbox
                        (`first_paint_from_sandbox_s`).
@@ -125,7 +126,7 @@ def prime_home(
     """
     import asyncio
 
-    from pylon_tui.bootstrap import build, cache_path
+    from pylon_tui.bootstrap import cache_path, make_services
     from pylon_tui.config import load_config, paths
     from pylon_tui.sandbox import Sandbox, SandboxTransport
     from pylon_tui.sync.store import Store
@@ -142,13 +143,13 @@ def prime_home(
         try:
             sandbox.reseed(n)
             transport = None if served is not None else SandboxTransport(sandbox)
-            wiring = build(config, transport=transport, store=store)
+            services = make_services(config, transport=transport, store=store)
 
             async def load() -> int:
                 try:
-                    return await wiring.service.load()
+                    return await services.service.load()
                 finally:
-                    await wiring.aclose()
+                    await services.aclose()
 
             cached = asyncio.run(load())
         finally:
@@ -172,8 +173,8 @@ def _timed(marks: Marks, name: str, fn: Callable[..., Any]) -> Callable[..., Any
 
 def run_cli(marks: Marks) -> int:
     """`pylon-tui` (board) through its real entry point, with phase marks."""
-    from pylon_tui import cli
-    from pylon_tui.cli import commands as cli_commands
+    from pylon_tui import bootstrap, cli
+    from pylon_tui.cli import commands  # noqa: F401 - loaded before the mark, as it was
     from pylon_tui.sync.service import BoardService
     from pylon_tui.sync.store import Store
     from pylon_tui.tui.app import PylonApp
@@ -181,10 +182,9 @@ def run_cli(marks: Marks) -> int:
     marks.mark("imported")
     opener = Store.open
     Store.open = _timed(marks, "store_open", opener)  # type: ignore[method-assign]
-    from pylon_tui import bootstrap as wiring
-
-    # cli_commands imported `build` by name: wrap the name it calls
-    setattr(cli_commands, "build", _timed(marks, "build", wiring.build))  # noqa: B010
+    # open_services calls the module's make_services: wrap that name. The mark keeps its old
+    # name, `build`, so reports from before and after the rename compare.
+    setattr(bootstrap, "make_services", _timed(marks, "build", bootstrap.make_services))  # noqa: B010
     paint = BoardService.paint_from_cache
     BoardService.paint_from_cache = _timed(marks, "paint_from_cache", paint)  # type: ignore[method-assign]
     run = PylonApp.run

@@ -1,14 +1,20 @@
-"""Builds the object graph from a Config: clients (real or sandbox), service, app context.
+"""The one place that builds the object graph: clients, service, and the app over them.
 
-The CLI and the TUI share this so "sandbox when no token" means the same thing everywhere.
+The CLI, the tests and the benchmarks all come through here, so "sandbox when no token",
+the cache a board paints from and the settings an app reads mean the same thing everywhere.
+`make_services` builds from a Config; `services_for` takes a client someone already built
+(a test double, or a PylonClient over a sandbox transport); `make_app` turns either into the
+board app, and is the only code that constructs AppContext and PylonApp.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import httpx
 
@@ -17,32 +23,49 @@ from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.config import Config, Secret, paths
-from pylon_tui.domain import Column
+from pylon_tui.domain import DEFAULT_COLUMNS, Column
 from pylon_tui.sync.linkwatch import LinkWatcher
-from pylon_tui.sync.service import BoardService
+from pylon_tui.sync.service import BoardService, PylonApi
 from pylon_tui.sync.store import Store
+
+if TYPE_CHECKING:
+    from pylon_tui.tui.app import PylonApp
 
 SANDBOX_ME_EMAIL = "maya@sandboxco.dev"  # a seeded sandbox user, so A and Mine work
 SANDBOX_BASE_URL = "https://api.usepylon.com"
 
 
+@runtime_checkable
+class _Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
 @dataclass
-class Wiring:
-    config: Config
-    pylon: PylonClient
+class Services:
+    """What a session needs below the UI; headless commands use it without any app."""
+
+    pylon: PylonApi
     service: BoardService
     sandbox: bool
     linear: LinearClient | None = None
     github: GitHubClient | None = None
+    notes: list[str] = field(default_factory=list)
+    """Warnings from opening the cache (e.g. "moved aside"), shown as toasts at start."""
+    store: Store | None = None
+    """The cache this bootstrap opened, so its opener can close it; None when injected."""
 
     def watcher(self) -> LinkWatcher:
         return LinkWatcher(self.service, self.linear, self.github)
 
     async def aclose(self) -> None:
-        await self.pylon.aclose()
-        for client in (self.linear, self.github):
-            if client is not None:
+        # A test double for Pylon has no connection to close.
+        for client in (self.pylon, self.linear, self.github):
+            if isinstance(client, _Closable):
                 await client.aclose()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 def columns_from(config: Config) -> list[Column]:
@@ -69,12 +92,12 @@ def cache_path(config: Config) -> Path:
     return base.with_name(f"{base.stem}-{profile}{base.suffix}")
 
 
-def build(
+def make_services(
     config: Config,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     store: Store | None = None,
-) -> Wiring:
+) -> Services:
     sandbox = config.sandbox
     if sandbox and transport is None:
         transport = sandbox_transport()
@@ -102,7 +125,84 @@ def build(
         if config.linear.token is not None:
             linear = LinearClient(_reveal(config.linear.token))
         github = GitHubClient(_reveal(config.github.token))
-    return Wiring(config, pylon, service, sandbox, linear, github)
+    return Services(pylon, service, sandbox, linear, github)
+
+
+def services_for(
+    client: PylonApi,
+    *,
+    columns: Sequence[Column] = DEFAULT_COLUMNS,
+    me_email: str | None = None,
+    now: Callable[[], datetime] | None = None,
+    store: Store | None = None,
+    linear: LinearClient | None = None,
+    sandbox: bool = True,
+) -> Services:
+    """Services over a client the caller built: a test double, or a PylonClient over a
+    sandbox transport with its own budget. The one way tests and benchmarks get a board."""
+    service = BoardService(client, columns, me_email=me_email, now=now, store=store)
+    return Services(client, service, sandbox, linear)
+
+
+def open_services(config: Config) -> Services:
+    """The board's start: open this workspace's cache (never failing on its contents) and
+    paint from it, so the first frame shows the last board before any request is made."""
+    opened = Store.open(cache_path(config))
+    services = make_services(config, store=opened.store)
+    services.store = opened.store
+    services.notes = opened.notes  # the store's own list: notes added while painting count
+    services.service.paint_from_cache()
+    return services
+
+
+def make_app(
+    services: Services,
+    *,
+    config: Config | None = None,
+    keymap: dict[str, str] | None = None,
+    templates: dict[str, str] | None = None,
+    refresh_seconds: float | None = None,
+    bell_on_return: bool | None = None,
+    now: Callable[[], datetime] | None = None,
+    watch_links: bool | None = None,
+    autoload: bool = True,
+    crash_log: Path | None = None,
+    on_exit: Callable[[], Awaitable[None]] | None = None,
+) -> PylonApp:
+    """The board app over `services`. Settings come from `config` when given and explicit
+    arguments win (tests pass refresh_seconds=0, a frozen `now`, templates). Without a config
+    there is no link watcher unless asked: tests drive Linear themselves.
+    """
+    # Imported here, not at the top: every headless command (list, show, move, doctor)
+    # imports this module and must not pay Textual's import time.
+    from pylon_tui.tui.app import PylonApp
+    from pylon_tui.tui.context import AppContext
+
+    if templates is None and config is not None:
+        templates = dict(config.templates)
+    if refresh_seconds is None and config is not None:
+        refresh_seconds = config.board.refresh_seconds
+    if bell_on_return is None and config is not None:
+        bell_on_return = config.board.bell_on_return
+    if keymap is None and config is not None:
+        keymap = dict(config.keys)
+    if watch_links is None:
+        watch_links = config is not None
+    ctx = AppContext(
+        services.service,
+        sandbox=services.sandbox,
+        templates=templates if templates is not None else {},
+        linear=services.linear,
+        watcher=services.watcher() if watch_links else None,
+        crash_log=crash_log,
+    )
+    if refresh_seconds is not None:
+        ctx.refresh_seconds = refresh_seconds
+    if bell_on_return is not None:
+        ctx.bell_on_return = bell_on_return
+    if now is not None:
+        ctx.now = now
+    return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
 
 
 def _reveal(secret: Secret | None) -> str | None:

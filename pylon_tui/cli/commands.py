@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from pylon_tui.bootstrap import Wiring, build, cache_path
+from pylon_tui.bootstrap import Services, make_app, make_services, open_services
 from pylon_tui.cli.output import err, say, say_json
 from pylon_tui.config import Config, load_config, paths
 from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
@@ -17,7 +17,6 @@ from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
 from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.sync.store import Store
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -35,42 +34,29 @@ def load(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _run(config: Config, body: Callable[[Wiring], Awaitable[T]]) -> T:
+def _run(config: Config, body: Callable[[Services], Awaitable[T]]) -> T:
     async def go() -> T:
-        wiring = build(config)
+        services = make_services(config)
         try:
-            return await body(wiring)
+            return await body(services)
         finally:
-            await wiring.aclose()
+            await services.aclose()
 
     return asyncio.run(go())
 
 
 def board(config: Config) -> int:
-    from pylon_tui.tui.app import PylonApp
-    from pylon_tui.tui.context import AppContext
-
-    opened = Store.open(cache_path(config))
-    wiring = build(config, store=opened.store)
-    wiring.service.paint_from_cache()
-    ctx = AppContext(
-        wiring.service,
-        sandbox=wiring.sandbox,
-        templates=dict(config.templates),
-        refresh_seconds=config.board.refresh_seconds,
-        bell_on_return=config.board.bell_on_return,
-        linear=wiring.linear,
-        watcher=wiring.watcher(),
-        crash_log=paths.log_path(create=False),
+    services = open_services(config)
+    app = make_app(
+        services, config=config, crash_log=paths.log_path(create=False), on_exit=services.aclose
     )
-    app = PylonApp(ctx, keymap=dict(config.keys), on_exit=wiring.aclose, notes=opened.notes)
     app.run()
-    opened.store.close()
+    services.close_store()
     return app.return_code or EXIT_OK
 
 
-def ticket_json(ticket: Ticket, wiring: Wiring) -> dict[str, object]:
-    directory, now = wiring.service.directory, datetime.now(UTC)
+def ticket_json(ticket: Ticket, services: Services) -> dict[str, object]:
+    directory, now = services.service.directory, datetime.now(UTC)
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -96,8 +82,8 @@ def ticket_json(ticket: Ticket, wiring: Wiring) -> dict[str, object]:
     }
 
 
-def ticket_line(ticket: Ticket, wiring: Wiring) -> str:
-    directory = wiring.service.directory
+def ticket_line(ticket: Ticket, services: Services) -> str:
+    directory = services.service.directory
     badge = ticket.priority.value[0].upper() if ticket.priority else "-"
     links = " ".join(link.short_label for link in ticket.links if link.is_tracking)
     waiting = age(ticket.waiting_since(), datetime.now(UTC))
@@ -118,9 +104,9 @@ def find_column(board: Board, name: str) -> int | None:
 
 
 def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
-    async def body(wiring: Wiring) -> int:
-        await wiring.service.load()
-        board = wiring.service.board
+    async def body(services: Services) -> int:
+        await services.service.load()
+        board = services.service.board
         indexes = list(range(len(board.columns)))
         if column is not None:
             found = find_column(board, column)
@@ -129,27 +115,27 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
             indexes = [found]
         if as_json:
             out = {
-                "sandbox": wiring.sandbox,
+                "sandbox": services.sandbox,
                 "columns": [
                     {
                         "key": board.columns[i].key,
                         "title": board.columns[i].title,
                         "count": len(board.column(i)),
-                        "tickets": [ticket_json(t, wiring) for t in board.column(i)],
+                        "tickets": [ticket_json(t, services) for t in board.column(i)],
                     }
                     for i in indexes
                 ],
-                "other_states": [ticket_json(t, wiring) for t in board.hidden()],
+                "other_states": [ticket_json(t, services) for t in board.hidden()],
             }
             say_json(out)
             return EXIT_OK
-        if wiring.sandbox:
+        if services.sandbox:
             say("(sandbox: no Pylon token configured — see `pylon-tui setup`)")
         for i in indexes:
             tickets = board.column(i)
             say(f"{board.columns[i].title} ({len(tickets)})")
             for ticket in tickets:
-                say(ticket_line(ticket, wiring))
+                say(ticket_line(ticket, services))
         if column is None and board.hidden_count():
             say(
                 f"Other states ({board.hidden_count()}): "
@@ -161,12 +147,12 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
 
 
 def show(config: Config, number: int, *, as_json: bool) -> int:
-    async def body(wiring: Wiring) -> int:
-        await wiring.service.load_names()
-        ticket = await wiring.service.ticket(str(number))
-        messages = await wiring.service.messages(ticket.id)
+    async def body(services: Services) -> int:
+        await services.service.load_names()
+        ticket = await services.service.ticket(str(number))
+        messages = await services.service.messages(ticket.id)
         if as_json:
-            data = ticket_json(ticket, wiring)
+            data = ticket_json(ticket, services)
             data["messages"] = [
                 {
                     "id": m.id,
@@ -179,9 +165,9 @@ def show(config: Config, number: int, *, as_json: bool) -> int:
             ]
             say_json(data)
             return EXIT_OK
-        say(ticket_line(ticket, wiring).strip())
+        say(ticket_line(ticket, services).strip())
         say(
-            f"  state: {wiring.service.board.catalog.label_of(ticket.state)}"
+            f"  state: {services.service.board.catalog.label_of(ticket.state)}"
             f"   link: {ticket.link or '-'}"
         )
         for message in messages:
@@ -196,8 +182,8 @@ def show(config: Config, number: int, *, as_json: bool) -> int:
 def move(
     config: Config, number: int, column: str, *, link: str | None, allow_closed: bool = False
 ) -> int:
-    async def body(wiring: Wiring) -> int:
-        service = wiring.service
+    async def body(services: Services) -> int:
+        service = services.service
         await service.load_names()
         ticket = await service.ticket(str(number))
         index = find_column(service.board, column)
@@ -210,7 +196,7 @@ def move(
         if check.verdict is MoveVerdict.NEEDS_LINK and link:
             from pylon_tui.cli.link import link_ticket
 
-            ticket = await link_ticket(wiring, ticket, link, allow_closed=allow_closed)
+            ticket = await link_ticket(services, ticket, link, allow_closed=allow_closed)
             check = check_move_to_column(
                 ticket, target, service.board.catalog, router=service.board.router
             )

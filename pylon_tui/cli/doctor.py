@@ -7,7 +7,8 @@ import asyncio
 from collections.abc import Awaitable
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.bootstrap import Wiring, build
+from pylon_tui.api.pylon import PylonClient
+from pylon_tui.bootstrap import Services, make_services
 from pylon_tui.cli.output import say
 from pylon_tui.config import Config, paths
 
@@ -48,24 +49,24 @@ def run_doctor(config: Config) -> int:
 
 
 async def _remote_checks(config: Config, report: Report) -> None:
-    wiring = build(config)
+    services = make_services(config)
     try:
         say("Pylon")
-        if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(wiring)):
+        if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(services)):
             return
-        if await _check(report, "read statuses, users, teams, accounts", _names(wiring)):
-            _me_email(wiring, report)
-        await _check(report, "search tickets", _search(wiring))
+        if await _check(report, "read statuses, users, teams, accounts", _names(services)):
+            _me_email(services, report)
+        await _check(report, "search tickets", _search(services))
         say("Linear")
-        if wiring.linear is None:
+        if services.linear is None:
             report.bad(
                 "no Linear API key (needed to put tickets On Hold)",
                 "set LINEAR_API_KEY, or [linear] token_command / token in config.toml",
             )
         else:
-            await _check(report, "reach Linear (teams)", _linear_teams(wiring))
+            await _check(report, "reach Linear (teams)", _linear_teams(services))
     finally:
-        await wiring.aclose()
+        await services.aclose()
 
 
 async def _check(report: Report, what: str, probe: Awaitable[str]) -> bool:
@@ -78,13 +79,15 @@ async def _check(report: Report, what: str, probe: Awaitable[str]) -> bool:
     return True
 
 
-async def _me(wiring: Wiring) -> str:
-    org = await wiring.pylon.me()
+async def _me(services: Services) -> str:
+    pylon = services.pylon
+    assert isinstance(pylon, PylonClient)  # make_services builds the real client; /me is its own
+    org = await pylon.me()
     return f"organisation {org.name or org.id}"
 
 
-async def _names(wiring: Wiring) -> str:
-    service = wiring.service
+async def _names(services: Services) -> str:
+    service = services.service
     await service.load_names()
     directory = service.directory
     return (
@@ -93,26 +96,26 @@ async def _names(wiring: Wiring) -> str:
     )
 
 
-async def _search(wiring: Wiring) -> str:
-    tickets = await wiring.pylon.search_issues(wiring.service.board_filter())
+async def _search(services: Services) -> str:
+    tickets = await services.pylon.search_issues(services.service.board_filter())
     return f"{len(tickets)} tickets on the board"
 
 
-def _me_email(wiring: Wiring, report: Report) -> None:
-    email = wiring.service.me_email
+def _me_email(services: Services, report: Report) -> None:
+    email = services.service.me_email
     if not email:
         report.bad(
             "me_email is not set (A = assign to me, Mine filter)",
             'add me_email = "you@company.com" to config.toml',
         )
         return
-    if wiring.service.directory.user_by_email(email) is not None:
+    if services.service.directory.user_by_email(email) is not None:
         report.ok(f"me_email {email} is a Pylon user")
     else:
         report.bad(f"me_email {email} matches no Pylon user", "use your Pylon login email")
 
 
-async def _linear_teams(wiring: Wiring) -> str:
-    assert wiring.linear is not None
-    teams = await wiring.linear.teams()
+async def _linear_teams(services: Services) -> str:
+    assert services.linear is not None
+    teams = await services.linear.teams()
     return ", ".join(t.key for t in teams) or "no teams"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.linear import LinearRefError
-from pylon_tui.bootstrap import Wiring
+from pylon_tui.bootstrap import Services
 from pylon_tui.cli.output import say
 from pylon_tui.domain import Ticket
 from pylon_tui.sync.actions import Action, ActionKind
@@ -15,16 +15,16 @@ class LinkProblem(ApiError):
 
 
 async def link_ticket(
-    wiring: Wiring, ticket: Ticket, ref: str, *, allow_closed: bool = False
+    services: Services, ticket: Ticket, ref: str, *, allow_closed: bool = False
 ) -> Ticket:
-    if wiring.linear is None:
+    if services.linear is None:
         raise LinkProblem(
             "no Linear API key is configured",
             service="Linear",
             hint="set LINEAR_API_KEY or [linear] token_command in config.toml",
         )
     try:
-        issue = await wiring.linear.issue(ref)
+        issue = await services.linear.issue(ref)
     except LinearRefError as error:
         hint = "use ENG-42, a linear.app URL or an issue UUID"
         raise LinkProblem(str(error), service="Linear", hint=hint) from error
@@ -45,6 +45,6 @@ async def link_ticket(
         issue.external_id,
         {"source": "linear", "url": issue.url, "label": issue.identifier},
     )
-    result = await wiring.service.run(action)
+    result = await services.service.run(action)
     say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket

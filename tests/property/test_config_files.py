@@ -23,7 +23,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pylon_tui.bootstrap import build
+from pylon_tui.bootstrap import make_services
 from pylon_tui.config import ConfigError, load_config
 from pylon_tui.config.keys import KEY_ACTIONS
 from pylon_tui.config.parse import COLUMN_KEYS, SECTIONS, TOP_LEVEL
@@ -199,8 +199,8 @@ def _check(path: Path) -> None:
             assert "line" in text or "UTF-8" in text or "end of the file" in text, text
         return
     transport = httpx.MockTransport(lambda request: httpx.Response(500))
-    wiring = build(config, transport=transport, store=Store(":memory:"))
-    wiring.service.board_filter()
+    services = make_services(config, transport=transport, store=Store(":memory:"))
+    services.service.board_filter()
     assert config.board.refresh_seconds <= 86_400
     assert config.board.full_reconcile_minutes <= 1_440
 

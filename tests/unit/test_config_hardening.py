@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pylon_tui.bootstrap import build
+from pylon_tui.bootstrap import make_services
 from pylon_tui.config import ConfigError, PylonSettings, load_config
 from pylon_tui.config.keys import KEY_ACTIONS
 from pylon_tui.sync.store import Store
@@ -160,13 +160,13 @@ def test_extreme_accepted_values_still_build_a_working_board(tmp_path: Path) -> 
         '[[columns]]\nkey = "closed"\nstates = ["closed"]\nrecent_days = 30\n'
     )
     config = load_config(load_text(tmp_path, text), env={})
-    wiring = build(
+    services = make_services(
         config,
         transport=httpx.MockTransport(lambda r: httpx.Response(500)),
         store=Store(":memory:"),
     )
-    assert wiring.service.full_reconcile == timedelta(minutes=1440)
-    assert wiring.service.board_filter()
+    assert services.service.full_reconcile == timedelta(minutes=1440)
+    assert services.service.board_filter()
 
 
 def test_key_actions_match_the_board_bindings() -> None:
