@@ -261,8 +261,24 @@ class PylonClient(HttpClientBase):
 
     @guarded
     async def messages(self, issue_id: str) -> list[Message]:
-        body = await self._call("messages", "GET", f"/issues/{_seg(issue_id)}/messages")
-        return _parsed_list(body, wire.message_from_json, "messages")
+        """The whole thread: `pagination.cursor` is followed while Pylon says there is more
+        (a reply's replay check must see its marker on any page)."""
+        path = f"/issues/{_seg(issue_id)}/messages"
+        found: list[Message] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            params = {"cursor": cursor} if cursor else None
+            body = await self._call("messages", "GET", path, params=params)
+            found += _parsed_list(body, wire.message_from_json, "messages")
+            with _parsing(body):
+                cursor = wire.next_cursor(body)
+            if cursor is None:
+                return found
+            if cursor in seen:
+                raise BadResponseError("messages pagination repeated a cursor", service=SERVICE)
+            seen.add(cursor)
+        raise BadResponseError(f"messages returned more than {MAX_PAGES} pages", service=SERVICE)
 
     @guarded
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> str:

@@ -13,8 +13,10 @@ import asyncio
 import math
 import time
 
+import httpx
 import pytest
 
+from pylon_tui.sandbox import SandboxTransport
 from pylon_tui.sync.actions import ActionKind
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
@@ -27,6 +29,7 @@ from tests.sync.faultrig import (
     Window,
     assert_exactly_once,
     case_for,
+    drain_all,
     restart,
 )
 
@@ -240,3 +243,42 @@ async def test_served_killed_mid_send_and_applied_5s_later(served: Rig) -> None:
     service, _ = await restart(served, store, SCALED)
     await settle_real(served, service)
     await assert_exactly_once(served, service, case)
+
+
+class SmallPages(httpx.AsyncBaseTransport):
+    """Pylon answering the thread two messages a page (the sandbox pages on `limit`)."""
+
+    def __init__(self, rig: Rig) -> None:
+        self.inner = SandboxTransport(rig.sandbox)
+        self.pages = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/messages"):
+            self.pages += 1
+            request = httpx.Request(
+                request.method,
+                request.url.copy_merge_params({"limit": "2"}),
+                headers=request.headers,
+            )
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("kind", MESSAGES, ids=IDS)
+async def test_a_lost_answer_is_found_on_a_later_page_of_the_thread(
+    local: Rig, kind: ActionKind
+) -> None:
+    pages = SmallPages(local)
+    service = local.service(transport=pages)
+    await service.load()
+    case = await case_for(kind, service)
+    for n in range(4):
+        local.sandbox.customer_message(case.ticket.id, f"<p>follow-up {n}</p>")
+    before = len(await service.client.messages(case.ticket.id))
+    assert before >= 5, "the new message lands on the third page or later"
+    local.sandbox.inject("lost_timeout", case.method, case.path)
+    with pytest.raises(ActionQueued):
+        await service.run(case.action)
+    pages.pages = 0
+    assert [a.client_key for a in await drain_all(service)] == [case.action.client_key]
+    assert pages.pages >= 2, "every page was read"
+    await assert_exactly_once(local, service, case)

@@ -208,12 +208,24 @@ class PylonApi(OrgApi):
             current[slug] = value
         return current
 
-    def messages(self, path: dict[str, str], _q: dict[str, str], _raw: bytes) -> Response:
+    def messages(self, path: dict[str, str], query: dict[str, str], _raw: bytes) -> Response:
+        """The whole thread, unless `limit` asks for pages (newer Pylon docs: cursor/limit)."""
         row = self.issue_row(path["id"])
         rows = self.conn.execute(
             "SELECT * FROM messages WHERE issue_id = ? ORDER BY timestamp, rowid", (row["id"],)
         ).fetchall()
-        return ok([R.message_json(m) for m in rows], pagination=no_more())
+        if not query.get("limit"):
+            return ok([R.message_json(m) for m in rows], pagination=no_more())
+        limit = parse_limit(query["limit"])
+        start = 0
+        if query.get("cursor"):
+            (offset,) = decode_cursor(query["cursor"], 1)
+            if not offset.isdigit():
+                raise BadRequest("invalid cursor")
+            start = int(offset)
+        more = start + limit < len(rows)
+        page = {"cursor": encode_cursor(str(start + limit)) if more else "", "has_next_page": more}
+        return ok([R.message_json(m) for m in rows[start : start + limit]], pagination=page)
 
     def _author(self, body: JSON) -> sqlite3.Row:
         user_id = get_str(body, "user_id")
