@@ -156,25 +156,18 @@ def build_app(
     me_email: str | None = "sam@example.com",
 ) -> PylonApp:
     """The board app over `fake`, with a frozen clock and no refresh timer."""
-    from pylon_tui.domain import DEFAULT_COLUMNS
-    from pylon_tui.sync.service import BoardService
-    from pylon_tui.tui.app import PylonApp
-    from pylon_tui.tui.context import AppContext
+    from pylon_tui.bootstrap import make_app, services_for
 
-    service = BoardService(
-        fake if fake is not None else FakePylon(),
-        DEFAULT_COLUMNS,
-        now=lambda: NOW,
-        me_email=me_email,
+    services = services_for(
+        fake if fake is not None else FakePylon(), me_email=me_email, now=lambda: NOW
     )
-    ctx = AppContext(
-        service,
-        sandbox=True,
+    return make_app(
+        services,
         now=lambda: NOW,
         refresh_seconds=0,
         templates={"acknowledge": "On it!"},
+        keymap=keymap,
     )
-    return PylonApp(ctx, keymap=keymap)
 
 
 async def settle(pilot: Pilot[None]) -> None:

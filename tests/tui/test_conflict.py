@@ -7,14 +7,13 @@ from pathlib import Path
 import pytest
 
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.domain import DEFAULT_COLUMNS
+from pylon_tui.bootstrap import make_app, services_for
 from pylon_tui.sandbox import Sandbox
 from pylon_tui.sync.actions import Action, ActionKind
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
 from pylon_tui.tui.app import PylonApp
-from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.modals.conflict import ConflictModal
 from tests.sync.test_outbox import Switch
 
@@ -24,7 +23,8 @@ async def conflicted_app(tmp_path: Path) -> tuple[PylonApp, BoardService, str, S
     sandbox.ensure_seeded()
     switch = Switch(sandbox)
     client = PylonClient("https://api.usepylon.com", None, transport=switch)
-    service = BoardService(client, DEFAULT_COLUMNS, store=Store(tmp_path / "cache.sqlite3"))
+    services = services_for(client, store=Store(tmp_path / "cache.sqlite3"), sandbox=False)
+    service = services.service
     await service.load()
     hold = next(t for t in service.board.all() if t.state == "on_hold")
     switch.down = True
@@ -35,7 +35,7 @@ async def conflicted_app(tmp_path: Path) -> tuple[PylonApp, BoardService, str, S
     sandbox.customer_message(hold.id, "<p>Still broken for us</p>")
     switch.down = False
     service.store.make_all_due()
-    app = PylonApp(AppContext(service, refresh_seconds=0), autoload=False)
+    app = make_app(services, refresh_seconds=0, autoload=False)
     return app, service, hold.id, switch
 
 

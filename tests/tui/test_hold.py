@@ -11,11 +11,11 @@ from textual.widgets import Checkbox, Input, OptionList, Select
 
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.domain import DEFAULT_COLUMNS, Priority, Ticket
+from pylon_tui.bootstrap import make_app, services_for
+from pylon_tui.domain import Priority, Ticket
 from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync.service import BoardService
 from pylon_tui.tui.app import PylonApp
-from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 
@@ -32,15 +32,15 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
     sandbox = Sandbox(tmp_path / "sb.sqlite3")
     sandbox.ensure_seeded()
     transport = SandboxTransport(sandbox)
-    pylon = PylonClient("https://api.usepylon.com", None, transport=transport)
-    linear = LinearClient(None, transport=transport)
-    service = BoardService(pylon, DEFAULT_COLUMNS, me_email="maya@sandboxco.dev")
-    await service.load()
-    ctx = AppContext(service, sandbox=True, refresh_seconds=0, linear=linear)
-    app = PylonApp(ctx, autoload=False)
-    yield Env(app, sandbox, service)
-    await pylon.aclose()
-    await linear.aclose()
+    services = services_for(
+        PylonClient("https://api.usepylon.com", None, transport=transport),
+        linear=LinearClient(None, transport=transport),
+        me_email="maya@sandboxco.dev",
+    )
+    await services.service.load()
+    app = make_app(services, refresh_seconds=0, autoload=False)
+    yield Env(app, sandbox, services.service)
+    await services.aclose()
 
 
 async def settle(app: PylonApp, pilot: object) -> None:

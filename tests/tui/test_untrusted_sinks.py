@@ -15,11 +15,10 @@ from textual.widgets import OptionList, Select
 from textual.widgets._toast import Toast
 
 from pylon_tui.api.errors import ApiError
+from pylon_tui.bootstrap import make_app, services_for
 from pylon_tui.domain import DEFAULT_COLUMNS, Account, LinkedIssue, Priority, User
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync.service import BoardService
 from pylon_tui.tui.app import PylonApp
-from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import PickerModal
 from pylon_tui.tui.safe import plain, plain_message
@@ -196,8 +195,8 @@ async def test_hold_dialog_select_and_errors_are_literal() -> None:
 
 async def test_config_column_titles_are_literal_on_board_and_palette() -> None:
     columns = [replace(c, title=f"{c.title} [/]\x1b[2J") for c in DEFAULT_COLUMNS]
-    service = BoardService(FakePylon(), columns, now=lambda: NOW)
-    app = PylonApp(AppContext(service, sandbox=True, now=lambda: NOW, refresh_seconds=0))
+    services = services_for(FakePylon(), columns=columns, now=lambda: NOW)
+    app = make_app(services, now=lambda: NOW, refresh_seconds=0)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
         assert "New [/]" in screen_text(app)
