@@ -17,6 +17,7 @@ from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
 from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.service import ActionQueued, Outcome
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -212,7 +213,16 @@ def move(
         if not check.allowed:
             err(f"pylon-tui: {check.message}")
             return EXIT_FAIL
-        await service.run(Action(ActionKind.MOVE, ticket.id, check.target_state))
+        try:
+            await service.run(Action(ActionKind.MOVE, ticket.id, check.target_state))
+        except ActionQueued as queued:  # no answer to trust: ask Pylon what it has now
+            what, hint = f"move #{number} to {target.title}", f"`pylon-tui show {number}`"
+            confirmed = await service.confirm(queued, what, hint)
+            if confirmed.outcome is not Outcome.APPLIED:
+                err(f"pylon-tui: {confirmed.message}")
+                return EXIT_FAIL
+            say(f"#{number} moved to {target.title} (Pylon's answer was lost; checked: it is)")
+            return EXIT_OK
         say(f"#{number} moved to {target.title}")
         return EXIT_OK
 

@@ -58,6 +58,7 @@ class FaultySandbox(Sandbox):
     not JSON; "applied_502" applies it and answers a proxy's 502 page; "reset" drops the
     connection before the request arrives; "refused" (in-process
     only) fails to connect. Status faults (429, 500) use the Sandbox's own `fail_next`.
+    "status_NNN" refuses it with that status (and Retry-After: 120) without applying it.
     `inject_late` makes a slow server: see there.
     """
 
@@ -131,6 +132,10 @@ class FaultySandbox(Sandbox):
             return super().handle(method, url, headers, body)
         if kind == "late":
             return self._late_write(method, url, headers, body)
+        if kind.startswith("status_"):  # refused before it is applied: e.g. "status_429"
+            error = json.dumps({"errors": ["injected refusal"]}).encode()
+            headers_out = {"content-type": "application/json", "retry-after": "120"}
+            return int(kind.removeprefix("status_")), headers_out, error
         if kind == "refused":
             raise httpx.ConnectError("[Errno 111] Connection refused")
         if kind == "reset":
