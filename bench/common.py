@@ -9,22 +9,27 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config.model import DEFAULT_COLUMNS
+from pylon_tui.bootstrap import Services, columns_from, make_app, services_for
+from pylon_tui.config import Config
 from pylon_tui.domain import Column
 from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync.service import BoardService
-from pylon_tui.tui.context import AppContext
+
+if TYPE_CHECKING:
+    from pylon_tui.tui.app import PylonApp
 
 BASE_URL = "https://api.usepylon.com"  # routed to the sandbox by SandboxTransport
 
 
 def columns() -> list[Column]:
-    return [Column(c.key, c.title, tuple(c.states), c.recent_days) for c in DEFAULT_COLUMNS]
+    """The default board's columns, as a user without a config file gets them."""
+    return columns_from(Config())
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -46,11 +51,16 @@ class CountingTransport(httpx.AsyncBaseTransport):
 class Fixture:
     sandbox: Sandbox
     transport: CountingTransport
-    service: BoardService
+    services: Services
     db_path: Path
 
-    def context(self) -> AppContext:
-        return AppContext(self.service, sandbox=True, refresh_seconds=0)
+    @property
+    def service(self) -> BoardService:
+        return self.services.service
+
+    def app(self, *, autoload: bool = False) -> PylonApp:
+        """The board app over the loaded service, with no refresh timer."""
+        return make_app(self.services, refresh_seconds=0, autoload=autoload)
 
 
 def seeded_db(n: int, directory: Path | None = None) -> Path:
@@ -72,9 +82,9 @@ async def loaded_fixture(db_path: Path) -> Fixture:
     # The in-process sandbox has no rate limit to respect: without this, 200 quick moves
     # would queue behind the client's update_issue budget (20/min) and never settle.
     client = PylonClient(BASE_URL, None, transport=transport, budget=RateBudget.unlimited())
-    service = BoardService(client, columns())
-    await service.load()
-    return Fixture(sandbox, transport, service, db_path)
+    services = services_for(client, columns=columns())
+    await services.service.load()
+    return Fixture(sandbox, transport, services, db_path)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -202,17 +202,17 @@ def run_sandbox_load(marks: Marks, db: Path) -> None:
     from bench.common import BASE_URL, columns
     from pylon_tui.api.budget import RateBudget
     from pylon_tui.api.pylon import PylonClient
+    from pylon_tui.bootstrap import make_app, services_for
     from pylon_tui.sandbox import Sandbox, SandboxTransport
-    from pylon_tui.sync.service import BoardService
-    from pylon_tui.tui.app import PylonApp
-    from pylon_tui.tui.context import AppContext
+    from pylon_tui.tui.app import PylonApp  # noqa: F401 - its import counts before the mark
 
     marks.mark("imported")
     sandbox = Sandbox(db)
     client = PylonClient(
         BASE_URL, None, transport=SandboxTransport(sandbox), budget=RateBudget.unlimited()
     )
-    service = BoardService(client, columns())
+    services = services_for(client, columns=columns())
+    service = services.service
     original_load = service.load
 
     async def timed_load() -> int:
@@ -222,7 +222,7 @@ def run_sandbox_load(marks: Marks, db: Path) -> None:
         return count
 
     service.load = timed_load  # type: ignore[method-assign]
-    app = PylonApp(AppContext(service, sandbox=True, refresh_seconds=0), autoload=True)
+    app = make_app(services, refresh_seconds=0, autoload=True)
     marks.mark("app_built")
     try:
         app.run()

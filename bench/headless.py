@@ -15,7 +15,6 @@ from textual.widgets import Input
 
 from bench.common import loaded_fixture
 from bench.keys import FrameClock, settle, timed_key
-from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.screens.board import BoardScreen
 
 SIZE = (120, 40)
@@ -112,7 +111,7 @@ async def _pilot_wall(pilot: Pilot[Any], out: KeySamples, presses: int) -> None:
 async def run_headless(db_path: Path, presses: int, pilot_presses: int = 10) -> KeySamples:
     fixture = await loaded_fixture(db_path)
     out = KeySamples(board_tickets=len(fixture.service.board))
-    app = PylonApp(fixture.context(), autoload=False)
+    app = fixture.app()
     clock = FrameClock()
     started = time.perf_counter()
     try:
