@@ -60,10 +60,11 @@ class BoardRows:
     # ----- board -----------------------------------------------------------------------
     def load_tickets(self) -> list[Ticket]:
         """The cached board; a damaged row is skipped (and counted), never fatal."""
-        rows = self._texts("SELECT CAST(json AS BLOB) FROM tickets")
-        try:
-            decoded = json.loads("[" + ",".join(rows) + "]")  # one parse, not 10,000
-        except (ValueError, RecursionError):
+        with self._lock:
+            rows = [raw for (raw,) in self._db.execute("SELECT CAST(json AS BLOB) FROM tickets")]
+        try:  # one UTF-8 decode and one parse, not 10,000 (this is the first paint)
+            decoded = json.loads(b"[" + b",".join(rows) + b"]")
+        except (ValueError, TypeError, RecursionError):  # bad UTF-8 or JSON, or a NULL
             decoded = [d for d in map(_json_or_none, rows) if d is not None]
             self.skipped_rows += len(rows) - len(decoded)
         tickets = []
@@ -114,8 +115,8 @@ class BoardRows:
         return found
 
 
-def _json_or_none(raw: str) -> Any:
+def _json_or_none(raw: bytes | str | None) -> Any:
     try:
-        return json.loads(raw)
+        return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw or "")
     except (ValueError, RecursionError):
         return None
