@@ -110,6 +110,14 @@ class Outbox:
             raise StoreUnavailable(reason, RESTART) from error
         return [q for q in queued if q.action.client_key not in self._gone]
 
+    def _drawable_queue(self) -> list[Queued]:
+        """For drawing only: if the disk fails a read, the board shows the server's values
+        (the queue is still on disk; the next refresh draws it again)."""
+        try:
+            return self._queued()
+        except StoreUnavailable:
+            return []
+
     def _remove(self, key: str) -> None:
         if not self.store.best_effort(partial(self.store.remove, key)):
             self._gone.add(key)
@@ -163,7 +171,7 @@ class Outbox:
 
     def replay_into_board(self) -> int:
         """After a restart: show every still-queued intent on the (cached) board again."""
-        queued = self._queued()
+        queued = self._drawable_queue()
         for q in queued:
             current = self.board.get(q.action.ticket_id)
             if current is not None and q.action.changes_board:
@@ -350,7 +358,7 @@ class Outbox:
     def merge(self, server: Ticket) -> Ticket:
         """The server's ticket, with intents still queued for it applied on top."""
         merged = server
-        for q in self._queued():
+        for q in self._drawable_queue():
             if q.action.ticket_id == server.id and q.action.changes_board:
                 merged = apply_to(merged, q.action)
         self.board.upsert(merged)

@@ -166,3 +166,15 @@ def test_a_cache_that_cannot_even_be_created_is_one_clear_error(tmp_path: Any) -
     with pytest.raises(StoreUnavailable) as error:
         Store(blocker / "cache.sqlite3")
     assert "cannot be opened" in str(error.value)
+
+
+async def test_a_failing_read_of_the_queue_during_refresh_still_refreshes(local: Rig) -> None:
+    service, disk = await loaded(local, IO_ERROR, fail_on=["SELECT SEQ"])
+    ticket = next(t for t in service.board.all() if t.state == "on_hold")
+    local.sandbox.customer_message(ticket.id, "<p>any news?</p>")
+    disk.failing = True
+    await service.reconcile()  # draws the server's board; the queue is still on disk
+    assert disk.refused
+    assert service.board.get(ticket.id).state != "on_hold"  # type: ignore[union-attr]
+    report = await service.drain()
+    assert report.read_only is not None, "sending pauses instead of failing"
