@@ -104,9 +104,16 @@ def find_column(board: Board, name: str) -> int | None:
     return found
 
 
+def _warn_skipped(services: Services) -> None:
+    """Malformed tickets were left out: say so on stderr (stdout stays valid `--json`)."""
+    if services.service.skipped_note:
+        err(f"pylon-tui: warning: {services.service.skipped_note}")
+
+
 def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
     async def body(services: Services) -> int:
         await services.service.load()
+        _warn_skipped(services)
         board = services.service.board
         indexes = list(range(len(board.columns)))
         if column is not None:

@@ -86,6 +86,8 @@ class BoardService:
         self.me_email = me_email
         self.closed_days = min(max(1, closed_days), MAX_CLOSED_DAYS)
         self.last_refresh: datetime | None = None
+        self.skipped_note = ""
+        """Why some tickets are missing (malformed on the server), shown beside the sync time."""
         self.full_reconcile = full_reconcile
         # Jittered so a team's clients started together don't all reconcile in one minute.
         self._reconcile_after = full_reconcile * random.uniform(0.9, 1.1)
@@ -211,6 +213,14 @@ class BoardService:
         tickets = [t for t in (self.board.get(tid) for tid in set(ticket_ids)) if t is not None]
         self.store.best_effort(partial(self.store.upsert_tickets, tickets))
 
+    def _skipped_summary(self) -> str:
+        """Tickets the last search left out as malformed (the client counts them), or "".
+
+        A full reload resets the note; an incremental refresh only adds to it, since the
+        malformed tickets it did not see again are still missing from the board."""
+        skipped = getattr(self.client, "skipped", None)
+        return skipped.summary() if skipped else ""
+
     async def load(self) -> int:
         """Full load: names, then every ticket the board shows. Returns the ticket count."""
         started = self._now()
@@ -224,6 +234,7 @@ class BoardService:
         filter, which an `updated_at` search alone can miss (e.g. closed ones ageing out)."""
         started = started or self._now()
         tickets = await self.client.search_issues(self.board_filter())
+        self.skipped_note = self._skipped_summary()
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
         self.last_refresh = self._last_full = started
@@ -241,6 +252,7 @@ class BoardService:
             return await self.reconcile()
         since = self.last_refresh - CLOCK_SKEW
         changed = await self.client.search_issues(bodies.updated_since_filter(since))
+        self.skipped_note = self._skipped_summary() or self.skipped_note
         for ticket in changed:
             self.outbox.merge(ticket)
         self.last_refresh = started

@@ -232,5 +232,9 @@ class PylonApp(App[None]):
         if self.ctx.service.full_loads != self._frozen_at:
             self._frozen_at = self.ctx.service.full_loads
             freeze_long_lived()
-        screen.set_sync(f"synced {stamp}", error=self.ctx.service.read_only_reason)
+        skipped = self.ctx.service.skipped_note
+        screen.set_sync(
+            f"synced {stamp}" + (f" · {skipped}" if skipped else ""),
+            error=self.ctx.service.read_only_reason,
+        )
         screen.rebuild(force=True)  # ages on cards move on even when no ticket changed
