@@ -70,7 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{error}{hint}")
         return EXIT_FAIL
     except ActionQueued as queued:
-        _err(f"not sent: {queued}. Nothing was changed; try again when Pylon is reachable.")
+        if queued.maybe_applied:  # the request left and its answer was lost: don't guess
+            _err(
+                f"not confirmed: {queued}. Pylon may have applied it; check with "
+                "`pylon-tui show` before trying again."
+            )
+        else:
+            _err(f"not sent: {queued}. Nothing was changed; try again when Pylon is reachable.")
         return EXIT_FAIL
     except ActionFailed as failed:
         hint = f"\n  fix: {failed.error.hint}" if failed.error.hint else ""

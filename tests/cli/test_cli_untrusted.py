@@ -132,3 +132,31 @@ def test_server_error_text_on_stderr_is_clean(
         error.message = text  # as if the api layer had let it through
         err(f"pylon-tui: {error}")
     assert_clean(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("maybe_applied", "expected", "refused"),
+    [
+        (True, "not confirmed: ", "Nothing was changed"),
+        (False, "Nothing was changed", "not confirmed"),
+    ],
+)
+def test_a_queued_change_is_never_called_unchanged_when_it_may_have_landed(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    maybe_applied: bool,
+    expected: str,
+    refused: str,
+) -> None:
+    from pylon_tui import cli
+    from pylon_tui.sync.outbox import ActionQueued
+
+    def lost(*_: object) -> int:
+        action: Any = None  # the message never reads the intent itself
+        raise ActionQueued(action, "link: answer lost", maybe_applied=maybe_applied)
+
+    monkeypatch.setattr(cli, "_dispatch", lost)
+    assert main(["move", "1", "on-hold", "--link", "ENG-1"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err
+    assert refused not in err
