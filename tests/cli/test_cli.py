@@ -10,14 +10,6 @@ import pytest
 from pylon_tui.cli import main
 
 
-@pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATA", "STATE", "CONFIG", "CACHE"):
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
-    for name in ("PYLON_API_TOKEN", "LINEAR_API_KEY", "GITHUB_TOKEN", "PYLON_TUI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def board(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     assert main(["list", "--json"]) == 0
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ from pylon_tui.sandbox.pylon import endpoints as sandbox_pylon
 from pylon_tui.sandbox.pylon import render as pylon_render
 from pylon_tui.sandbox.pylon.common import ok
 from tests.hostile import HOSTILE, has_control
-
-
-@pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATA", "STATE", "CONFIG", "CACHE"):
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
-    for name in ("PYLON_API_TOKEN", "LINEAR_API_KEY", "GITHUB_TOKEN", "PYLON_TUI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def hostile(index: int) -> str:

@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pylon_tui.cli import main
 from pylon_tui.sandbox.pylon import render
-
-
-@pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATA", "STATE", "CONFIG", "CACHE"):
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
-    for name in ("PYLON_API_TOKEN", "LINEAR_API_KEY", "GITHUB_TOKEN", "PYLON_TUI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
