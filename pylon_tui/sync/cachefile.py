@@ -12,13 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .store import Store
 
 SIDECARS = ("-wal", "-shm")
 
@@ -109,14 +104,6 @@ def unavailable(error: BaseException, path: Path | None) -> StoreUnavailable:
         reason = f"{where} cannot be written ({' '.join(str(error).split())[:120]})"
         fix = "check the disk (see `pylon-tui doctor` for the paths in use)"
     return StoreUnavailable(reason, fix, path)
-
-
-@dataclass
-class OpenResult:
-    store: Store
-    moved_aside: Path | None = None
-    notes: list[str] = field(default_factory=list)
-    """The same list as `store.notes`: a cache moved aside later (at first paint) adds to it."""
 
 
 def move_aside(path: Path) -> Path:

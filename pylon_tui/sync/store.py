@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from .board_table import BoardRows
 from .cachefile import (
-    OpenResult,
     StoreCorrupt,
     StoreUnavailable,
     is_corruption,
@@ -67,6 +67,14 @@ _V2 = "ALTER TABLE outbox ADD COLUMN before_json TEXT;"
 # time), so neither a retry nor a restart after kill -9 resends while the first can arrive.
 _V3 = "ALTER TABLE outbox ADD COLUMN may_land_until REAL;"
 MIGRATIONS: list[str] = [_V1, _V2, _V3]
+
+
+@dataclass
+class OpenResult:
+    store: Store
+    moved_aside: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    """The same list as `store.notes`: a cache moved aside later (at first paint) adds to it."""
 
 
 class Store(BoardRows, OutboxRows):
