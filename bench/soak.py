@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,9 +49,9 @@ from bench.virtual_time import FakeClock, VirtualLoop
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.domain import Category
+from pylon_tui.domain import Category, Priority
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority
 from pylon_tui.sync.outbox import ActionFailed, ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
@@ -100,14 +100,15 @@ class Person:
             record.confirmed_at = self.clock.seconds()
 
     async def act(self, kind: ActionKind) -> None:
+        build, on_open_tickets = BUILDERS[kind]
         tickets = self.mine()
-        if kind is ActionKind.REPLY or kind is ActionKind.NOTE:
-            open_states = set(self.service.board.catalog.slugs_in(Category.CLOSED))
-            tickets = [t for t in tickets if t.state not in open_states] or tickets
+        if on_open_tickets:
+            closed = set(self.service.board.catalog.slugs_in(Category.CLOSED))
+            tickets = [t for t in tickets if t.state not in closed] or tickets
         if not tickets:
             return
         ticket = self.rng.choice(tickets)
-        action = await self._build(kind, ticket)
+        action = await build(self, ticket)
         if action is None:
             return
         self.records[action.client_key] = Record(action, self.index, self.clock.seconds())
@@ -116,31 +117,35 @@ class Person:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _build(self, kind: ActionKind, ticket: Any) -> Action | None:
-        rng, base = self.rng, ticket.updated_at
-        if kind is ActionKind.MOVE:
-            state = rng.choice([s for s in MOVE_STATES if s != ticket.state])
-            return Action(kind, ticket.id, state, base_updated_at=base)
-        if kind is ActionKind.PRIORITY:
-            current = ticket.priority.value if ticket.priority else None
-            return Action(kind, ticket.id, rng.choice([p for p in PRIORITIES if p != current]))
-        if kind is ActionKind.ASSIGN:
-            users = [u for u in self.service.directory.users if u != ticket.assignee_id]
-            return Action(kind, ticket.id, rng.choice(sorted(users)))
-        if kind is ActionKind.LINK:
-            have = {link.external_id for link in ticket.links}
-            choices = [i for i in self.linear_ids if i not in have]
-            extra = {"source": "linear"}
-            return Action(kind, ticket.id, rng.choice(choices), extra) if choices else None
-        body = {"body_html": f"<p>{kind.value} from person {self.index}</p>"}
-        if kind is ActionKind.NOTE:
-            return Action(kind, ticket.id, None, body)
+    async def _move(self, ticket: Any) -> Intent | None:
+        state = self.rng.choice([s for s in MOVE_STATES if s != ticket.state])
+        return Move(ticket.id, state, base_updated_at=ticket.updated_at)
+
+    async def _priority(self, ticket: Any) -> Intent | None:
+        current = ticket.priority.value if ticket.priority else None
+        wanted = self.rng.choice([p for p in PRIORITIES if p != current])
+        return SetPriority(ticket.id, Priority(wanted))
+
+    async def _assign(self, ticket: Any) -> Intent | None:
+        users = [u for u in self.service.directory.users if u != ticket.assignee_id]
+        return Assign(ticket.id, self.rng.choice(sorted(users)))
+
+    async def _link(self, ticket: Any) -> Intent | None:
+        have = {link.external_id for link in ticket.links}
+        choices = [i for i in self.linear_ids if i not in have]
+        return Link(ticket.id, self.rng.choice(choices), source="linear") if choices else None
+
+    async def _note(self, ticket: Any) -> Intent | None:
+        return Note(ticket.id, f"<p>note from person {self.index}</p>")
+
+    async def _reply(self, ticket: Any) -> Intent | None:
         try:  # a reply answers a message: the user reads the thread first
             thread = await self.service.messages(ticket.id)
         except ApiError:
             return None
         answered = [m for m in thread if m.is_customer] or thread
-        return Action(kind, ticket.id, answered[-1].id, body) if answered else None
+        body = f"<p>reply from person {self.index}</p>"
+        return Reply(ticket.id, answered[-1].id, body) if answered else None
 
     async def _send(self, pending: Any) -> None:
         key = pending.action.client_key
@@ -175,6 +180,17 @@ class Person:
             await self.service.refresh()
         except ApiError:
             self.refresh_errors += 1
+
+
+Builder = Callable[[Person, Any], Awaitable[Intent | None]]
+BUILDERS: dict[ActionKind, tuple[Builder, bool]] = {  # (build, messages go to open tickets)
+    ActionKind.MOVE: (Person._move, False),
+    ActionKind.PRIORITY: (Person._priority, False),
+    ActionKind.ASSIGN: (Person._assign, False),
+    ActionKind.LINK: (Person._link, False),
+    ActionKind.REPLY: (Person._reply, True),
+    ActionKind.NOTE: (Person._note, True),
+}
 
 
 async def _loop_every(period: float, until: Callable[[], bool], body: Callable[[], Any]) -> None:

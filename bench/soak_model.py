@@ -10,7 +10,7 @@ import httpx
 
 from bench.virtual_time import FakeClock
 from pylon_tui.sandbox import SandboxTransport
-from pylon_tui.sync.actions import Action
+from pylon_tui.sync.intents import Intent
 
 if TYPE_CHECKING:
     from bench.soak import Person
@@ -67,7 +67,7 @@ def endpoint(hit: Hit) -> str:
 
 @dataclass
 class Record:
-    action: Action
+    action: Intent
     person: int
     begun: float
     outcome: str = "queued"  # confirmed | refused | queued

@@ -9,8 +9,7 @@ from typing import Any
 from bench.common import BASE_URL, emit
 from bench.soak_model import ORG_LIMITS, PEOPLE, Hit, Record, SoakResult, endpoint
 from pylon_tui.sandbox import Sandbox
-from pylon_tui.sync.actions import ActionKind
-from pylon_tui.sync.delivery import MARKER
+from pylon_tui.sync.intents import MARKER, Assign, Link, Move, Note, Reply, SetPriority
 
 
 def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> dict[str, Any]:
@@ -44,20 +43,20 @@ def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> di
         action, tid = record.action, record.action.ticket_id
         issue = issues.get(tid) or issues.setdefault(tid, get(f"/issues/{tid}"))
         on_server: bool
-        if action.kind in (ActionKind.REPLY, ActionKind.NOTE):
+        if isinstance(action, Reply | Note):
             thread = threads.get(tid) or threads.setdefault(tid, get(f"/issues/{tid}/messages"))
             count = sum(f"{MARKER}{key}" in (m.get("message_html") or "") for m in thread)
             on_server = count >= 1
             if count > 1:
                 duplicates.append(key)
-        elif action.kind is ActionKind.LINK:
-            count = sum(x["external_id"] == action.value for x in issue["external_issues"])
+        elif isinstance(action, Link):
+            count = sum(x["external_id"] == action.external_id for x in issue["external_issues"])
             on_server = count >= 1
             if count > 1:
                 duplicates.append(key)
         else:
-            name = {"move": "state", "priority": "priority", "assign": "assignee_id"}[action.kind]
-            on_server = patches[(tid, name, str(action.value))] >= 1
+            name, value = _patched_field(action)
+            on_server = patches[(tid, name, str(value))] >= 1
             final = _field(issue, name)
             if on_server and final != last.get((tid, name)):
                 if name == "state" and (tid, "state_by_reply") in last:
@@ -87,6 +86,17 @@ def _patched_fields(body: dict[str, Any]) -> list[tuple[str, Any]]:
         if custom.get("slug") == "priority":
             out.append(("priority", custom.get("value")))
     return out
+
+
+def _patched_field(action: Move | SetPriority | Assign) -> tuple[str, object]:
+    """The field a PATCH carries for this action, and the value the action asked for."""
+    match action:
+        case Move():
+            return ("state", action.state)
+        case SetPriority():
+            return ("priority", action.priority)
+        case Assign():
+            return ("assignee_id", action.user_id)
 
 
 def _field(issue: dict[str, Any], name: str) -> Any:

@@ -16,7 +16,7 @@ from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, format_time
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.service import ActionQueued, Outcome
 
 T = TypeVar("T")
@@ -221,7 +221,7 @@ def move(
             err(f"pylon-tui: {check.message}")
             return EXIT_FAIL
         try:
-            await service.run(Action(ActionKind.MOVE, ticket.id, check.target_state))
+            await service.run(Move(ticket.id, check.target_state))
         except ActionQueued as queued:  # no answer to trust: ask Pylon what it has now
             what, hint = f"move #{number} to {target.title}", f"`pylon-tui show {number}`"
             confirmed = await service.confirm(queued, what, hint)

@@ -7,7 +7,7 @@ from pylon_tui.api.linear import LinearRefError
 from pylon_tui.bootstrap import Services
 from pylon_tui.cli.output import say
 from pylon_tui.domain import Ticket
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Link
 
 
 class LinkProblem(ApiError):
@@ -39,12 +39,6 @@ async def link_ticket(
             service="Linear",
             hint="link an open issue, or add --allow-closed to link it anyway",
         )
-    action = Action(
-        ActionKind.LINK,
-        ticket.id,
-        issue.external_id,
-        {"source": "linear", "url": issue.url, "label": issue.identifier},
-    )
-    result = await services.service.run(action)
+    result = await services.service.run(Link.to_linear(ticket, issue, based=False))
     say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket

@@ -6,8 +6,9 @@ change in Pylon's JSON never invalidates a cached board.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from pylon_tui.domain import (
     Account,
@@ -20,6 +21,8 @@ from pylon_tui.domain import (
     User,
 )
 from pylon_tui.domain.timefmt import parse_time
+
+from .intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority
 
 Json = dict[str, Any]
 
@@ -127,3 +130,95 @@ def status_to_dict(info: StateInfo) -> Json:
 
 def status_from_dict(data: Json) -> StateInfo:
     return StateInfo(str(data["id"]), str(data.get("label", "")), Category(data["category"]))
+
+
+# ----- queued intents <-> outbox rows ----------------------------------------------------------
+# The row is (kind, value, extra): `value` holds the intent's one main field and `extra` a JSON
+# object of strings for the rest. Rows must stay readable by older releases (a downgrade keeps
+# the user's queued work), so the encoder writes exactly what they wrote, key order included.
+
+
+def intent_to_row(intent: Intent) -> tuple[str, str | None, str]:
+    """The (kind, value, extra) columns for an intent."""
+    match intent:
+        case Move():
+            return (intent.kind.value, intent.state, "{}")
+        case SetPriority():
+            return (intent.kind.value, _priority_text(intent.priority), "{}")
+        case Assign():
+            return (intent.kind.value, intent.user_id, "{}")
+        case Link():
+            link = {"source": intent.source, "url": intent.url, "label": intent.label}
+            extra = {k: v for k, v in link.items() if v is not None}  # strings only, as read
+            return (intent.kind.value, intent.external_id, json.dumps(extra))
+        case Reply():
+            return (intent.kind.value, intent.message_id, _body(intent.body_html))
+        case Note():
+            return (intent.kind.value, None, _body(intent.body_html))
+        case _:
+            assert_never(intent)
+
+
+def _priority_text(priority: Priority | None) -> str | None:
+    return priority.value if priority is not None else None
+
+
+def _body(html: str) -> str:
+    return json.dumps({"body_html": html})
+
+
+def intent_from_row(
+    kind: str,
+    ticket_id: str,
+    value: str | None,
+    extra_json: str,
+    base_updated_at: datetime | None,
+    client_key: str,
+) -> Intent:
+    """The intent a row holds. Strict: ValueError for an unknown kind, or `extra` that is not
+    a JSON object of strings (a queued change is never guessed at). Within that, rows the old
+    code wrote read as it read them: a stored "" assignee unassigns, an unknown priority
+    clears, a link without a source is a Linear one."""
+    try:
+        tag = ActionKind(kind)
+    except ValueError:
+        raise ValueError(f"unknown kind {kind!r}") from None
+    extra = _extra(extra_json)
+    at, key = base_updated_at, client_key
+    body = extra.get("body_html", "")
+    match tag:
+        case ActionKind.MOVE:
+            return Move(ticket_id, value or "", base_updated_at=at, client_key=key)
+        case ActionKind.PRIORITY:
+            return SetPriority(ticket_id, Priority.parse(value), base_updated_at=at, client_key=key)
+        case ActionKind.ASSIGN:
+            return Assign(ticket_id, value or None, base_updated_at=at, client_key=key)
+        case ActionKind.LINK:
+            source, url, label = extra.get("source", "linear"), extra.get("url"), extra.get("label")
+            return Link(
+                ticket_id,
+                value or "",
+                source=source,
+                url=url,
+                label=label,
+                base_updated_at=at,
+                client_key=key,
+            )
+        case ActionKind.REPLY:
+            return Reply(ticket_id, value or "", body, base_updated_at=at, client_key=key)
+        case ActionKind.NOTE:
+            return Note(ticket_id, body, base_updated_at=at, client_key=key)
+        case _:
+            assert_never(tag)
+
+
+def _extra(raw: str) -> dict[str, str]:
+    try:
+        extra = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValueError("extra is not JSON") from None
+    if not isinstance(extra, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
+    ):
+        raise ValueError("extra is not an object of strings")
+    return extra

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from pylon_tui.api.errors import ApiError
 
-from .delivery import already_applied
 from .outcomes import ActionQueued
-
-if TYPE_CHECKING:
-    from .service import PylonApi
+from .ports import PylonApi
 
 
 class Outcome(StrEnum):
@@ -53,7 +49,7 @@ async def confirm(
             f"not confirmed: {what}. Pylon's answer was lost ({cause}) and asking again "
             f"failed ({error}), so it may or may not have been done: check with {show_hint}.",
         )
-    if already_applied(server, action):
+    if action.already_on(server):
         return Confirmation(
             Outcome.APPLIED,
             f"done: {what} (Pylon's answer was lost; the ticket now shows the change)",

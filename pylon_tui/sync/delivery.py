@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pylon_tui.api.errors import ApiError, AuthError, BadResponseError
-from pylon_tui.domain import Message, Priority, Ticket
+from pylon_tui.domain import Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 
-from .actions import Action, ActionKind
+from .intents import MARKER, MessageIntent
 from .queued import Queued
 
 MAX_BACKOFF = 60.0
-MARKER = "pylon-tui:"
 REQUEST_TIMEOUT = 15.0
 """PylonClient's default timeout: an unanswered request may be in the server's hands that long."""
 LANDING_MARGIN = 45.0
@@ -27,7 +26,6 @@ LANDING_MARGIN = 45.0
 backend behind a proxy). No resend happens while the first attempt could still land."""
 MIN_RECHECK = 5.0
 GATEWAY_STATUSES = frozenset({502, 503, 504})
-MESSAGE_KINDS = frozenset({ActionKind.REPLY, ActionKind.NOTE})
 
 
 class Verdict(StrEnum):
@@ -67,9 +65,9 @@ def recheck_delay(now: float, may_land_until: float) -> float:
     return min(left, max(MIN_RECHECK, left / 2))
 
 
-def checking_text(queued: Queued) -> str:
-    """What the status bar says while a message's fate is being settled."""
-    what = "reply" if queued.action.kind is ActionKind.REPLY else "note"
+def checking_text(queued: Queued, message: MessageIntent) -> str:
+    """What the status bar says while a message's fate (`queued.action`) is being settled."""
+    what = message.noun
     target = f"#{queued.before.number}" if queued.before is not None else "a ticket"
     return f"checking whether the {what} on {target} arrived before sending it again"
 
@@ -80,36 +78,14 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return min(MAX_BACKOFF, 2.0 ** max(0, attempts))
 
 
-def marked_html(action: Action) -> str:
+def marked_html(message: MessageIntent) -> str:
     """Append an invisible marker so a replay can recognise its own message."""
-    return f"{action.extra.get('body_html', '')}<!-- {MARKER}{action.client_key} -->"
-
-
-def already_applied(server: Ticket, action: Action) -> bool:
-    if action.kind is ActionKind.MOVE:
-        return server.state == action.value
-    if action.kind is ActionKind.PRIORITY:
-        return server.priority == Priority.parse(action.value)
-    if action.kind is ActionKind.ASSIGN:
-        return server.assignee_id == (action.value or None)
-    if action.kind is ActionKind.LINK:
-        return any(link.external_id == action.value for link in server.links)
-    return False
-
-
-def touched_field_changed(server: Ticket, before: Ticket, action: Action) -> bool:
-    if action.kind is ActionKind.MOVE:
-        return server.state != before.state
-    if action.kind is ActionKind.PRIORITY:
-        return server.priority != before.priority
-    if action.kind is ActionKind.ASSIGN:
-        return server.assignee_id != before.assignee_id
-    return False
+    return message.marked_html()
 
 
 def judge(server: Ticket, queued: Queued) -> Verdict:
     action = queued.action
-    if already_applied(server, action):
+    if action.already_on(server):
         return Verdict.DONE
     base = action.base_updated_at
     before = queued.before
@@ -117,17 +93,17 @@ def judge(server: Ticket, queued: Queued) -> Verdict:
         base is not None
         and before is not None
         and server.updated_at > base
-        and touched_field_changed(server, before, action)
+        and action.touches_changed(server, before)
     ):
         return Verdict.CONFLICT
     return Verdict.SEND
 
 
-def message_already_posted(messages: list[Message], queued: Queued) -> bool:
-    """Our marker, or the same text posted by us around the time of the first attempt."""
-    action = queued.action
-    key = f"{MARKER}{action.client_key}"
-    ours = " ".join(html_to_text(action.extra.get("body_html", "")).split())
+def message_already_posted(messages: list[Message], queued: Queued, mine: MessageIntent) -> bool:
+    """Our marker, or the same text posted by us around the time of the first attempt.
+    `mine` is `queued.action`, known to be a reply or a note."""
+    key = f"{MARKER}{mine.client_key}"
+    ours = " ".join(html_to_text(mine.body_html).split())
     for message in messages:
         if key in message.html:
             return True
@@ -149,16 +125,4 @@ class Conflict:
     server: Ticket
 
     def describe(self, label_of: dict[str, str] | None = None) -> tuple[str, str]:
-        labels = label_of or {}
-        action, before, server = self.queued.action, self.queued.before, self.server
-        if action.kind is ActionKind.MOVE:
-            mine = labels.get(action.value or "", action.value or "")
-            was = labels.get(before.state, before.state) if before else "?"
-            now = labels.get(server.state, server.state)
-            return (f"move from {was} to {mine}", f"now {now} (changed on the server)")
-        if action.kind is ActionKind.PRIORITY:
-            now = server.priority.value if server.priority else "none"
-            return (f"priority {action.value or 'none'}", f"priority is now {now}")
-        if action.kind is ActionKind.ASSIGN:
-            return ("change the assignee", f"assignee is now {server.assignee_id or 'nobody'}")
-        return (action.describe(), "changed on the server")
+        return self.queued.action.conflict_text(self.queued.before, self.server, label_of or {})

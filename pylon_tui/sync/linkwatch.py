@@ -9,26 +9,41 @@ costs no quota.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Protocol
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import LinkedIssue, Ticket, all_links_closed
 
-from .actions import Action, ActionKind
+from .intents import Move, Note
+from .ports import GitHubLookup, LinearLookup
 from .service import ActionFailed, ActionQueued, BoardService
 
 RETURN_STATE = "waiting_on_you"
 
 
-class LinearLookup(Protocol):
-    async def issues_by_ids(self, ids: Iterable[str]) -> dict[str, LinkedIssue]: ...
+class LinkStates:
+    """The live state of every linked issue, keyed by external id: one map written by the
+    watcher (and by whoever just linked an issue) and read by every view, with a version
+    that changes with it, so a view can tell cheaply whether to redraw."""
 
+    def __init__(self) -> None:
+        self.live: dict[str, LinkedIssue] = {}
+        self.version = 0
 
-class GitHubLookup(Protocol):
-    async def issue_state(self, ref: str) -> LinkedIssue: ...
+    def state_of(self, external_id: str) -> str | None:
+        issue = self.live.get(external_id)
+        return issue.state_name if issue is not None else None
+
+    def remember(self, issue: LinkedIssue) -> None:
+        self.update({issue.external_id: issue})
+
+    def update(self, issues: Mapping[str, LinkedIssue]) -> None:
+        changed = {key: issue for key, issue in issues.items() if self.live.get(key) != issue}
+        if changed:
+            self.live.update(changed)
+            self.version += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +65,17 @@ class LinkWatcher:
         service: BoardService,
         linear: LinearLookup | None,
         github: GitHubLookup | None = None,
+        states: LinkStates | None = None,
     ) -> None:
         self.service = service
         self.linear = linear
         self.github = github
-        self.live: dict[str, LinkedIssue] = {}
+        self.states = states if states is not None else LinkStates()
         self.queries = 0
+
+    @property
+    def live(self) -> dict[str, LinkedIssue]:
+        return self.states.live
 
     def short_states(self) -> dict[str, str]:
         return {key: issue.state_name for key, issue in self.live.items()}
@@ -67,7 +87,7 @@ class LinkWatcher:
         }
         if linear_ids and self.linear is not None:
             self.queries += 1
-            self.live.update(await self.linear.issues_by_ids(sorted(linear_ids)))
+            self.states.update(await self.linear.issues_by_ids(sorted(linear_ids)))
         if self.github is not None:
             catalog = self.service.board.catalog
             for ticket in tickets:
@@ -76,11 +96,10 @@ class LinkWatcher:
                 for link in ticket.links:
                     if link.source == "github":
                         try:
-                            self.live[link.external_id] = await self.github.issue_state(
-                                link.external_id
-                            )
+                            issue = await self.github.issue_state(link.external_id)
                         except (ApiError, ValueError):
                             continue  # unknown stays unknown: never counts as closed
+                        self.states.update({link.external_id: issue})
 
     async def poll(self) -> list[Returned]:
         """Refresh live states, then return every On Hold ticket whose links all closed."""
@@ -98,9 +117,7 @@ class LinkWatcher:
             )
             try:
                 await self.service.run(
-                    Action(
-                        ActionKind.MOVE, ticket.id, RETURN_STATE, base_updated_at=ticket.updated_at
-                    )
+                    Move(ticket.id, RETURN_STATE, base_updated_at=ticket.updated_at)
                 )
             except ActionFailed:
                 continue  # retried at the next poll; the board was rolled back
@@ -112,8 +129,6 @@ class LinkWatcher:
             )
             # The move is what matters; the note is a courtesy and may fail on its own.
             with contextlib.suppress(ActionFailed, ActionQueued):
-                await self.service.run(
-                    Action(ActionKind.NOTE, ticket.id, None, {"body_html": note})
-                )
+                await self.service.run(Note(ticket.id, note))
             returned.append(item)
         return returned

@@ -11,37 +11,32 @@ import asyncio
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import Literal, NoReturn
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
-from pylon_tui.domain import Board, Priority, Ticket
+from pylon_tui.domain import Board, Ticket
 
-from .actions import Action, ActionKind, apply_to, revert_on
 from .cachefile import StoreUnavailable
 from .delivery import (
     LANDING_MARGIN,
-    MESSAGE_KINDS,
     REQUEST_TIMEOUT,
     Conflict,
     Verdict,
-    already_applied,
     backoff,
     checking_text,
     is_retryable,
     judge,
-    marked_html,
     message_already_posted,
     proves_not_applied,
     recheck_delay,
     request_finished,
 )
+from .intents import Intent, MessageIntent, Note, Reply
 from .outbox_table import Keep
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
+from .ports import PylonApi
 from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
 from .store import Store
-
-if TYPE_CHECKING:
-    from .service import PylonApi
 
 READ_ONLY_PAUSE = 30.0
 """After the cache refused to record a send, wait this long before trying again (each try
@@ -123,7 +118,7 @@ class Outbox:
             self._gone.add(key)
 
     # ----- the user's side -------------------------------------------------------------
-    def begin(self, action: Action) -> Pending:
+    def begin(self, action: Intent) -> Pending:
         """Durable first, then optimistic: the intent is on disk before the board changes."""
         before = self.board.get(action.ticket_id)
         try:
@@ -137,7 +132,7 @@ class Outbox:
                 raise ActionNotSaved(action, before.number if before else None, again) from None
         self._sending.add(action.client_key)
         if before is not None and action.changes_board:
-            self.board.upsert(apply_to(before, action))
+            self.board.upsert(action.apply(before))
         return Pending(action, before)
 
     async def commit(self, pending: Pending) -> Ticket | None:
@@ -147,7 +142,7 @@ class Outbox:
         finally:
             self._sending.discard(pending.action.client_key)
 
-    async def _commit(self, action: Action) -> Ticket | None:
+    async def _commit(self, action: Intent) -> Ticket | None:
         async with self._lock:
             queued = self._queued()
             mine = next((q for q in queued if q.action.client_key == action.client_key), None)
@@ -164,7 +159,7 @@ class Outbox:
             except StoreUnavailable as trouble:
                 raise ActionQueued(action, f"saved, but not sent yet: {trouble}") from trouble
             try:
-                result = await self._send(action)
+                result = await action.send(self.client)
             except ApiError as error:
                 self._after_error(mine, error, sent_until)
             return self._delivered(action, result)
@@ -175,7 +170,7 @@ class Outbox:
         for q in queued:
             current = self.board.get(q.action.ticket_id)
             if current is not None and q.action.changes_board:
-                self.board.upsert(apply_to(current, q.action))
+                self.board.upsert(q.action.apply(current))
         return len(queued)
 
     def resolve(self, conflict: Conflict, *, keep_mine: bool) -> None:
@@ -247,9 +242,10 @@ class Outbox:
                 report.conflicts.append(Conflict(q, server))
                 return False
             if verdict is Verdict.WAIT:
-                self._recheck_later(q, report)
+                assert isinstance(action, Reply | Note), "only a message waits on its thread"
+                self._recheck_later(q, action, report)
             sent_until = self._start_attempt(action)
-            result = await self._send(action)
+            result = await action.send(self.client)
         except ApiError as error:
             if error.transient:
                 report.offline = error
@@ -263,25 +259,25 @@ class Outbox:
         for in the whole thread; while its first attempt could still land, the answer is
         WAIT, never SEND: a slow server must not end with two copies of a customer reply."""
         action = q.action
-        if action.kind in MESSAGE_KINDS:
+        if isinstance(action, Reply | Note):
             if not q.maybe_sent:
                 return Verdict.SEND, None
             checked_at = self._clock()  # the thread read below is at least this fresh
-            if message_already_posted(await self.client.messages(action.ticket_id), q):
+            if message_already_posted(await self.client.messages(action.ticket_id), q, action):
                 return Verdict.DONE, None
             return (Verdict.WAIT if q.may_still_land(checked_at) else Verdict.SEND), None
         server = await self.client.get_issue(action.ticket_id)
         return judge(server, q), server
 
-    def _start_attempt(self, action: Action) -> float:
+    def _start_attempt(self, action: Intent) -> float:
         """Durably note, before the request leaves, that it may land until the returned time."""
         until = self._clock() + self.request_timeout + self.landing_margin
         self.store.note_attempt_started(action.client_key, may_land_until=until)
         return until
 
-    def _recheck_later(self, q: Queued, report: DrainReport) -> NoReturn:
+    def _recheck_later(self, q: Queued, message: MessageIntent, report: DrainReport) -> NoReturn:
         now = self._clock()
-        reason = checking_text(q)
+        reason = checking_text(q, message)
         delay = recheck_delay(now, q.may_land_until or now)
         key = q.action.client_key
         self.store.best_effort(
@@ -305,7 +301,7 @@ class Outbox:
                 report.offline = error
             return
         self._asked.add(q.action.client_key)
-        if already_applied(server, q.action):
+        if q.action.already_on(server):
             self._confirmed(q, server, report)
         else:
             report.conflicts.append(Conflict(q, server))
@@ -345,11 +341,11 @@ class Outbox:
         self._remove(action.client_key)
         current = self.board.get(action.ticket_id)
         if current is not None and q.before is not None and action.changes_board:
-            self.board.upsert(revert_on(current, q.before, action))
+            self.board.upsert(action.revert(current, q.before))
         number = q.before.number if q.before else None
         raise ActionFailed(action, error, number) from error
 
-    def _delivered(self, action: Action, result: object) -> Ticket | None:
+    def _delivered(self, action: Intent, result: object) -> Ticket | None:
         self._remove(action.client_key)
         if isinstance(result, Ticket):
             return self.merge(result)
@@ -360,25 +356,9 @@ class Outbox:
         merged = server
         for q in self._drawable_queue():
             if q.action.ticket_id == server.id and q.action.changes_board:
-                merged = apply_to(merged, q.action)
+                merged = q.action.apply(merged)
         self.board.upsert(merged)
         return merged
-
-    async def _send(self, action: Action) -> object:
-        client, tid = self.client, action.ticket_id
-        if action.kind is ActionKind.MOVE:
-            return await client.update_state(tid, action.value or "")
-        if action.kind is ActionKind.PRIORITY:
-            return await client.set_priority(tid, Priority.parse(action.value))
-        if action.kind is ActionKind.ASSIGN:
-            return await client.assign(tid, action.value or None)
-        if action.kind is ActionKind.LINK:
-            return await client.link_external_issue(
-                tid, action.extra.get("source", "linear"), action.value or ""
-            )
-        if action.kind is ActionKind.REPLY:
-            return await client.reply(tid, marked_html(action), action.value or "")
-        return await client.note(tid, marked_html(action))
 
 
 __all__ = [

@@ -18,8 +18,8 @@ from typing import Literal
 from pylon_tui.domain import Ticket
 
 from . import codec
-from .actions import Action
 from .cachefile import is_disk_trouble, unavailable
+from .intents import Intent
 from .queued import COLUMNS, Queued, QueueUnreadable, decode_row
 
 
@@ -40,10 +40,11 @@ class OutboxRows:
     def _path(self) -> Path | None:
         raise NotImplementedError
 
-    def enqueue(self, action: Action, before: Ticket | None) -> int:
+    def enqueue(self, action: Intent, before: Ticket | None) -> int:
         """Durable before anything else happens: committed (and fsynced by WAL) on return."""
         base = action.base_updated_at.isoformat() if action.base_updated_at else None
         before_json = json.dumps(codec.ticket_to_dict(before)) if before else None
+        kind, value, extra = codec.intent_to_row(action)
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT INTO outbox(client_key, ticket_id, kind, value, extra, base_updated_at,"
@@ -51,9 +52,9 @@ class OutboxRows:
                 (
                     action.client_key,
                     action.ticket_id,
-                    action.kind.value,
-                    action.value,
-                    json.dumps(action.extra),
+                    kind,
+                    value,
+                    extra,
                     base,
                     self._clock(),
                     before_json,
@@ -86,9 +87,7 @@ class OutboxRows:
                     (
                         q.action.client_key,
                         q.action.ticket_id,
-                        q.action.kind.value,
-                        q.action.value,
-                        json.dumps(q.action.extra),
+                        *codec.intent_to_row(q.action),
                         q.action.base_updated_at.isoformat() if q.action.base_updated_at else None,
                         q.created_at,
                         q.status,

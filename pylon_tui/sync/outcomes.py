@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import Ticket
 
-from .actions import Action
 from .cachefile import StoreUnavailable
 from .delivery import Conflict
+from .intents import Intent
 
 
 class ActionFailed(Exception):
     """An action the server refused; the board has already been rolled back."""
 
-    def __init__(self, action: Action, error: ApiError, number: int | None) -> None:
+    def __init__(self, action: Intent, error: ApiError, number: int | None) -> None:
         self.action = action
         self.error = error
         super().__init__(f"Could not {action.describe(number)}: {error}")
@@ -30,7 +30,7 @@ class ActionQueued(Exception):
 
     def __init__(
         self,
-        action: Action,
+        action: Intent,
         reason: str,
         *,
         error: ApiError | None = None,
@@ -44,13 +44,13 @@ class ActionQueued(Exception):
 
 @dataclass(slots=True)
 class Pending:
-    action: Action
+    action: Intent
     before: Ticket | None
 
 
 @dataclass
 class DrainReport:
-    sent: list[Action] = field(default_factory=list)
+    sent: list[Intent] = field(default_factory=list)
     failed: list[ActionFailed] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     offline: ApiError | None = None
@@ -64,7 +64,7 @@ class ActionNotSaved(StoreUnavailable):
     """A new change the cache could not record. Refused before the board changed, so the
     user hears it was not saved (and how to fix that) instead of losing it silently."""
 
-    def __init__(self, action: Action, number: int | None, trouble: StoreUnavailable) -> None:
+    def __init__(self, action: Intent, number: int | None, trouble: StoreUnavailable) -> None:
         super().__init__(trouble.reason, trouble.fix, None)
         self.filename = trouble.filename
         self.action = action

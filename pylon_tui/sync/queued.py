@@ -15,9 +15,10 @@ from pylon_tui.domain import Ticket
 from pylon_tui.domain.timefmt import parse_time
 
 from . import codec
-from .actions import Action, ActionKind
+from .intents import ActionKind, Intent
 
 PENDING, CONFLICT = "pending", "conflict"
+_KINDS = frozenset(kind.value for kind in ActionKind)
 
 _NUMBERS = {"seq", "attempts", "next_attempt_at", "created_at", "may_land_until"}
 _ORDER = (
@@ -49,7 +50,7 @@ class Queued:
     """One outbox row: the action plus what the sender needs to retry it honestly."""
 
     seq: int
-    action: Action
+    action: Intent
     status: str
     attempts: int
     next_attempt_at: float
@@ -87,18 +88,6 @@ def _number(value: object, name: str) -> float:
     raise QueueUnreadable(f"{name} is not a number")
 
 
-def _extra(raw: str) -> dict[str, str]:
-    try:
-        extra = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise QueueUnreadable("extra is not JSON") from None
-    if not isinstance(extra, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
-    ):
-        raise QueueUnreadable("extra is not an object of strings")
-    return extra
-
-
 def _before(raw: object) -> Ticket | None:
     """The ticket as the user saw it: a damaged snapshot costs only the conflict check's
     "yours vs theirs" view, never the intent itself."""
@@ -115,23 +104,24 @@ def decode_row(row: Sequence[object]) -> Queued:
     (seq, key, ticket_id, kind, value, extra, base, status, attempts, next_at, created) = row[:11]
     before_json, last_error, may_land_until = row[11:]
     kind_text = _text(kind, "kind") or ""
-    try:
-        action_kind = ActionKind(kind_text)
-    except ValueError:
-        raise QueueUnreadable(f"unknown kind {kind_text!r}") from None
+    if kind_text not in _KINDS:
+        raise QueueUnreadable(f"unknown kind {kind_text!r}")
     status_text = _text(status, "status")
     if status_text not in (PENDING, CONFLICT):
         raise QueueUnreadable(f"unknown status {status_text!r}")
     if not isinstance(seq, int) or not isinstance(attempts, int):
         raise QueueUnreadable("seq or attempts is not an integer")
-    action = Action(
-        action_kind,
-        _text(ticket_id, "ticket_id") or "",
-        _text(value, "value", optional=True),
-        _extra(_text(extra, "extra") or ""),
-        parse_time(_text(base, "base_updated_at", optional=True)),
-        _text(key, "client_key") or "",
-    )
+    ticket_text = _text(ticket_id, "ticket_id") or ""
+    value_text = _text(value, "value", optional=True)
+    extra_text = _text(extra, "extra") or ""
+    base_time = parse_time(_text(base, "base_updated_at", optional=True))
+    key_text = _text(key, "client_key") or ""
+    try:
+        action = codec.intent_from_row(
+            kind_text, ticket_text, value_text, extra_text, base_time, key_text
+        )
+    except ValueError as error:  # `extra` is not a JSON object of strings
+        raise QueueUnreadable(str(error)) from None
     if not action.ticket_id or not action.client_key:
         raise QueueUnreadable("empty ticket id or client key")
     return Queued(

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from pylon_tui.api import bodies
 from pylon_tui.domain import (
@@ -22,45 +22,21 @@ from pylon_tui.domain import (
     Column,
     Directory,
     Message,
-    Priority,
     StateCatalog,
-    StateInfo,
-    Team,
     Ticket,
-    User,
 )
-from pylon_tui.domain.directory import Account
 
 from . import codec
-from .actions import Action
 from .confirm import Confirmation, Outcome, confirm
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
+from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
+from .ports import PylonApi
 from .store import Store
 
 T = TypeVar("T")
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_CLOSED_DAYS = 30
-
-
-class PylonApi(Protocol):
-    """The slice of PylonClient the service needs (a Protocol keeps tests honest and light)."""
-
-    async def search_issues(
-        self, filter: dict[str, object], *, limit: int = ...
-    ) -> list[Ticket]: ...
-    async def get_issue(self, issue_id: str) -> Ticket: ...
-    async def update_state(self, issue_id: str, state: str) -> Ticket: ...
-    async def set_priority(self, issue_id: str, priority: Priority | None) -> Ticket: ...
-    async def assign(self, issue_id: str, user_id: str | None) -> Ticket: ...
-    async def link_external_issue(self, issue_id: str, source: str, external_id: str) -> object: ...
-    async def messages(self, issue_id: str) -> list[Message]: ...
-    async def reply(self, issue_id: str, body_html: str, message_id: str) -> object: ...
-    async def note(self, issue_id: str, body_html: str) -> object: ...
-    async def users(self) -> list[User]: ...
-    async def teams(self) -> list[Team]: ...
-    async def accounts(self) -> list[Account]: ...
-    async def issue_statuses(self) -> list[StateInfo]: ...
 
 
 class BoardService:
@@ -261,7 +237,7 @@ class BoardService:
         return len(changed)
 
     # ----- actions (through the outbox) ------------------------------------------------
-    def begin(self, action: Action) -> Pending:
+    def begin(self, action: Intent) -> Pending:
         """Durable, then optimistic: the board shows the result before any request is sent."""
         return self.outbox.begin(action)
 
@@ -271,7 +247,7 @@ class BoardService:
         finally:
             self._save([pending.action.ticket_id])
 
-    async def run(self, action: Action) -> Ticket | None:
+    async def run(self, action: Intent) -> Ticket | None:
         return await self.commit(self.begin(action))
 
     async def drain(self) -> DrainReport:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -17,13 +18,38 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pylon_tui.domain import DEFAULT_COLUMNS, Category, StateInfo, Team, Ticket, User
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.domain import DEFAULT_COLUMNS, Category, Priority, StateInfo, Team, Ticket, User
+from pylon_tui.sync.intents import (
+    INTENT_TYPES,
+    Assign,
+    Intent,
+    Link,
+    Move,
+    Note,
+    Reply,
+    SetPriority,
+)
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def one_of_each_kind() -> list[Intent]:
+    url = "https://linear.app/x/issue/ENG-1"
+    intents: list[Intent] = [
+        Move("iss-1", "closed"),
+        SetPriority("iss-2", Priority.HIGH),
+        Assign("iss-3", "u1"),
+        Link("iss-4", "lin-1", url=url, label="ENG-1"),
+        Reply("iss-5", "msg-1", "<p>hello</p>"),
+        Note("iss-6", "<p>hello</p>"),
+    ]
+    return [
+        replace(intent, base_updated_at=T0, client_key=f"key-{n}")
+        for n, intent in enumerate(intents)
+    ]
 
 
 @cache
@@ -43,11 +69,7 @@ def healthy_cache() -> bytes:
             [StateInfo("new", "New", Category.NEW)],
         )
         store.set_meta(last_refresh=T0.isoformat(), last_full=T0.isoformat())
-        for n, kind in enumerate(ActionKind):
-            extra = (
-                {"body_html": "<p>hello</p>"} if kind in (ActionKind.REPLY, ActionKind.NOTE) else {}
-            )
-            action = Action(kind, f"iss-{n + 1}", "closed", extra, T0, f"key-{n}")
+        for n, action in enumerate(one_of_each_kind()):
             store.enqueue(action, tickets[n])
         store.note_attempt_started("key-0", may_land_until=2e9)
         store.close()
@@ -75,7 +97,7 @@ def opens_or_moves_aside(data: bytes) -> None:
         assert painted >= len(list(service.board.all())), "one card per ticket id"
         queued = store.queued()
         assert service.pending_count() == len(queued)
-        service.begin(Action(ActionKind.MOVE, "iss-1", "closed"))  # the cache takes changes
+        service.begin(Move("iss-1", "closed"))  # the cache takes changes
         assert service.pending_count() == len(queued) + 1
         store.close()
         sqlite3.connect(path).close()
@@ -122,5 +144,5 @@ def test_the_healthy_cache_opens_untouched() -> None:
         service = BoardService(object(), DEFAULT_COLUMNS, store=opened.store)  # type: ignore[arg-type]
         assert service.paint_from_cache() == 59
         assert opened.notes == []
-        assert service.pending_count() == len(ActionKind)
+        assert service.pending_count() == len(INTENT_TYPES)
         opened.store.close()

@@ -32,8 +32,8 @@ from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import DEFAULT_COLUMNS, Priority, Ticket
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.sync.delivery import LANDING_MARGIN, REQUEST_TIMEOUT, marked_html
+from pylon_tui.sync.delivery import LANDING_MARGIN, REQUEST_TIMEOUT
+from pylon_tui.sync.intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
@@ -380,7 +380,7 @@ async def teardown(rig: Rig) -> None:
 
 @dataclass
 class Case:
-    action: Action
+    action: Intent
     ticket: Ticket
     method: str
     path: str
@@ -391,49 +391,79 @@ class Case:
 async def case_for(kind: ActionKind, service: BoardService, index: int = 0) -> Case:
     """An action of `kind` on the `index`-th New ticket, and how to check the server."""
     ticket = service.board.column(0)[index]
-    tid = ticket.id
     text = f"{kind.value} {uuid.uuid4().hex[:8]}"
-    base = ticket.updated_at
+    return await _CASES[kind](service, ticket, text, index)
 
+
+def _one_message(tid: str, text: str) -> Callable[[BoardService], Awaitable[None]]:
     async def one_message(s: BoardService) -> None:
         found = [m for m in await s.client.messages(tid) if text in m.html]
         assert len(found) == 1, f"expected one message with {text!r}, got {len(found)}"
 
-    if kind is ActionKind.REPLY:
-        customer = next(m for m in await service.messages(tid) if m.is_customer)
-        action = Action(kind, tid, customer.id, {"body_html": f"<p>{text}</p>"})
-        return Case(action, ticket, "POST", f"/issues/{tid}/reply", one_message)
-    if kind is ActionKind.NOTE:
-        action = Action(kind, tid, None, {"body_html": f"<p>{text}</p>"})
-        return Case(action, ticket, "POST", f"/issues/{tid}/note", one_message)
+    return one_message
 
-    # Board-changing actions: `expected` holds on the server's ticket and on the board.
-    expected: Callable[[Ticket], bool]
-    if kind is ActionKind.MOVE:
-        action = Action(kind, tid, "waiting_on_you", base_updated_at=base)
-        expected = lambda t: t.state == "waiting_on_you"  # noqa: E731
-    elif kind is ActionKind.PRIORITY:
-        wanted = Priority.URGENT if ticket.priority is not Priority.URGENT else Priority.LOW
-        action = Action(kind, tid, wanted.value, base_updated_at=base)
-        expected = lambda t: t.priority is wanted  # noqa: E731
-    elif kind is ActionKind.ASSIGN:
-        user = next(u for u in sorted(service.directory.users) if u != ticket.assignee_id)
-        action = Action(kind, tid, user, base_updated_at=base)
-        expected = lambda t: t.assignee_id == user  # noqa: E731
-    else:
-        assert kind is ActionKind.LINK
-        ext = f"acme/widgets/{4000 + index}"  # GitHub: the Linear-free path
-        extra = {"source": "github", "label": ext, "url": f"https://github.com/{ext}"}
-        action = Action(kind, tid, ext, extra, base_updated_at=base)
-        expected = lambda t: [x.external_id for x in t.links].count(ext) == 1  # noqa: E731
+
+async def _reply(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    tid = ticket.id
+    customer = next(m for m in await service.messages(tid) if m.is_customer)
+    action = Reply(tid, customer.id, f"<p>{text}</p>")
+    return Case(action, ticket, "POST", f"/issues/{tid}/reply", _one_message(tid, text))
+
+
+async def _note(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    tid = ticket.id
+    action = Note(tid, f"<p>{text}</p>")
+    return Case(action, ticket, "POST", f"/issues/{tid}/note", _one_message(tid, text))
+
+
+def _on_board(
+    action: Intent, ticket: Ticket, expected: Callable[[Ticket], bool], path: str = ""
+) -> Case:
+    """A board-changing action: `expected` holds on the server's ticket and on the board."""
 
     async def on_server(s: BoardService) -> None:
-        server = await s.client.get_issue(tid)
+        server = await s.client.get_issue(ticket.id)
         assert expected(server), f"server has {server}"
 
-    method = "POST" if kind is ActionKind.LINK else "PATCH"
-    path = f"/issues/{tid}/external-issues" if kind is ActionKind.LINK else f"/issues/{tid}"
-    return Case(action, ticket, method, path, on_server, expected)
+    method = "POST" if path else "PATCH"
+    return Case(action, ticket, method, path or f"/issues/{ticket.id}", on_server, expected)
+
+
+async def _move(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    action = Move(ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
+    return _on_board(action, ticket, lambda t: t.state == "waiting_on_you")
+
+
+async def _priority(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    wanted = Priority.URGENT if ticket.priority is not Priority.URGENT else Priority.LOW
+    action = SetPriority(ticket.id, wanted, base_updated_at=ticket.updated_at)
+    return _on_board(action, ticket, lambda t: t.priority is wanted)
+
+
+async def _assign(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    user = next(u for u in sorted(service.directory.users) if u != ticket.assignee_id)
+    action = Assign(ticket.id, user, base_updated_at=ticket.updated_at)
+    return _on_board(action, ticket, lambda t: t.assignee_id == user)
+
+
+async def _link(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    ext = f"acme/widgets/{4000 + index}"  # GitHub: the Linear-free path
+    url = f"https://github.com/{ext}"
+    action = Link(
+        ticket.id, ext, source="github", label=ext, url=url, base_updated_at=ticket.updated_at
+    )
+    expected = lambda t: [x.external_id for x in t.links].count(ext) == 1  # noqa: E731
+    return _on_board(action, ticket, expected, f"/issues/{ticket.id}/external-issues")
+
+
+_CASES: dict[ActionKind, Callable[[BoardService, Ticket, str, int], Awaitable[Case]]] = {
+    ActionKind.MOVE: _move,
+    ActionKind.PRIORITY: _priority,
+    ActionKind.ASSIGN: _assign,
+    ActionKind.LINK: _link,
+    ActionKind.REPLY: _reply,
+    ActionKind.NOTE: _note,
+}
 
 
 def shows(service: BoardService, case: Case) -> bool:
@@ -444,12 +474,12 @@ def shows(service: BoardService, case: Case) -> bool:
     return ticket is not None and case.shown(ticket)
 
 
-async def expect_queued(service: BoardService, action: Action) -> None:
+async def expect_queued(service: BoardService, action: Intent) -> None:
     with pytest.raises(ActionQueued):
         await service.run(action)
 
 
-async def drain_all(service: BoardService) -> list[Action]:
+async def drain_all(service: BoardService) -> list[Intent]:
     """Drain, let time pass beyond any window in which a lost attempt could still land (a
     message is never resent inside it), and drain again."""
     service.store.make_all_due()
@@ -499,18 +529,7 @@ async def restart(
     return service, fresh.store
 
 
-async def send_directly(service: BoardService, action: Action) -> None:
-    client, tid = service.client, action.ticket_id
+async def send_directly(service: BoardService, action: Intent) -> None:
+    client = service.client
     assert isinstance(client, PylonClient)
-    if action.kind is ActionKind.MOVE:
-        await client.update_state(tid, action.value or "")
-    elif action.kind is ActionKind.PRIORITY:
-        await client.set_priority(tid, Priority.parse(action.value))
-    elif action.kind is ActionKind.ASSIGN:
-        await client.assign(tid, action.value)
-    elif action.kind is ActionKind.LINK:
-        await client.link_external_issue(tid, action.extra["source"], action.value or "")
-    elif action.kind is ActionKind.REPLY:
-        await client.reply(tid, marked_html(action), action.value or "")
-    else:
-        await client.note(tid, marked_html(action))
+    await action.send(client)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pylon_tui.domain import DEFAULT_COLUMNS, Category, StateInfo, Team, Ticket, User
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import OpenResult, Store
 from tests.sync.faultrig import FailingDisk
@@ -42,7 +42,7 @@ def cache(tmp_path: Path) -> Path:
         [StateInfo("new", "New", Category.NEW)],
     )
     store.set_meta(last_refresh=T0.isoformat(), last_full=T0.isoformat())
-    move = Action(ActionKind.MOVE, "iss-1", "closed", client_key="queued-move")
+    move = Move("iss-1", "closed", client_key="queued-move")
     store.enqueue(move, ticket(1))
     store.note_attempt_started("queued-move", may_land_until=1e12)
     store.close()
@@ -136,7 +136,7 @@ def test_an_unreadable_queued_change_moves_the_file_aside_and_says_so(
     assert kept.execute("SELECT client_key FROM outbox").fetchall() != [], "kept, not deleted"
     kept.close()
     assert service.pending_count() == 0
-    service.begin(Action(ActionKind.MOVE, "iss-9", "closed"))  # the fresh cache works
+    service.begin(Move("iss-9", "closed"))  # the fresh cache works
     assert service.pending_count() == 1
 
 
@@ -181,7 +181,7 @@ def test_damage_found_by_a_write_heals_and_the_change_is_still_saved(cache: Path
     disk = FailingDisk(service.store, "database disk image is malformed", code="SQLITE_CORRUPT")
     disk.fail_on = ("INSERT INTO OUTBOX(CLIENT_KEY, TICKET_ID, KIND, VALUE, EXTRA, BASE",)
     disk.failing = True
-    service.begin(Action(ActionKind.MOVE, "iss-2", "closed", client_key="new-move"))
+    service.begin(Move("iss-2", "closed", client_key="new-move"))
     assert disk.refused == 1
     assert [q.action.client_key for q in service.store.queued()] == ["queued-move", "new-move"]
     assert any("carried over" in note for note in opened.notes), opened.notes
@@ -196,7 +196,7 @@ def test_a_damaged_sequence_is_caught_when_the_file_opens(cache: Path) -> None:
     damage(cache, "UPDATE sqlite_sequence SET seq = 'x'")
     opened, service = start(cache)
     assert opened.moved_aside is not None
-    service.begin(Action(ActionKind.MOVE, "iss-2", "closed"))
+    service.begin(Move("iss-2", "closed"))
     assert service.pending_count() == 1
 
 
@@ -217,5 +217,5 @@ def test_a_header_that_asks_for_a_newer_writer_is_moved_aside(cache: Path) -> No
     opened, service = start(cache)
     assert opened.moved_aside is not None
     assert "read only" in opened.notes[0]
-    service.begin(Action(ActionKind.MOVE, "iss-2", "closed"))
+    service.begin(Move("iss-2", "closed"))
     assert service.pending_count() == 1

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService, Outcome
 from tests.sync.faultrig import SERVED_TIMEOUT, Late, Rig, Switch
@@ -15,22 +15,22 @@ from tests.sync.faultrig import SERVED_TIMEOUT, Late, Rig, Switch
 HINT = "`pylon-tui show N`"
 
 
-async def move_and_confirm(service: BoardService, action: Action) -> tuple[Outcome, str]:
+async def move_and_confirm(service: BoardService, action: Move) -> tuple[Outcome, str]:
     with pytest.raises(ActionQueued) as queued:
         await service.run(action)
     result = await service.confirm(queued.value, "move #N to On You", HINT)
     return result.outcome, result.message
 
 
-async def first_new(rig: Rig) -> tuple[BoardService, Action]:
+async def first_new(rig: Rig) -> tuple[BoardService, Move]:
     service = rig.service()
     await service.load()
     ticket = service.board.column(0)[0]
-    return service, Action(ActionKind.MOVE, ticket.id, "waiting_on_you")
+    return service, Move(ticket.id, "waiting_on_you")
 
 
-async def on_server(service: BoardService, action: Action) -> bool:
-    return (await service.client.get_issue(action.ticket_id)).state == action.value
+async def on_server(service: BoardService, action: Move) -> bool:
+    return (await service.client.get_issue(action.ticket_id)).state == action.state
 
 
 @pytest.mark.parametrize("fault", ["applied_502", "lost_reset", "lost_timeout", "garbage"])
@@ -84,7 +84,7 @@ async def test_pylon_unreachable_afterwards_is_unknown(local: Rig) -> None:
     service = local.service(transport=switch)
     await service.load()
     ticket = service.board.column(0)[0]
-    action = Action(ActionKind.MOVE, ticket.id, "waiting_on_you")
+    action = Move(ticket.id, "waiting_on_you")
     local.sandbox.inject("lost_reset", "PATCH", f"/issues/{ticket.id}")
     with pytest.raises(ActionQueued) as queued:
         await service.run(action)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import ActionKind, Move
 from pylon_tui.sync.outbox import READ_ONLY_PAUSE, ActionNotSaved, ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store, StoreUnavailable
@@ -71,7 +71,7 @@ async def test_a_new_change_is_refused_visibly_and_nothing_changes(
     disk.failing = True
     before = local.requests()
     with pytest.raises(ActionNotSaved) as refused:
-        service.begin(Action(ActionKind.MOVE, ticket.id, "closed"))
+        service.begin(Move(ticket.id, "closed"))
     text = str(refused.value)
     assert text.startswith(f"Could not save move #{ticket.number} to closed: ")
     assert "Nothing was changed. Fix: " in text
@@ -141,17 +141,17 @@ async def test_a_refused_commit_leaves_no_transaction_open(local: Rig) -> None:
     ticket = service.board.column(0)[0]
     disk.failing = True
     with pytest.raises(ActionNotSaved):
-        service.begin(Action(ActionKind.MOVE, ticket.id, "closed"))
+        service.begin(Move(ticket.id, "closed"))
     assert not disk.inner.in_transaction
     disk.failing = False
-    service.begin(Action(ActionKind.MOVE, ticket.id, "closed"))
+    service.begin(Move(ticket.id, "closed"))
     assert service.pending_count() == 1
     assert service.read_only_reason is None
 
 
 async def test_the_status_bar_counts_survive_a_failing_read(local: Rig) -> None:
     service, disk = await loaded(local, IO_ERROR, fail_on=["SELECT COUNT"])
-    service.begin(Action(ActionKind.MOVE, service.board.column(0)[0].id, "closed"))
+    service.begin(Move(service.board.column(0)[0].id, "closed"))
     assert service.pending_count() == 1
     disk.failing = True
     assert service.pending_count() == 1, "the last count, not a crash"

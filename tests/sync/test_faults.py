@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sync.actions import Action, ActionKind
-from pylon_tui.sync.delivery import MARKER, marked_html
+from pylon_tui.sync.delivery import marked_html
+from pylon_tui.sync.intents import MARKER, ActionKind, Move, Reply
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
 from tests.sync.faultrig import (
@@ -176,10 +176,10 @@ async def test_a_lost_answer_does_not_break_the_order_of_later_moves(rig: Rig) -
     service = rig.service()
     await service.load()
     ticket = service.board.column(0)[0]
-    first = Action(ActionKind.MOVE, ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
+    first = Move(ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
     rig.sandbox.inject("lost_reset", "PATCH", f"/issues/{ticket.id}")
     await expect_queued(service, first)
-    second = Action(ActionKind.MOVE, ticket.id, "closed", base_updated_at=ticket.updated_at)
+    second = Move(ticket.id, "closed", base_updated_at=ticket.updated_at)
     await expect_queued(service, second)  # waits behind the first
     assert service.board.get(ticket.id).state == "closed"  # type: ignore[union-attr]
     sent = await drain_all(service)
@@ -310,7 +310,7 @@ async def test_killed_after_marking_the_attempt_but_before_sending(local: Rig) -
 
 
 def test_the_reply_marker_is_invisible_html() -> None:
-    html = marked_html(Action(ActionKind.REPLY, "t", "m", {"body_html": "<p>x</p>"}, None, "k1"))
+    html = marked_html(Reply("t", "m", "<p>x</p>", client_key="k1"))
     assert html == f"<p>x</p><!-- {MARKER}k1 -->"
 
 
@@ -327,7 +327,7 @@ async def test_a_conflict_left_unanswered_is_asked_again_after_a_restart(local: 
     await old.load()
     hold = next(t for t in old.board.all() if t.state == "on_hold")
     switch.down = True
-    action = Action(ActionKind.MOVE, hold.id, "closed", base_updated_at=hold.updated_at)
+    action = Move(hold.id, "closed", base_updated_at=hold.updated_at)
     await expect_queued(old, action)
     local.sandbox.customer_message(hold.id, "<p>Any news?</p>")  # Pylon: back to On You
     switch.down = False

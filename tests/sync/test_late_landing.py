@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from pylon_tui.sandbox import SandboxTransport
-from pylon_tui.sync.actions import ActionKind
+from pylon_tui.sync.intents import ActionKind
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store

@@ -10,7 +10,7 @@ import pytest
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import DEFAULT_COLUMNS
 from pylon_tui.sandbox import Sandbox, SandboxTransport
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move, Reply
 from pylon_tui.sync.outbox import ActionFailed, ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import CONFLICT, Store
@@ -62,9 +62,7 @@ async def test_offline_move_survives_restart_and_is_sent_exactly_once(
     ticket = service.board.column(0)[0]
     switch.down = True
     with pytest.raises(ActionQueued):
-        await service.run(
-            Action(ActionKind.MOVE, ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
-        )
+        await service.run(Move(ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at))
     assert service.board.get(ticket.id).state == "waiting_on_you"  # type: ignore[union-attr]
     assert service.pending_count() == 1
     store.close()  # the app dies here (no clean shutdown needed: the row is committed)
@@ -89,7 +87,7 @@ async def test_lost_answer_is_verified_not_resent(sandbox: Sandbox, cache: Path)
     service, switch = await service_for(sandbox, Store(cache))
     await service.load()
     ticket = service.board.column(0)[0]
-    action = Action(ActionKind.MOVE, ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
+    action = Move(ticket.id, "waiting_on_you", base_updated_at=ticket.updated_at)
     pending = service.begin(action)
     service.store.note_attempt_started(action.client_key)  # as if a send had started...
     await service.client.update_state(ticket.id, "waiting_on_you")  # ...and landed
@@ -106,7 +104,7 @@ async def test_reply_replay_never_duplicates(sandbox: Sandbox, cache: Path) -> N
     ticket = service.board.column(0)[0]
     messages = await service.messages(ticket.id)
     customer = next(m for m in messages if not m.is_private)
-    action = Action(ActionKind.REPLY, ticket.id, customer.id, {"body_html": "<p>On it!</p>"})
+    action = Reply(ticket.id, customer.id, "<p>On it!</p>")
     await service.run(action)  # delivered...
     service.store.enqueue(action, None)  # ...but a crash left the row behind
     service.store.note_attempt_started(action.client_key)
@@ -123,7 +121,7 @@ async def test_refused_action_rolls_back_and_leaves_the_outbox(
     await service.load()
     ticket = service.board.column(0)[0]
     with pytest.raises(ActionFailed):
-        await service.run(Action(ActionKind.MOVE, ticket.id, "no_such_state"))
+        await service.run(Move(ticket.id, "no_such_state"))
     assert service.board.get(ticket.id).state == ticket.state  # type: ignore[union-attr]
     assert service.pending_count() == 0
 
@@ -134,9 +132,7 @@ async def test_server_change_in_the_same_field_is_a_conflict(sandbox: Sandbox, c
     hold = next(t for t in service.board.all() if t.state == "on_hold" and t.has_tracking_link())
     switch.down = True
     with pytest.raises(ActionQueued):
-        await service.run(
-            Action(ActionKind.MOVE, hold.id, "closed", base_updated_at=hold.updated_at)
-        )
+        await service.run(Move(hold.id, "closed", base_updated_at=hold.updated_at))
     sandbox.customer_message(hold.id, "<p>Any news? This is blocking us.</p>")
     switch.down = False
     service.store.mark_attempt(
@@ -162,9 +158,7 @@ async def test_keep_theirs_drops_mine_and_shows_the_server(sandbox: Sandbox, cac
     hold = next(t for t in service.board.all() if t.state == "on_hold")
     switch.down = True
     with pytest.raises(ActionQueued):
-        await service.run(
-            Action(ActionKind.MOVE, hold.id, "closed", base_updated_at=hold.updated_at)
-        )
+        await service.run(Move(hold.id, "closed", base_updated_at=hold.updated_at))
     sandbox.customer_message(hold.id, "<p>Still broken</p>")
     switch.down = False
     key = service.store.queued()[0].action.client_key
@@ -182,7 +176,7 @@ async def test_actions_on_one_ticket_keep_their_order(sandbox: Sandbox, cache: P
     switch.down = True
     for state in ("waiting_on_you", "closed"):
         with pytest.raises(ActionQueued):
-            await service.run(Action(ActionKind.MOVE, ticket.id, state))
+            await service.run(Move(ticket.id, state))
     switch.down = False
     for key in [q.action.client_key for q in service.store.queued()]:
         service.store.mark_attempt(key, next_attempt_at=0, error="offline")

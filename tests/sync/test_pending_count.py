@@ -8,18 +8,19 @@ import asyncio
 
 import httpx
 
+from pylon_tui.domain import Priority
 from pylon_tui.sandbox import SandboxTransport
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Assign, Intent, Move, Note, SetPriority
 from tests.sync.faultrig import Rig, Switch, expect_queued, restart
 
 
-def five_offline_actions(ticket_a: str, ticket_b: str, user: str) -> list[Action]:
+def five_offline_actions(ticket_a: str, ticket_b: str, user: str) -> list[Intent]:
     return [
-        Action(ActionKind.PRIORITY, ticket_a, "urgent"),
-        Action(ActionKind.ASSIGN, ticket_a, user),
-        Action(ActionKind.NOTE, ticket_a, None, {"body_html": "<p>checking</p>"}),
-        Action(ActionKind.MOVE, ticket_b, "waiting_on_you"),
-        Action(ActionKind.MOVE, ticket_b, "closed"),
+        SetPriority(ticket_a, Priority.URGENT),
+        Assign(ticket_a, user),
+        Note(ticket_a, "<p>checking</p>"),
+        Move(ticket_b, "waiting_on_you"),
+        Move(ticket_b, "closed"),
     ]
 
 
@@ -32,7 +33,7 @@ async def test_every_change_queued_offline_is_counted(local: Rig) -> None:
     actions = five_offline_actions(a.id, b.id, sorted(service.directory.users)[0])
     for count, action in enumerate(actions, start=1):
         await expect_queued(service, action)
-        assert service.waiting_count() == count, f"after {action.kind.value}"
+        assert service.waiting_count() == count, f"after {action}"
     assert service.pending_count() == 5
 
     service.store.make_all_due()
@@ -72,7 +73,7 @@ async def test_a_first_send_in_flight_is_not_pending(local: Rig) -> None:
     service = local.service(transport=gate)
     await service.load()
     ticket = service.board.column(0)[0]
-    first = service.begin(Action(ActionKind.MOVE, ticket.id, "waiting_on_you"))
+    first = service.begin(Move(ticket.id, "waiting_on_you"))
     sending = asyncio.create_task(service.commit(first))
     await asyncio.wait_for(gate.waiting.wait(), 5)
     assert service.pending_count() == 1
@@ -90,10 +91,10 @@ async def test_a_change_behind_a_failed_one_counts_and_both_are_sent_in_order(
     await service.load()
     ticket = service.board.column(0)[0]
     switch.down = True
-    first = Action(ActionKind.MOVE, ticket.id, "waiting_on_you")
+    first = Move(ticket.id, "waiting_on_you")
     await expect_queued(service, first)
     switch.down = False  # back, but the second must still wait behind the first
-    second = Action(ActionKind.MOVE, ticket.id, "closed")
+    second = Move(ticket.id, "closed")
     await expect_queued(service, second)
     assert service.waiting_count() == 2
     service.store.make_all_due()

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from pylon_tui.domain import Ticket
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.store import Store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ CHILD = """
 import asyncio, json, sys
 from pathlib import Path
 from pylon_tui.domain import DEFAULT_COLUMNS
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.outbox import ActionNotSaved
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store, StoreUnavailable
@@ -47,7 +47,7 @@ out["pending"] = service.pending_count()
 out["reason"] = service.read_only_reason
 out["state"] = service.board.get("iss-1").state
 try:
-    service.begin(Action(ActionKind.MOVE, "iss-2", "closed"))
+    service.begin(Move("iss-2", "closed"))
     out["refused"] = None
 except ActionNotSaved as error:
     out["refused"] = str(error)
@@ -102,7 +102,7 @@ def test_a_read_only_folder_shows_the_board_and_refuses_changes(folder: Path) ->
     cache = folder / "cache.sqlite3"
     store = Store(cache)
     store.replace_tickets([ticket(1), ticket(2)])
-    queued = Action(ActionKind.MOVE, "iss-1", "waiting_on_you")
+    queued = Move("iss-1", "waiting_on_you")
     store.enqueue(queued, ticket(1))
     store.close()
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

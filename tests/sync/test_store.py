@@ -24,7 +24,7 @@ from pylon_tui.domain import (
     User,
 )
 from pylon_tui.sync import codec
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Assign, Intent, Link, Move, Note, Reply, SetPriority
 from pylon_tui.sync.store import CONFLICT, PENDING, SCHEMA_VERSION, Store
 
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -84,8 +84,8 @@ def full_ticket(**overrides: object) -> Ticket:
     return Ticket(**values)  # type: ignore[arg-type]
 
 
-def move(ticket_id: str = "iss-1", state: str = "closed", **kw: object) -> Action:
-    return Action(ActionKind.MOVE, ticket_id, state, **kw)  # type: ignore[arg-type]
+def move(ticket_id: str = "iss-1", state: str = "closed", **kw: object) -> Move:
+    return Move(ticket_id, state, **kw)  # type: ignore[arg-type]
 
 
 def columns_of(db_path: Path, table: str) -> set[str]:
@@ -167,15 +167,15 @@ def test_a_v1_file_is_migrated_and_its_pending_actions_survive(path: Path) -> No
     queued = store.queued()
     assert [q.action.client_key for q in queued] == ["key-1", "key-2"]
     first, second = queued
-    assert first.action == Action(
-        ActionKind.MOVE, "iss-1", "closed", {}, datetime.fromisoformat(base), "key-1"
+    assert first.action == Move(
+        "iss-1", "closed", base_updated_at=datetime.fromisoformat(base), client_key="key-1"
     )
     assert (first.attempts, first.next_attempt_at, first.last_error) == (2, 5000.0, "offline")
     assert first.status == PENDING
     assert first.maybe_sent
     assert first.before is None, "v1 rows have no snapshot; the new column defaults to NULL"
-    assert second.action.kind is ActionKind.REPLY
-    assert second.action.extra == {"body_html": "<p>Thanks!</p>"}
+    assert isinstance(second.action, Reply)
+    assert second.action.body_html == "<p>Thanks!</p>"
     assert not second.maybe_sent
     assert store.load_tickets() == [full_ticket()]
     assert store.get_time("last_refresh") == datetime.fromisoformat(base)
@@ -398,15 +398,13 @@ def test_outbox_keeps_fifo_order_and_every_field(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     store = Store(path, clock=clock)
     ticket = full_ticket()
-    actions = [
-        Action(ActionKind.MOVE, "iss-1", "closed", base_updated_at=ticket.updated_at),
-        Action(ActionKind.REPLY, "iss-2", "msg-1", {"body_html": "<p>Hi</p>"}),
-        Action(ActionKind.PRIORITY, "iss-1", None),
-        Action(
-            ActionKind.LINK, "iss-1", "uuid-9", {"source": "linear", "label": "ENG-9", "url": "u"}
-        ),
-        Action(ActionKind.NOTE, "iss-3", None, {"body_html": "<p>internal</p>"}),
-        Action(ActionKind.ASSIGN, "iss-1", ""),
+    actions: list[Intent] = [
+        Move("iss-1", "closed", base_updated_at=ticket.updated_at),
+        Reply("iss-2", "msg-1", "<p>Hi</p>"),
+        SetPriority("iss-1", None),
+        Link("iss-1", "uuid-9", source="linear", label="ENG-9", url="u"),
+        Note("iss-3", "<p>internal</p>"),
+        Assign("iss-1", ""),
     ]
     seqs = []
     for action in actions:
@@ -465,7 +463,7 @@ def test_attempts_backoff_and_make_all_due(tmp_path: Path) -> None:
 def test_rebase_puts_a_conflict_back_on_the_servers_version(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.sqlite3")
     mine = full_ticket(state="on_hold")
-    action = Action(ActionKind.MOVE, mine.id, "closed", base_updated_at=mine.updated_at)
+    action = Move(mine.id, "closed", base_updated_at=mine.updated_at)
     store.enqueue(action, mine)
     store.set_status(action.client_key, CONFLICT)
     server = mine.with_state("waiting_on_you")
@@ -476,7 +474,8 @@ def test_rebase_puts_a_conflict_back_on_the_servers_version(tmp_path: Path) -> N
     assert q.next_attempt_at == 0
     assert q.action.base_updated_at == server.updated_at
     assert q.before == server
-    assert q.action.value == "closed"
+    assert isinstance(q.action, Move)
+    assert q.action.state == "closed"
     assert q.action.client_key == action.client_key
 
 

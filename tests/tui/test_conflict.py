@@ -9,7 +9,7 @@ import pytest
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.bootstrap import make_app, services_for
 from pylon_tui.sandbox import Sandbox
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Move
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
@@ -29,9 +29,7 @@ async def conflicted_app(tmp_path: Path) -> tuple[PylonApp, BoardService, str, S
     hold = next(t for t in service.board.all() if t.state == "on_hold")
     switch.down = True
     with pytest.raises(ActionQueued):
-        await service.run(
-            Action(ActionKind.MOVE, hold.id, "closed", base_updated_at=hold.updated_at)
-        )
+        await service.run(Move(hold.id, "closed", base_updated_at=hold.updated_at))
     sandbox.customer_message(hold.id, "<p>Still broken for us</p>")
     switch.down = False
     service.store.make_all_due()

@@ -24,7 +24,7 @@ from pylon_tui.api.errors import ApiError
 from pylon_tui.api.linear import LinearClient, LinearRefError, parse_linear_ref
 from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Assign, Link, Move
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
@@ -236,21 +236,14 @@ def open_hold_flow(screen: BoardScreen, ticket: Ticket, *, then_move_to: str | N
             return
         issue = result.issue
         screen.ctx.link_states[issue.external_id] = issue.state_name
-        link = Action(
-            ActionKind.LINK,
-            ticket.id,
-            issue.external_id,
-            {"source": "linear", "url": issue.url, "label": issue.identifier},
-            base_updated_at=ticket.updated_at,
-        )
-        screen.submit(link)
+        screen.submit(Link.to_linear(ticket, issue))
         if then_move_to is not None:
             screen.submit(
-                Action(ActionKind.MOVE, ticket.id, then_move_to, base_updated_at=ticket.updated_at),
+                Move(ticket.id, then_move_to, base_updated_at=ticket.updated_at),
                 undo_state=ticket.state,
             )
         if result.assignee_id:
-            screen.submit(Action(ActionKind.ASSIGN, ticket.id, result.assignee_id))
+            screen.submit(Assign(ticket.id, result.assignee_id))
         screen.notify(f"#{ticket.number} linked to {issue.identifier}")
 
     screen.app.push_screen(modal, done)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from textual import work
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain import MoveVerdict, Priority, QuickFilter, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.safe_text import copyable_link, one_line
-from pylon_tui.sync.actions import Action, ActionKind
+from pylon_tui.sync.intents import Assign, Intent, Move, Note, Reply, SetPriority
 from pylon_tui.sync.service import ActionFailed, ActionNotSaved, ActionQueued
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
@@ -36,7 +36,7 @@ class BoardScreen(BoardBase):
         ticket = self.current_ticket()
         return [ticket] if ticket else []
 
-    def submit(self, action: Action, *, undo_state: str | None = None, after: Done = None) -> None:
+    def submit(self, action: Intent, *, undo_state: str | None = None, after: Done = None) -> None:
         try:
             pending = self.ctx.service.begin(action)
         except ActionNotSaved as refused:  # the cache cannot record it: say so, change nothing
@@ -47,7 +47,7 @@ class BoardScreen(BoardBase):
                 self._undo_group.append((action.ticket_id, undo_state))
             else:
                 self.undo_stack.append([(action.ticket_id, undo_state)])
-        self.rebuild(follow=action.ticket_id if action.kind is ActionKind.MOVE else None)
+        self.rebuild(follow=action.ticket_id if isinstance(action, Move) else None)
         self._send(pending, after)
 
     @work(group="writes", exit_on_error=False)
@@ -88,12 +88,7 @@ class BoardScreen(BoardBase):
                 ticket, target, self.board.catalog, router=self.board.router
             )
             if check.verdict is MoveVerdict.ALLOWED:
-                action = Action(
-                    ActionKind.MOVE,
-                    ticket.id,
-                    check.target_state,
-                    base_updated_at=ticket.updated_at,
-                )
+                action = Move(ticket.id, check.target_state, base_updated_at=ticket.updated_at)
                 self.submit(action, undo_state=ticket.state)
             elif check.verdict is MoveVerdict.NEEDS_LINK:
                 self.request_link(ticket, then_move_to=check.target_state)
@@ -153,14 +148,12 @@ class BoardScreen(BoardBase):
             ticket = self.board.get(ticket_id)
             if ticket is None or ticket.state == state:
                 continue
-            self.submit(
-                Action(ActionKind.MOVE, ticket_id, state, base_updated_at=ticket.updated_at)
-            )
+            self.submit(Move(ticket_id, state, base_updated_at=ticket.updated_at))
 
     # ----- fields ----------------------------------------------------------------------
     def action_priority(self, value: str) -> None:
         for ticket in self.targets():
-            self.submit(Action(ActionKind.PRIORITY, ticket.id, value or None))
+            self.submit(SetPriority(ticket.id, Priority.parse(value)))
         self._clear_marks()
 
     def action_assign(self) -> None:
@@ -174,7 +167,7 @@ class BoardScreen(BoardBase):
         def chosen(key: str | None) -> None:
             if key is not None:
                 for ticket in tickets:
-                    self.submit(Action(ActionKind.ASSIGN, ticket.id, key or None))
+                    self.submit(Assign(ticket.id, key or None))
                 self._clear_marks()
 
         self.app.push_screen(PickerModal("Assign to…", choices), chosen)
@@ -188,7 +181,7 @@ class BoardScreen(BoardBase):
             )
             return
         for ticket in self.targets():
-            self.submit(Action(ActionKind.ASSIGN, ticket.id, me))
+            self.submit(Assign(ticket.id, me))
         self._clear_marks()
 
     def action_link(self) -> None:
@@ -218,10 +211,7 @@ class BoardScreen(BoardBase):
 
         def chosen(text: str | None) -> None:
             if text:
-                action = Action(
-                    ActionKind.REPLY, ticket.id, answered.id, {"body_html": text_to_html(text)}
-                )
-                self.submit(action, after=after)
+                self.submit(Reply(ticket.id, answered.id, text_to_html(text)), after=after)
 
         modal = ComposeModal(
             f"Reply to #{ticket.number}",
@@ -238,8 +228,7 @@ class BoardScreen(BoardBase):
 
         def chosen(text: str | None) -> None:
             if text and ticket is not None:
-                action = Action(ActionKind.NOTE, ticket.id, None, {"body_html": text_to_html(text)})
-                self.submit(action, after=after)
+                self.submit(Note(ticket.id, text_to_html(text)), after=after)
 
         modal = ComposeModal(f"Internal note on #{ticket.number}", context=one_line(ticket.title))
         self.app.push_screen(modal, chosen)
