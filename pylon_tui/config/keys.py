@@ -1,7 +1,8 @@
 """The action ids `[keys]` may remap, so a typo is reported instead of silently ignored.
 
 Config is read before (and without) the TUI, which must not be imported here; a test keeps
-this list equal to the binding ids in `pylon_tui/tui/keys.py`.
+this list equal to the ids of the action catalogue, `pylon_tui/tui/catalog.py` (board, detail
+screen and dialogs).
 """
 
 from __future__ import annotations
@@ -25,22 +26,36 @@ KEY_ACTIONS: tuple[str, ...] = (
     "priority_medium",
     "priority_low",
     "priority_clear",
+    "undo",
+    "back",
     "open_detail",
     "reply",
     "note",
     "assign",
     "assign_me",
     "link",
+    "copy_link",
     "filter",
     "quick_filter",
+    "other_states",
     "toggle_select",
     "clear",
-    "undo",
     "refresh",
-    "copy_link",
-    "other_states",
     "help",
     "quit",
+    "dialog_cancel",
+    "compose_send",
+    "compose_next_template",
+    "hold_link",
+    "dialog_new_issue",
+    "create_issue_send",
+    "conflict_mine",
+    "conflict_theirs",
+    "conflict_later",
+    "picker_down",
+    "picker_up",
+    "help_close",
+    "help_pages",
 )
 
 # Textual key names ("ctrl+s", "shift+right", "question_mark") or one printable character.

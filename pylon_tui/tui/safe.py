@@ -24,3 +24,10 @@ def plain(text: object, style: str = "", *, multiline: bool = False) -> Text:
 def plain_message(text: object) -> str:
     """A notification body: newlines kept (toasts wrap), every other control removed."""
     return strip_controls("" if text is None else str(text), keep_newlines=True)
+
+
+def plain_markup(text: object) -> str:
+    """For the few Textual APIs that take only a markup string (the palette's help line):
+    the same literal one line as `plain`, every `[` escaped. (textual.markup.escape also
+    doubles backslashes, which Textual's parser then shows doubled.)"""
+    return plain(text).plain.replace("[", "\\[")

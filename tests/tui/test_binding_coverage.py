@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pylon_tui.tui.keys import HELP_GROUPS, board_bindings
+from pylon_tui.tui.catalog import Scope, board_bindings, help_groups
 from pylon_tui.tui.screens.help import help_binding_ids
 
 from . import test_app, test_find, test_moves, test_navigation, test_tickets
@@ -15,7 +15,7 @@ TEST_MODULES = (test_app, test_find, test_moves, test_navigation, test_tickets)
 
 def test_every_binding_is_in_a_help_group():
     ids = [str(b.id) for b in board_bindings()]
-    grouped = [binding_id for _, group in HELP_GROUPS for binding_id in group]
+    grouped = [spec.id for _, group in help_groups(Scope.BOARD) for spec in group]
     assert len(ids) == len(set(ids)), "binding ids must be unique"
     assert sorted(grouped) == sorted(ids)
 

@@ -169,10 +169,13 @@ def test_extreme_accepted_values_still_build_a_working_board(tmp_path: Path) -> 
     assert services.service.board_filter()
 
 
-def test_key_actions_match_the_board_bindings() -> None:
-    from pylon_tui.tui.keys import board_bindings
+def test_key_actions_match_the_action_catalogue() -> None:
+    """Every id the catalogue binds (board, detail screen, dialogs) is accepted, and no other."""
+    from pylon_tui.tui.catalog import action_ids, board_bindings
 
-    assert tuple(b.id for b in board_bindings()) == KEY_ACTIONS
+    assert action_ids() == KEY_ACTIONS
+    assert {b.id for b in board_bindings()} < set(KEY_ACTIONS)
+    assert {"back", "dialog_cancel", "hold_link", "conflict_mine"} <= set(KEY_ACTIONS)
 
 
 @pytest.mark.parametrize(

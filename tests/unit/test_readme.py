@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pylon_tui.tui.keys import board_bindings
-from pylon_tui.tui.screens.help import key_label
+from pylon_tui.tui.catalog import board_bindings, key_label
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
+from pylon_tui.tui.safe import plain
 
 
 class ComposeModal(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-        Binding("ctrl+t", "next_template", "Next template", priority=True),
-    ]
+    BINDINGS = bindings(Scope.DIALOG, "compose_send", "dialog_cancel", "compose_next_template")
 
     def __init__(
         self,
@@ -42,10 +39,11 @@ class ComposeModal(ModalScreen[str | None]):
             if self.context_text:
                 yield Label(Text(one_line(self.context_text), style="dim"), classes="context")
             yield TextArea(self.initial, id="compose-text", soft_wrap=True)
-            keys = "ctrl+s send · escape cancel"
+            pairs = [("compose_send", "send"), ("dialog_cancel", "cancel")]
             if len(self.templates) > 1:
-                keys += " · ctrl+t next template"
-            yield Label(Text(keys, style="dim"), id="compose-keys")
+                pairs.append(("compose_next_template", "next template"))
+            keys = hint(keymap_of(self.app), *pairs)
+            yield Label(plain(keys, "dim"), id="compose-keys")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync.delivery import Conflict
+from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
+from pylon_tui.tui.safe import plain
 
 
 class ConflictModal(ModalScreen[bool | None]):
     """Dismisses True = apply mine, False = keep the server's, None = decide later."""
 
-    BINDINGS = [
-        Binding("m", "mine", "Apply mine"),
-        Binding("t", "theirs", "Keep server's"),
-        Binding("escape", "later", "Later"),
-    ]
+    BINDINGS = bindings(Scope.DIALOG, "conflict_mine", "conflict_theirs", "conflict_later")
 
     def __init__(self, conflict: Conflict, labels: dict[str, str]) -> None:
         super().__init__()
@@ -39,9 +36,13 @@ class ConflictModal(ModalScreen[bool | None]):
             yield Label(
                 Text.assemble(("Server:  ", "bold"), one_line(theirs)), id="conflict-theirs"
             )
-            yield Label(
-                Text("m apply mine · t keep the server's · escape decide later", style="dim")
+            keys = hint(
+                keymap_of(self.app),
+                ("conflict_mine", "apply mine"),
+                ("conflict_theirs", "keep the server's"),
+                ("conflict_later", "decide later"),
             )
+            yield Label(plain(keys, "dim"))
 
     def action_mine(self) -> None:
         self.dismiss(True)

@@ -8,7 +8,6 @@ import uuid
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
@@ -18,6 +17,7 @@ from pylon_tui.api.linear import LinearClient, LinearTeam
 from pylon_tui.domain import LinkedIssue, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
@@ -33,10 +33,7 @@ def default_description(ticket: Ticket, pylon_link: str | None) -> str:
 
 
 class CreateIssueModal(WorkerBoundary, ModalScreen[LinkedIssue | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "create", "Create", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    BINDINGS = bindings(Scope.DIALOG, "create_issue_send", "dialog_cancel")
 
     def __init__(self, ticket: Ticket, linear: LinearClient, *, pylon_link: str | None) -> None:
         super().__init__()
@@ -56,7 +53,10 @@ class CreateIssueModal(WorkerBoundary, ModalScreen[LinkedIssue | None]):
             yield Input(one_line(self.ticket.title), id="create-title")
             yield TextArea(default_description(self.ticket, self.pylon_link), id="create-body")
             yield Label("", id="create-status")
-            yield Label(Text("ctrl+s create · escape cancel", style="dim"))
+            keys = hint(
+                keymap_of(self.app), ("create_issue_send", "create"), ("dialog_cancel", "cancel")
+            )
+            yield Label(plain(keys, "dim"))
 
     def on_mount(self) -> None:
         self.query_one("#create-team", Select).focus()

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
@@ -25,6 +24,7 @@ from pylon_tui.api.linear import LinearClient, LinearRefError, parse_linear_ref
 from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync.intents import Assign, Link, Move
+from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
@@ -47,11 +47,7 @@ def issue_label(issue: LinkedIssue) -> Text:
 
 
 class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Link", priority=True),
-        Binding("ctrl+n", "create", "New issue", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    BINDINGS = bindings(Scope.DIALOG, "hold_link", "dialog_new_issue", "dialog_cancel")
 
     def __init__(
         self,
@@ -89,9 +85,13 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
                 yield Label(Text("Urgent: assign a teammate (optional)", style="bold"))
                 options = [(plain(u.name), u.id) for u in self.users]
                 yield Select(options, prompt="nobody", id="hold-assignee")
-            yield Label(
-                Text("ctrl+s link · ctrl+n new issue · escape cancel", style="dim"), id="hold-keys"
+            keys = hint(
+                keymap_of(self.app),
+                ("hold_link", "link"),
+                ("dialog_new_issue", "new issue"),
+                ("dialog_cancel", "cancel"),
             )
+            yield Label(plain(keys, "dim"), id="hold-keys")
 
     def on_mount(self) -> None:
         self.query_one("#hold-duplicates", OptionList).focus()

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.catalog import Scope, bindings
 from pylon_tui.tui.safe import plain
 
 
@@ -28,11 +28,7 @@ class Choice:
 
 
 class PickerModal(ModalScreen[str | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "down", "Down", show=False),
-        Binding("up", "up", "Up", show=False),
-    ]
+    BINDINGS = bindings(Scope.DIALOG, "dialog_cancel", "picker_down", "picker_up")
 
     def __init__(self, title: str, choices: list[Choice], *, hint: str = "") -> None:
         super().__init__()

@@ -17,8 +17,8 @@ from textual.widgets import Footer, Input, Static
 
 from pylon_tui.domain import BoardCursor, Ticket, TicketFilter
 from pylon_tui.domain.filters import searchable_text
+from pylon_tui.tui.catalog import Scope, bindings
 from pylon_tui.tui.crash import WorkerBoundary
-from pylon_tui.tui.keys import BOARD_BINDINGS
 from pylon_tui.tui.safe import plain
 from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar, column_title
 from pylon_tui.tui.widgets.column import ColumnView
@@ -59,7 +59,7 @@ class PaintKey(NamedTuple):
 
 
 class BoardBase(WorkerBoundary, Screen[None]):
-    BINDINGS = BOARD_BINDINGS
+    BINDINGS = bindings(Scope.BOARD)
     AUTO_FOCUS = None
 
     def __init__(self, ctx: AppContext) -> None:

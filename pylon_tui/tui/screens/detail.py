@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -22,6 +21,7 @@ from pylon_tui.domain import Directory, Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, ago
+from pylon_tui.tui.catalog import Scope, bindings
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
@@ -94,13 +94,7 @@ def _sla(value: datetime | None, now: datetime) -> str:
 
 
 class DetailScreen(WorkerBoundary, Screen[None]):
-    BINDINGS = [
-        Binding("escape,q", "back", "Back"),
-        Binding("r", "reply", "Reply"),
-        Binding("n", "note", "Note"),
-        Binding("i", "link", "Link issue"),
-        Binding("y", "copy_link", "Copy link"),
-    ]
+    BINDINGS = bindings(Scope.DETAIL)
 
     def __init__(self, ctx: AppContext, ticket_id: str) -> None:
         super().__init__()

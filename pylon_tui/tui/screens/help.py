@@ -1,56 +1,81 @@
-"""`?`: every key, grouped, read from the live bindings so remaps show up here too."""
+"""`?`: every key from the catalogue, grouped, with `[keys]` remaps applied.
+
+Two pages: the board's keys (what `?` is mostly for), and on `tab` those of the detail screen
+and the dialogs.
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from pylon_tui.tui.keys import HELP_GROUPS, board_bindings
+from pylon_tui.tui.catalog import (
+    ANYWHERE,
+    ActionSpec,
+    Scope,
+    bindings,
+    board_bindings,
+    help_groups,
+    hint,
+    key_label,
+    keys_in_effect,
+)
 from pylon_tui.tui.safe import plain
 
 
-def key_label(keys: str) -> str:
-    names = [k.strip() for k in keys.split(",") if k.strip()]
-    pretty = {"question_mark": "?", "slash": "/", "space": "space"}
-    return " ".join(pretty.get(name, name) for name in names)
-
-
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = bindings(Scope.DIALOG, "help_close", "help_pages")
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.keymap = keymap or {}
 
-    def compose(self) -> ComposeResult:
+    def _table(self, groups: list[tuple[str, list[ActionSpec]]]) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        by_id = {b.id: b for b in board_bindings()}
-        for group, ids in HELP_GROUPS:
+        for group, specs in groups:
             table.add_row(Text(group, style="bold underline"), Text(""))
-            for binding_id in ids:
-                binding = by_id[binding_id]
-                keys = self.keymap.get(binding_id, binding.key)
-                table.add_row(plain(key_label(keys)), plain(binding.description))
-        table.add_row(Text("Anywhere", style="bold underline"), Text(""))
-        table.add_row(Text("ctrl+p"), Text("Command palette"))
+            for spec in specs:
+                keys = keys_in_effect(spec.id, self.keymap)
+                table.add_row(plain(keys), plain(spec.description))
+        return table
+
+    def compose(self) -> ComposeResult:
+        board = self._table(help_groups(Scope.BOARD))
+        board.add_row(Text("Anywhere", style="bold underline"), Text(""))
+        for keys, description in ANYWHERE:
+            board.add_row(Text(keys), Text(description))
+        others = self._table(help_groups(Scope.DETAIL) + help_groups(Scope.DIALOG))
+        keys_line = hint(
+            self.keymap, ("help_close", "closes"), ("help_pages", "detail screen and dialog keys")
+        )
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys (remap them under [keys] in config.toml)", style="bold"))
-            yield Static(table, id="help-table")
-            yield Static(Text("escape closes", style="dim"))
+            yield Static(board, id="help-table")
+            yield Static(others, id="help-others", classes="hidden")
+            yield Static(plain(keys_line, "dim"), id="help-keys")
+
+    def action_other_page(self) -> None:
+        for page in self.query("#help-table, #help-others"):
+            page.toggle_class("hidden")
+        on_board = not self.query_one("#help-table").has_class("hidden")
+        other = "detail screen and dialog keys" if on_board else "board keys"
+        keys_line = hint(self.keymap, ("help_close", "closes"), ("help_pages", other))
+        self.query_one("#help-keys", Static).update(plain(keys_line, "dim"))
+        self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
 def help_binding_ids() -> list[str]:
-    return [binding_id for _, ids in HELP_GROUPS for binding_id in ids]
+    """The board's ids, each of which a Pilot test must press (test_binding_coverage)."""
+    return [str(b.id) for b in board_bindings()]
 
 
-__all__ = ["Binding", "HelpScreen", "help_binding_ids", "key_label"]
+__all__ = ["HelpScreen", "help_binding_ids", "key_label"]
