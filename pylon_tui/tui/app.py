@@ -29,7 +29,7 @@ DRAIN_SECONDS = 2.0
 
 def _board_commands() -> type[Provider]:
     """Imported on first ctrl+p: the command machinery is not worth its start-up cost."""
-    from pylon_tui.tui.commands import BoardCommands
+    from pylon_tui.tui.palette import BoardCommands
 
     return BoardCommands
 

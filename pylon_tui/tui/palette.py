@@ -1,0 +1,86 @@
+"""Command palette (ctrl+p): every board action by name with the keys in effect, plus
+move-to-column and the quick filters.
+
+The actions come from the catalogue and run by their action string on the board screen, so
+the palette names no screen class and a `[keys]` remap shows here as soon as it applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Protocol, runtime_checkable
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from pylon_tui.domain import Board, QuickFilter, Ticket, TicketFilter
+from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.catalog import keymap_of, keys_in_effect, palette_specs
+from pylon_tui.tui.safe import plain_markup
+
+Command = tuple[str, Callable[[], object], str]
+
+
+@runtime_checkable
+class BoardTarget(Protocol):
+    """What the palette needs of the board screen, named here rather than imported."""
+
+    board: Board
+    filter: TicketFilter
+
+    def targets(self) -> list[Ticket]: ...
+
+    def move_to_column(self, tickets: list[Ticket], column: int) -> None: ...
+
+    def rebuild(self, *, follow: str | None = None, force: bool = False) -> None: ...
+
+    async def run_action(self, action: str) -> None: ...
+
+
+class BoardCommands(Provider):
+    def _commands(self) -> list[Command]:
+        screen = next((s for s in self.app.screen_stack if isinstance(s, BoardTarget)), None)
+        if screen is None:
+            return []
+        commands: list[Command] = [
+            (f"Move to {column.title}", partial(_move, screen, index), "move the selected card(s)")
+            for index, column in enumerate(screen.board.columns)
+        ]
+        commands += [
+            (f"Filter: {quick.label}", partial(_toggle, screen, quick), "toggle a quick filter")
+            for quick in QuickFilter
+        ]
+        keymap = keymap_of(self.app)
+        for spec in palette_specs():
+            assert spec.palette is not None
+            keys = plain_markup(f"key {keys_in_effect(spec.id, keymap)}")
+            commands.append((spec.palette, partial(screen.run_action, spec.action), keys))
+        return commands
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _display(matcher.highlight, name), callback, help=help_text)
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(Content(one_line(name)), callback, help=help_text)
+
+
+def _display(highlight: Callable[[str], Content], name: str) -> Content:
+    """Textual's highlighter reads its input as markup: names from config (column titles)
+    with brackets are shown literally, unhighlighted."""
+    clean = one_line(name)
+    return highlight(clean) if "[" not in clean else Content(clean)
+
+
+def _move(screen: BoardTarget, index: int) -> None:
+    screen.move_to_column(screen.targets(), index)
+
+
+def _toggle(screen: BoardTarget, quick: QuickFilter) -> None:
+    screen.filter = screen.filter.toggled(quick)
+    screen.rebuild()
