@@ -1,7 +1,7 @@
 """The action ids `[keys]` may remap, so a typo is reported instead of silently ignored.
 
 Config is read before (and without) the TUI, which must not be imported here; a test keeps
-this list equal to the ids of the action catalogue, `pylon_tui/tui/catalog.py` (board, detail
+this list equal to the ids of the action catalogue, `pylon_tui.tui.catalog` (board, detail
 screen and dialogs).
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pylon_tui.tui.catalog import CATALOG, Scope, action_ids, board_bindings, key_label
-from pylon_tui.tui.readme_keys import (
+from pylon_tui.tui.catalog.readme import (
     NAMES_MARKERS,
     README_ROWS,
     README_SCREENS,

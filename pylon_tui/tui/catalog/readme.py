@@ -10,7 +10,7 @@ import argparse
 import textwrap
 from pathlib import Path
 
-from pylon_tui.tui.catalog import ANYWHERE, CATALOG, Scope, key_label, spec
+from . import ANYWHERE, CATALOG, Scope, key_label, spec
 
 TABLE_MARKERS = ("<!-- keys:table -->", "<!-- /keys:table -->")
 NAMES_MARKERS = ("<!-- keys:names -->", "<!-- /keys:names -->")

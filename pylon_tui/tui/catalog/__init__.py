@@ -299,9 +299,3 @@ class Remappable(Protocol):
 
 def keymap_of(app: object) -> Mapping[str, str]:
     return app.keymap_overrides if isinstance(app, Remappable) else {}
-
-
-if __name__ == "__main__":
-    from pylon_tui.tui.readme_keys import main
-
-    raise SystemExit(main())
