@@ -15,8 +15,16 @@ import httpx
 
 from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
+from pylon_tui.domain.safe_text import one_line
 
-from .errors import ApiError, AuthError, BadResponseError, CallerError, error_for_status
+from .errors import (
+    ApiError,
+    AuthError,
+    BadResponseError,
+    CallerError,
+    NotFoundError,
+    error_for_status,
+)
 from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, header_request_id, send
 from .secrecy import Secrets, token_auth
 from .waits import RETRY_HEADERS, clamp_wait, server_wait
@@ -26,6 +34,8 @@ SERVICE = "GitHub"
 DEFAULT_WAIT = 60.0  # after a rate limit that names no reset time
 GITHUB_API = "https://api.github.com"
 AUTH_HINT = "check github.token in config.toml (a token with read access to the repository)"
+MAX_REDIRECTS = 3
+_REDIRECTS = frozenset({301, 302, 307, 308})
 _PLAIN = re.compile(r"([\w.-]+)/([\w.-]+)(?:/|#)(\d+)")
 
 
@@ -66,6 +76,7 @@ class GitHubClient(HttpClientBase):
         self._secrets = Secrets((token,))
         self._clock = clock
         self._cache: dict[str, tuple[str, LinkedIssue]] = {}
+        self._moved: dict[str, str] = {}
         self._configure(
             base_url=self.base_url,
             headers=headers,
@@ -79,23 +90,81 @@ class GitHubClient(HttpClientBase):
 
     @guarded
     async def issue_state(self, ref: str) -> LinkedIssue:
-        """URL or `Owner/Repo/Number` -> the issue (open -> started, closed -> completed)."""
+        """URL or `Owner/Repo/Number` -> the issue (open -> started, closed -> completed).
+
+        A transferred issue answers 301: followed on the same host only (the Authorization
+        header must never travel to another host), and remembered, so later polls go straight
+        to where it lives now. A deleted one answers 410: it counts as closed, flagged deleted.
+        """
         owner, repo, number = parse_github_ref(ref)
         path = f"/repos/{owner}/{repo}/issues/{number}"
+        external_id, identifier = f"{owner}/{repo}/{number}", f"{owner}/{repo}#{number}"
         cached = self._cache.get(path)
         headers = {"If-None-Match": cached[0]} if cached else {}
-        request = self._http.build_request("GET", path, headers=headers)
-        response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
+        response, redirected = await self._get(self._moved.get(path, path), headers)
         if response.status_code == 304 and cached:
             return cached[1]
+        if response.status_code == 410:
+            self._cache.pop(path, None)
+            return _deleted(external_id, identifier)
         if response.status_code != 200:
+            self._moved.pop(path, None)  # the new home may be gone too: start over next time
             raise self._error(response)
+        if redirected:
+            self._moved[path] = str(response.request.url)
         body = decode_json(response, service=SERVICE, secrets=self._secrets)
-        issue = _issue(body, f"{owner}/{repo}/{number}", f"{owner}/{repo}#{number}")
+        issue = _issue(body, external_id, identifier)
         etag = response.headers.get("etag")
         if etag:
             self._cache[path] = (etag, issue)
         return issue
+
+    @guarded
+    async def issue(self, ref: str) -> LinkedIssue | None:
+        """The issue for the hold dialog and `move --link`, or None when GitHub has no such
+        issue (or the token cannot see it: private repositories answer 404 too)."""
+        try:
+            return await self.issue_state(ref)
+        except NotFoundError:
+            return None
+
+    async def _get(self, target: str, headers: dict[str, str]) -> tuple[httpx.Response, bool]:
+        """The final answer, and whether it came from following a redirect."""
+        request = self._http.build_request("GET", target, headers=headers)
+        for hop in range(MAX_REDIRECTS + 1):
+            response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
+            if response.status_code not in _REDIRECTS:
+                return response, hop > 0
+            request = self._http.build_request(
+                "GET", self._redirect_target(response), headers=headers
+            )
+        raise BadResponseError(
+            f"GitHub redirected more than {MAX_REDIRECTS} times", service=SERVICE
+        )
+
+    def _redirect_target(self, response: httpx.Response) -> httpx.URL:
+        """Where a redirect points, if it stays on the host we asked (else refused)."""
+        asked = response.request.url
+        location = response.headers.get("location")
+        if not location:
+            raise BadResponseError("GitHub redirected without a Location", service=SERVICE)
+        try:
+            target = asked.join(location)
+        except httpx.InvalidURL:
+            target = None
+        if target is None or (target.scheme, target.host, target.port) != (
+            asked.scheme,
+            asked.host,
+            asked.port,
+        ):
+            where = one_line(target.host if target is not None else location)[:80]
+            raise BadResponseError(
+                f"GitHub redirected to another host ({where}); not followed",
+                service=SERVICE,
+                hint="the token is only ever sent to the configured GitHub API host",
+                secrets=self._secrets,
+            )
+        return target
 
     def _error(self, response: httpx.Response) -> ApiError:
         status = response.status_code
@@ -129,11 +198,17 @@ class GitHubClient(HttpClientBase):
 
 
 def _issue(body: object, external_id: str, identifier: str) -> LinkedIssue:
+    """The issue as GitHub describes it; named by its html_url, which is where it lives now
+    (a transferred issue has a new repository and number; `external_id` stays as linked)."""
     if not isinstance(body, dict) or not isinstance(body.get("state"), str):
         raise BadResponseError("GitHub issue response has no 'state'", service=SERVICE)
     state = clean_text(str(body["state"]))
     title, url = body.get("title"), body.get("html_url")
-    owner_repo, number = identifier.split("#")
+    html_url = clean_text(url) if isinstance(url, str) else None
+    now_at = github_ref_from_url(html_url) if html_url else None
+    if now_at:
+        owner, repo, number = now_at.split("/")
+        identifier = f"{owner}/{repo}#{number}"
     return LinkedIssue(
         source="github",
         external_id=external_id,
@@ -141,7 +216,23 @@ def _issue(body: object, external_id: str, identifier: str) -> LinkedIssue:
         title=clean_text(title) if isinstance(title, str) else "",
         state_name=state,
         state_type=IssueStateType.COMPLETED if state == "closed" else IssueStateType.STARTED,
-        url=clean_text(url)
-        if isinstance(url, str)
-        else f"https://github.com/{owner_repo}/issues/{number}",
+        url=html_url or _html_url(external_id),
     )
+
+
+def _deleted(external_id: str, identifier: str) -> LinkedIssue:
+    return LinkedIssue(
+        source="github",
+        external_id=external_id,
+        identifier=identifier,
+        title="",
+        state_name="deleted",
+        state_type=IssueStateType.CANCELED,
+        url=_html_url(external_id),
+        deleted=True,
+    )
+
+
+def _html_url(external_id: str) -> str:
+    owner, repo, number = external_id.split("/")
+    return f"https://github.com/{owner}/{repo}/issues/{number}"

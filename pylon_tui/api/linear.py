@@ -12,20 +12,21 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 
 from pylon_tui.domain import IssueStateType, LinkedIssue
-from pylon_tui.domain.links import linear_identifier_from_url
+from pylon_tui.domain.issue_refs import IssueRefError, parse_linear_issue
 
 from . import linear_queries as q
+from .cooldown import Cooldown
 from .errors import (
     ApiError,
     AuthError,
     BadResponseError,
     CallerError,
     NotFoundError,
+    RateLimitedError,
     RequestError,
     error_for_status,
 )
@@ -37,9 +38,16 @@ from .wire import clean_text
 SERVICE = "Linear"
 LINEAR_URL = "https://api.linear.app/graphql"
 BATCH = 250  # Linear's maximum page size
+MISSING_LOOKUPS = 5  # ids a batch left out that one call looks up one by one
 DEFAULT_WAIT = 60.0  # after a rate limit that names no reset time: Linear's windows are hourly
-AUTH_HINT = "check linear.api_key in config.toml (a personal API key from Linear's settings)"
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*-\d+")
+AUTH_HINT = (
+    "check the Linear key (LINEAR_API_KEY, or [linear] token / token_command in config.toml): "
+    "a personal API key (lin_api_...) from Linear's settings, or an OAuth access token "
+    "(lin_oauth_...)"
+)
+PERSONAL_PREFIX = "lin_api_"
+OAUTH_PREFIX = "lin_oauth_"
+_BEARER = re.compile(r"(?i)^bearer\s+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 
 
@@ -49,25 +57,28 @@ class LinearRefError(CallerError):
 
 def parse_linear_ref(text: str) -> str:
     """Normalise what a user pasted: URL or `eng-123` -> `ENG-123`; UUID -> lowercase UUID."""
-    raw = text.strip()
-    if not raw:
-        raise LinearRefError("enter a Linear issue URL, identifier (like ENG-123) or UUID")
-    shown = raw if len(raw) <= 60 else raw[:57] + "..."
-    if "/" in raw:
-        parts = urlsplit(raw if "://" in raw else f"https://{raw}")
-        host = (parts.hostname or "").lower()
-        identifier = linear_identifier_from_url(f"{host}{parts.path}")
-        if host in ("linear.app", "www.linear.app") and identifier:
-            return identifier
-        raise LinearRefError(
-            f"'{shown}' is not a Linear issue link "
-            "(expected https://linear.app/<workspace>/issue/ENG-123/...)"
-        )
-    if _IDENTIFIER.fullmatch(raw):
-        return raw.upper()
-    if _UUID.fullmatch(raw):
-        return str(uuid.UUID(raw))
-    raise LinearRefError(f"'{shown}' is not a Linear issue URL, identifier (ENG-123) or UUID")
+    try:
+        return parse_linear_issue(text)
+    except IssueRefError as error:
+        raise LinearRefError(str(error)) from None
+
+
+def linear_credentials(api_key: str | None) -> tuple[str | None, str]:
+    """The token and the Authorization scheme Linear expects for it.
+
+    Personal keys (`lin_api_...`) go as they are: Linear refuses them behind "Bearer". OAuth
+    access tokens (`lin_oauth_...`) need "Bearer ". A "Bearer " pasted in front of the key is
+    dropped first; it is taken as a hint only for a token whose kind the prefix does not tell.
+    """
+    raw = (api_key or "").strip()
+    token = _BEARER.sub("", raw).strip()
+    if not token:
+        return None, ""
+    if token.startswith(PERSONAL_PREFIX):
+        return token, ""
+    if token.startswith(OAUTH_PREFIX) or token != raw:
+        return token, "Bearer "
+    return token, ""
 
 
 def is_uuid(value: str) -> bool:
@@ -96,10 +107,12 @@ class LinearClient(HttpClientBase):
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": user_agent}
         self.url = url
-        self._secrets = Secrets((api_key,))
+        token, scheme = linear_credentials(api_key)
+        self._secrets = Secrets((api_key, token))
         self._clock = clock
-        # Personal keys take no "Bearer" prefix.
-        auth = token_auth(api_key, scheme="")
+        self._cooldown = Cooldown(clock)
+        self._absent: set[str] = set()
+        auth = token_auth(token, scheme=scheme)
         self._configure(headers=headers, auth=auth, transport=transport, timeout=timeout)
 
     def __repr__(self) -> str:
@@ -135,10 +148,29 @@ class LinearClient(HttpClientBase):
             data = await self._graphql(q.ISSUES_BY_IDS, {"ids": chunk, "first": len(chunk)})
             for node in _nodes(data, "issues"):
                 issue = issue_from_node(node)
-                original = wanted.get(issue.external_id.lower())
+                original = wanted.pop(issue.external_id.lower(), None)
                 if original is not None:
                     found[original] = issue
+        await self._look_for_missing(wanted, found)
         return found
+
+    async def _look_for_missing(
+        self, missing: dict[str, str], found: dict[str, LinkedIssue]
+    ) -> None:
+        """Ask for ids the batch left out, one by one: Linear may drop a trashed issue from
+        `issues` even with includeArchived, while `issue(id:)` still answers `trashed: true`.
+        Bounded per call, and an id Linear says does not exist is not asked for again, so a
+        dead link costs one request per session, not one per poll."""
+        asked = 0
+        for key, original in missing.items():
+            if key in self._absent or asked >= MISSING_LOOKUPS:
+                continue
+            asked += 1
+            issue = await self.issue(key)
+            if issue is None:
+                self._absent.add(key)
+            else:
+                found[original] = issue
 
     @guarded
     async def search(self, term: str, first: int = 10) -> list[LinkedIssue]:
@@ -198,11 +230,21 @@ class LinearClient(HttpClientBase):
     # ------------------------------------------------------------------ transport
 
     async def _graphql(self, document: str, variables: Mapping[str, object]) -> dict[str, object]:
+        waiting = self._cooldown.remaining()
+        if waiting > 0:
+            # Linear said how long to wait: asking earlier only burns more of the hourly budget.
+            raise RateLimitedError(
+                f"Linear is rate limiting us; next try in {waiting:.0f}s",
+                retry_after=waiting,
+                service=SERVICE,
+            )
         request = self._http.build_request(
             "POST", self.url, json={"query": document, "variables": dict(variables)}
         )
         response = await send(self._http, request, service=SERVICE, secrets=self._secrets)
         outcome = self._outcome(response)
+        if isinstance(outcome, RateLimitedError):
+            self._cooldown.hold(outcome.retry_after)
         if isinstance(outcome, ApiError):
             # Raised here, not where the body was read: no frame in the traceback holds an
             # error body (which may echo the key back) as a local variable.
@@ -270,9 +312,11 @@ class LinearClient(HttpClientBase):
                 continue
             ext = item.get("extensions")
             ext = ext if isinstance(ext, dict) else {}
-            code = ext.get("code")
-            if isinstance(code, str):
-                codes.add(code.upper())
+            # Linear's docs name `code` (RATELIMITED); its SDK reads `type` (ratelimited).
+            for name in ("code", "type"):
+                code = ext.get(name)
+                if isinstance(code, str):
+                    codes.add(code.upper().replace(" ", "_"))
             text = ext.get("userPresentableMessage") or item.get("message")
             if isinstance(text, str) and text and text not in messages:
                 messages.append(text)
@@ -314,13 +358,18 @@ def issue_from_node(node: object) -> LinkedIssue:
     team_key = team.get("key") if isinstance(team, dict) else None
     title, url, state_name = node.get("title"), node.get("url"), state.get("name")
     state_type = state.get("type")
+    # A trashed issue keeps whatever state it had; it is gone all the same.
+    trashed = node.get("trashed") is True
     return LinkedIssue(
         source="linear",
         external_id=clean_text(issue_id),
         identifier=clean_text(identifier),
         title=clean_text(title) if isinstance(title, str) else "",
-        state_name=clean_text(state_name) if isinstance(state_name, str) else "",
+        state_name="deleted"
+        if trashed
+        else (clean_text(state_name) if isinstance(state_name, str) else ""),
         state_type=IssueStateType.parse(state_type if isinstance(state_type, str) else None),
         url=clean_text(url) if isinstance(url, str) else "",
         team=clean_text(team_key) if isinstance(team_key, str) else None,
+        deleted=trashed,
     )

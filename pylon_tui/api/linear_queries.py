@@ -17,6 +17,17 @@ ISSUE_FIELDS = """
     description
     state { name type }
     team { id key name }
+    trashed
+"""
+
+# What the link watcher reads for every linked issue on every poll, and no more: the card shows
+# the state, the auto-return note names the identifier, and `trashed` counts as closed. Titles,
+# descriptions and teams would only add bytes (and complexity points) to each poll.
+WATCH_FIELDS = """
+      id
+      identifier
+      state { name type }
+      trashed
 """
 
 ISSUE = (
@@ -34,7 +45,7 @@ ISSUES_BY_IDS = (
 query PylonTuiIssuesByIds($ids: [ID!]!, $first: Int!) {
   issues(filter: { id: { in: $ids } }, first: $first, includeArchived: true) {
     nodes {"""
-    + ISSUE_FIELDS
+    + WATCH_FIELDS
     + """    }
   }
 }

@@ -65,7 +65,7 @@ class ExternalLink:
             if match:
                 return match.group(1).upper()
         if self.source == "github":
-            parts = self.external_id.split("/")
+            parts = github_ref_of(self).split("/")
             if len(parts) == 3:
                 return f"{parts[0]}/{parts[1]}#{parts[2]}"
         return self.source
@@ -83,10 +83,20 @@ class LinkedIssue:
     state_type: IssueStateType
     url: str
     team: str | None = None
+    deleted: bool = False
+    """Gone from the tracker (GitHub 410, Linear's trash): counts as closed, and is said so,
+    because "the fix shipped" and "someone deleted the issue" need different replies."""
 
     @property
     def is_closed(self) -> bool:
-        return self.state_type.is_closed
+        return self.deleted or self.state_type.is_closed
+
+    @property
+    def ending(self) -> str:
+        """How it stopped being open, for the auto-return toast and note."""
+        if self.deleted:
+            return f"{self.identifier} was deleted"
+        return f"{self.identifier} ({self.state_name}) closed"
 
 
 def linear_identifier_from_url(url: str) -> str | None:
@@ -98,6 +108,14 @@ def github_ref_from_url(url: str) -> str | None:
     """`Owner/Repo/Number`, Pylon's external_id form for GitHub."""
     match = _GITHUB_URL.search(url)
     return f"{match.group(1)}/{match.group(2)}/{match.group(3)}" if match else None
+
+
+def github_ref_of(link: ExternalLink) -> str:
+    """`Owner/Repo/Number` to look a GitHub link up by: read from its URL first, which always
+    carries the issue number, and only then Pylon's external_id, whose last part Pylon's
+    documentation calls an IssueID (it may be GitHub's internal id, not the number)."""
+    from_url = github_ref_from_url(link.url) if link.url else None
+    return from_url or link.external_id
 
 
 def all_links_closed(links: tuple[ExternalLink, ...], live: dict[str, LinkedIssue]) -> bool:

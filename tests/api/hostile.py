@@ -102,6 +102,7 @@ CALLS: tuple[Call, ...] = (
 def public_request_methods(cls: type) -> set[str]:
     """Every public coroutine or async generator a client class defines."""
     return {
+    Call("GitHub", "issue", lambda c: c.issue("acme/api/42")),
         name
         for name, value in vars(cls).items()
         if not name.startswith("_")

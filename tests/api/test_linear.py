@@ -298,5 +298,8 @@ async def test_auth_error_hint_names_the_linear_key():
     async with Linear(gql_error("AUTHENTICATION_ERROR")).client() as client:
         with pytest.raises(AuthError) as info:
             await client.issue("ENG-1")
-    assert "linear.api_key" in info.value.hint
+    # The key's real config names, and both kinds of token Linear takes.
+    assert "LINEAR_API_KEY" in info.value.hint
+    assert "[linear] token" in info.value.hint
+    assert "lin_oauth_" in info.value.hint
     assert not info.value.wrong_region
