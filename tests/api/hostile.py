@@ -96,13 +96,13 @@ CALLS: tuple[Call, ...] = (
     Call("Linear", "create_issue", lambda c: c.create_issue("team-1", "Title", "Body")),
     Call("Linear", "teams", lambda c: c.teams()),
     Call("GitHub", "issue_state", lambda c: c.issue_state("acme/api/42")),
+    Call("GitHub", "issue", lambda c: c.issue("acme/api/42")),
 )
 
 
 def public_request_methods(cls: type) -> set[str]:
     """Every public coroutine or async generator a client class defines."""
     return {
-    Call("GitHub", "issue", lambda c: c.issue("acme/api/42")),
         name
         for name, value in vars(cls).items()
         if not name.startswith("_")

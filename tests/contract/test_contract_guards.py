@@ -318,11 +318,11 @@ def test_a_response_off_the_selection_fails(linear_schema: GraphQLSchema) -> Non
         "description": None,
         "state": {"name": "Done", "type": "completed"},
         "team": {"id": "t1", "key": "ENG", "name": "Engineering"},
+        "trashed": None,
     }
     variables = {"id": "ENG-1"}
     assert shape_errors(linear_schema, document, variables, {"issue": node}) == []
     broken: list[dict[str, Any]] = [
-        "trashed": None,
         {**node, "identifer": node["identifier"]},  # renamed
         {k: v for k, v in node.items() if k != "url"},  # missing
         {**node, "extra": 1},  # not selected
