@@ -16,6 +16,7 @@ from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import MoveVerdict, Priority, QuickFilter, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.safe_text import copyable_link, one_line
+from pylon_tui.domain.thread import reply_target
 from pylon_tui.sync.intents import Assign, Intent, Move, Note, Reply, SetPriority
 from pylon_tui.sync.service import ActionFailed, ActionNotSaved, ActionQueued
 from pylon_tui.tui.modals.compose import ComposeModal
@@ -206,7 +207,7 @@ class BoardScreen(BoardBase):
         if not customer:
             self.notify(f"#{ticket.number} has no customer message to reply to", severity="error")
             return
-        answered = customer[-1]
+        answered = reply_target(customer) or customer[-1]
         template = self.ctx.templates.get("acknowledge", "")
 
         def chosen(text: str | None) -> None:
