@@ -18,6 +18,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import db
 from .github import endpoints as github
+from .github import fates as github_fates
+from .linear import auth as linear_auth
+from .linear import trash as linear_trash
 from .linear.resolvers import CLOSED_TYPES, LinearApi
 from .pylon import endpoints as pylon
 from .pylon.common import NotFound
@@ -213,10 +216,10 @@ class Sandbox:
         if path != "/graphql" or method != "POST":
             return json_response(404, {"errors": [{"message": f"Cannot {method} {path}"}]})
         key = self.linear_key or self.required_token
-        if key is not None and headers.get("authorization", "").strip() != key:
+        auth = headers.get("authorization", "")
+        if key is not None and not linear_auth.accepts(auth, key):
             hint = "Authentication required, not authenticated"
-            if headers.get("authorization", "").lower().startswith("bearer "):
-                hint += " (personal API keys are sent without the Bearer prefix)"
+            hint += linear_auth.refusal_hint(auth, key)
             err = {
                 "message": hint,
                 "extensions": {
@@ -258,7 +261,7 @@ class Sandbox:
                 raise KeyError(f"Linear issue {identifier_or_id!r} not found")
             node = self._linear.node_for(row["id"])
         keep = ("id", "identifier", "title", "url", "updatedAt", "completedAt", "canceledAt")
-        out: JSON = {k: node[k] for k in keep}
+        out: JSON = {k: node[k] for k in (*keep, "trashed")}
         out["state"] = {k: node["state"][k] for k in ("id", "name", "type")}
         out["team"] = {k: node["team"][k] for k in ("id", "key", "name")}
         return out
@@ -275,6 +278,36 @@ class Sandbox:
                 (state, iso(self.now()), found["key"]),
             )
         return {"external_id": found["key"], "state": state}
+
+    def transfer_github_issue(self, key: str, to: str) -> dict[str, Any]:
+        """Transfer a GitHub issue to `to` (owner/repo/number): its old address answers 301."""
+        with self._lock:
+            moved = github_fates.transfer(self._conn, key, to, iso(self.now()))
+        return {"external_id": key, "moved_to": moved}
+
+    def delete_github_issue(self, key: str) -> dict[str, Any]:
+        """Delete a GitHub issue: from now on it answers 410 Gone."""
+        with self._lock:
+            found = github_fates.delete(self._conn, key, iso(self.now()))
+        return {"external_id": found, "state": github_fates.DELETED}
+
+    def trash_linear_issue(self, identifier_or_id: str, *, listed: bool = True) -> dict[str, Any]:
+        """Put a Linear issue in the trash; `listed=False` also drops it from
+        `issues(includeArchived: true)` (Linear's docs do not say which it does)."""
+        with self._lock:
+            row = self._linear.find_row(identifier_or_id)
+            if row is None:
+                raise KeyError(f"Linear issue {identifier_or_id!r} not found")
+            linear_trash.trash(self._conn, row["id"], iso(self.now()), listed=listed)
+        return self.linear_issue(row["id"])
+
+    def linear_rate_limit(
+        self, count: int = 1, *, status: int = 400, reset_in: float = 60.0
+    ) -> None:
+        """Refuse the next `count` Linear requests with RATELIMITED over HTTP `status` (400,
+        200 or 429), naming a reset `reset_in` seconds away."""
+        with self._lock:
+            self._linear.rate_limits.refuse_next(count, status=status, reset_in=reset_in)
 
     def customer_message(self, issue: str, html: str) -> dict[str, Any]:
         """Simulate the customer writing in Slack: Pylon moves the ticket back to On You."""

@@ -91,6 +91,10 @@ CREATE TABLE IF NOT EXISTS linear_issues (
 CREATE TABLE IF NOT EXISTS github_issues (
     key TEXT PRIMARY KEY, title TEXT NOT NULL, state TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS github_moves (key TEXT PRIMARY KEY, moved_to TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS linear_trash (
+    id TEXT PRIMARY KEY, trashed_at TEXT NOT NULL, listed INTEGER NOT NULL
+);
 """
 
 TABLES = (
@@ -105,6 +109,8 @@ TABLES = (
     "linear_states",
     "linear_issues",
     "github_issues",
+    "github_moves",
+    "linear_trash",
 )
 
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from ..util import JSON, Response, iso_ms, json_response, linear_url, new_uuid, slugify
 from . import search as linear_search
+from . import trash
 from .graphql_mini import Document, GraphQLSyntaxError, Operation, flatten, parse, resolve_value
+from .ratelimited import RateLimits
 from .schema import TYPES, ResolverError, project, validate
 
 PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
@@ -42,6 +44,7 @@ class LinearApi:
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
         self.conn = conn
         self.clock = clock
+        self.rate_limits = RateLimits()
 
     # -- graph building ----------------------------------------------------------------------
     def _teams(self) -> dict[str, JSON]:
@@ -89,9 +92,16 @@ class LinearApi:
             f"SELECT * FROM linear_issues {where} ORDER BY created_at, id",  # noqa: S608
             params,
         ).fetchall()
-        return [self._node(r, teams, states) for r in rows]
+        gone = trash.trashed(self.conn)
+        return [self._node(r, teams, states, gone.get(r["id"])) for r in rows]
 
-    def _node(self, r: sqlite3.Row, teams: dict[str, JSON], states: dict[str, JSON]) -> JSON:
+    def _node(
+        self,
+        r: sqlite3.Row,
+        teams: dict[str, JSON],
+        states: dict[str, JSON],
+        trashed: trash.Trashed | None = None,
+    ) -> JSON:
         return {
             "id": r["id"],
             "identifier": r["identifier"],
@@ -107,8 +117,9 @@ class LinearApi:
             "startedAt": r["started_at"],
             "completedAt": r["completed_at"],
             "canceledAt": r["canceled_at"],
-            "archivedAt": None,
-            "trashed": None,
+            "archivedAt": trashed.at if trashed else None,
+            "trashed": True if trashed else None,
+            "_listed": trashed.listed if trashed else True,  # never projected: not in the schema
             "estimate": None,
             "dueDate": None,
             "labelIds": [],
@@ -143,16 +154,19 @@ class LinearApi:
         return self.node_for(ident)
 
     def r_issues(self, args: JSON) -> Any:
-        nodes = [n for n in self._nodes() if linear_search.matches(n, args.get("filter"))]
+        nodes = [n for n in self._listed(args) if linear_search.matches(n, args.get("filter"))]
         if args.get("orderBy") == "updatedAt":
             nodes.sort(key=lambda n: n["updatedAt"], reverse=True)
         return _paginate(nodes, args)
+
+    def _listed(self, args: JSON) -> list[JSON]:
+        return [n for n in self._nodes() if trash.listed(n, args)]
 
     def r_search(self, args: JSON) -> Any:
         term = args.get("term")
         if not isinstance(term, str):
             raise ResolverError("Argument term is required")
-        nodes = [n for n in self._nodes() if linear_search.matches(n, args.get("filter"))]
+        nodes = [n for n in self._listed(args) if linear_search.matches(n, args.get("filter"))]
         ranked = linear_search.rank(term, nodes, args.get("teamId"))
         page = _paginate(ranked, args)
         page["totalCount"] = float(len(ranked))
@@ -265,6 +279,9 @@ class LinearApi:
 
     # -- execution ---------------------------------------------------------------------------
     def execute(self, raw: bytes) -> Response:
+        refused = self.rate_limits.take(self.clock())
+        if refused is not None:
+            return refused
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
