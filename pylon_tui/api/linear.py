@@ -47,7 +47,7 @@ AUTH_HINT = (
 )
 PERSONAL_PREFIX = "lin_api_"
 OAUTH_PREFIX = "lin_oauth_"
-_BEARER = re.compile(r"(?i)^bearer\s+")
+_BEARER = re.compile(r"(?i)^bearer(?:\s+|$)")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 
 
