@@ -11,6 +11,7 @@ from pylon_tui.api.pylon import PylonClient
 from pylon_tui.bootstrap import Services, make_services
 from pylon_tui.cli.output import say
 from pylon_tui.config import Config, paths
+from pylon_tui.domain import Ticket
 
 
 class Report:
@@ -26,6 +27,10 @@ class Report:
 
     def info(self, what: str) -> None:
         say(f"  · {what}")
+
+    def warn(self, what: str, fix: str) -> None:
+        """Works, but costs something the user should know about (not a failure)."""
+        say(f"  ! {what}\n      fix: {fix}")
 
 
 def run_doctor(config: Config) -> int:
@@ -56,7 +61,8 @@ async def _remote_checks(config: Config, report: Report) -> None:
             return
         if await _check(report, "read statuses, users, teams, accounts", _names(services)):
             _me_email(services, report)
-        await _check(report, "search tickets", _search(services))
+        board: list[Ticket] = []
+        await _check(report, "search tickets", _search(services, board))
         say("Linear")
         if services.linear is None:
             report.bad(
@@ -65,6 +71,8 @@ async def _remote_checks(config: Config, report: Report) -> None:
             )
         else:
             await _check(report, "reach Linear (teams)", _linear_teams(services))
+        if not config.sandbox:
+            _github_token(board, config.github.token is not None, report)
     finally:
         await services.aclose()
 
@@ -96,9 +104,28 @@ async def _names(services: Services) -> str:
     )
 
 
-async def _search(services: Services) -> str:
+async def _search(services: Services, board: list[Ticket]) -> str:
     tickets = await services.pylon.search_issues(services.service.board_filter())
+    board.extend(tickets)
     return f"{len(tickets)} tickets on the board"
+
+
+def _github_token(board: list[Ticket], has_token: bool, report: Report) -> None:
+    """GitHub links are watched with ETags, but a 304 is free only for an authenticated
+    request: without a token every poll spends the 60-an-hour allowance of this IP."""
+    linked = sum(1 for t in board if any(link.source == "github" for link in t.links))
+    if not linked:
+        return
+    say("GitHub")
+    if has_token:
+        report.ok(f"GitHub token set; {linked} ticket(s) link GitHub issues")
+        return
+    report.warn(
+        f"{linked} ticket(s) link GitHub issues but no GitHub token is set: every poll costs "
+        "part of GitHub's 60 requests an hour per IP (a 304 is free only with a token), and "
+        "private repositories answer 404",
+        "set GITHUB_TOKEN, or [github] token_command in config.toml (read access is enough)",
+    )
 
 
 def _me_email(services: Services, report: Report) -> None:

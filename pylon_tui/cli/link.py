@@ -1,12 +1,16 @@
-"""`move --link`: the headless half of the On Hold gate (find the Linear issue, link it)."""
+"""`move --link`: the headless half of the On Hold gate (find the issue, link it).
+
+The reference is a Linear one (URL, ENG-42, UUID) or a GitHub issue URL, read by the same
+parser the hold dialog uses, so the two accept and refuse exactly the same text."""
 
 from __future__ import annotations
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.api.linear import LinearRefError
+from pylon_tui.api.issue_lookup import NotConfiguredError, look_up, not_found_hint
 from pylon_tui.bootstrap import Services
 from pylon_tui.cli.output import say
 from pylon_tui.domain import Ticket
+from pylon_tui.domain.issue_refs import GITHUB, IssueRefError, parse_issue_ref
 from pylon_tui.sync.intents import Link
 
 
@@ -17,28 +21,31 @@ class LinkProblem(ApiError):
 async def link_ticket(
     services: Services, ticket: Ticket, ref: str, *, allow_closed: bool = False
 ) -> Ticket:
-    if services.linear is None:
-        raise LinkProblem(
-            "no Linear API key is configured",
-            service="Linear",
-            hint="set LINEAR_API_KEY or [linear] token_command in config.toml",
-        )
     try:
-        issue = await services.linear.issue(ref)
-    except LinearRefError as error:
-        hint = "use ENG-42, a linear.app URL or an issue UUID"
+        parsed = parse_issue_ref(ref)
+    except IssueRefError as error:
+        hint = "use ENG-42, a linear.app URL, an issue UUID or a GitHub issue URL"
         raise LinkProblem(str(error), service="Linear", hint=hint) from error
+    service = "GitHub" if parsed.source == GITHUB else "Linear"
+    try:
+        issue = await look_up(parsed, linear=services.linear, github=services.github)
+    except NotConfiguredError as error:
+        raise LinkProblem(error.message, service=service, hint=error.hint) from error
     if issue is None:
         raise LinkProblem(
-            f"Linear has no issue '{ref}'", service="Linear", hint="check the identifier in Linear"
+            f"{service} has no issue '{parsed.label}'", service=service, hint=not_found_hint(parsed)
         )
     if issue.is_closed and not allow_closed:
         raise LinkProblem(
             f"{issue.identifier} is already closed ({issue.state_name}); the ticket would "
             "return to On You at the next poll",
-            service="Linear",
+            service=service,
             hint="link an open issue, or add --allow-closed to link it anyway",
         )
-    result = await services.service.run(Link.to_linear(ticket, issue, based=False))
+    # Built here rather than with Link.to_linear, which names every issue a Linear one.
+    link = Link(
+        ticket.id, issue.external_id, source=issue.source, url=issue.url, label=issue.identifier
+    )
+    result = await services.service.run(link)
     say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket

@@ -15,6 +15,7 @@ from html import escape
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import LinkedIssue, Ticket, all_links_closed
+from pylon_tui.domain.links import github_ref_of
 
 from .intents import Move, Note
 from .ports import GitHubLookup, LinearLookup
@@ -53,10 +54,23 @@ class Returned:
 
     @property
     def names(self) -> str:
-        return ", ".join(f"{i.identifier} ({i.state_name})" for i in self.closed)
+        """Like "ENG-1 (Done) closed, acme/api#4 was deleted": a deleted issue is said so."""
+        return ", ".join(i.ending for i in self.closed)
 
     def describe(self) -> str:
-        return f"#{self.ticket.number} is back On You: {self.names} closed"
+        return f"#{self.ticket.number} is back On You: {self.names}"
+
+    def note_html(self) -> str:
+        note = (
+            f"<p>{escape(self.names)}, so pylon-tui moved this ticket from On Hold "
+            "back to On You. Let the customer know.</p>"
+        )
+        if any(issue.deleted for issue in self.closed):
+            note += (
+                "<p>A deleted issue is not a shipped fix: check with engineering before "
+                "telling the customer it is resolved.</p>"
+            )
+        return note
 
 
 class LinkWatcher:
@@ -96,7 +110,7 @@ class LinkWatcher:
                 for link in ticket.links:
                     if link.source == "github":
                         try:
-                            issue = await self.github.issue_state(link.external_id)
+                            issue = await self.github.issue_state(github_ref_of(link))
                         except (ApiError, ValueError):
                             continue  # unknown stays unknown: never counts as closed
                         self.states.update({link.external_id: issue})
@@ -123,12 +137,8 @@ class LinkWatcher:
                 continue  # retried at the next poll; the board was rolled back
             except ActionQueued:
                 pass  # offline: the move is in the outbox and on the board already
-            note = (
-                f"<p>{escape(item.names)} closed, so pylon-tui moved this ticket from On Hold "
-                "back to On You. Let the customer know.</p>"
-            )
             # The move is what matters; the note is a courtesy and may fail on its own.
             with contextlib.suppress(ActionFailed, ActionQueued):
-                await self.service.run(Note(ticket.id, note))
+                await self.service.run(Note(ticket.id, item.note_html()))
             returned.append(item)
         return returned
