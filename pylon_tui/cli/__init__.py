@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_move = sub.add_parser("move", help="move a ticket to a column")
     p_move.add_argument("number", type=int)
     p_move.add_argument("column", help="column key or title: new, on-you, on-hold, closed")
-    p_move.add_argument("--link", help="Linear issue (URL, ENG-42 or UUID) to link first")
+    p_move.add_argument(
+        "--link", help="issue to link first: Linear (URL, ENG-42, UUID) or a GitHub issue URL"
+    )
     p_move.add_argument(
         "--allow-closed", action="store_true", help="link the --link issue even if it is closed"
     )
