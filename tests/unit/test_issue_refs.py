@@ -143,6 +143,20 @@ PIECES = st.sampled_from(
         UUID,
     ]
 )
+JUNK = st.text(
+    st.sampled_from(string.ascii_letters + string.digits + "-_.%\x1b\u202e "), max_size=8
+)
+SEGMENT = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,6}", fullmatch=True) | JUNK
+NEAR_VALID = st.builds(
+    "{}{}/{}/{}/{}/{}{}".format,
+    st.sampled_from(["https://", "http://", "", "ftp://", "https://user@"]),
+    st.sampled_from(["github.com", "www.github.com", "GitHub.com", "linear.app", "evil.example"]),
+    SEGMENT,
+    SEGMENT,
+    st.sampled_from(["issues", "issues", "issue", "pull", ""]),
+    st.integers(-5, 10**12).map(str) | JUNK,
+    st.sampled_from(["", "/", "#c", "?q=1", "/x/y", "\n"]),
+)
 HOSTILE = st.lists(PIECES | st.text(HOSTILE_CHARS, max_size=12), max_size=10).map("".join)
 _KEYS = {
     GITHUB: re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}/[1-9][0-9]{0,9}"),
@@ -155,6 +169,16 @@ _KEYS = {
 @settings(max_examples=300, deadline=None)
 @given(HOSTILE)
 def test_hostile_input_gives_a_clean_ref_or_a_clean_refusal(text: str) -> None:
+    check_ref_or_refusal(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(NEAR_VALID)
+def test_near_miss_urls_give_a_clean_ref_or_a_clean_refusal(text: str) -> None:
+    check_ref_or_refusal(text)
+
+
+def check_ref_or_refusal(text: str) -> None:
     try:
         ref = parse_issue_ref(text)
     except IssueRefError as error:
@@ -164,3 +188,6 @@ def test_hostile_input_gives_a_clean_ref_or_a_clean_refusal(text: str) -> None:
         return
     assert _KEYS[ref.source].fullmatch(ref.key), ref
     assert one_line(ref.label) == ref.label
+    if ref.source == GITHUB:  # the canonical URL of what was accepted reads back the same
+        owner, repo, number = ref.key.split("/")
+        assert parse_issue_ref(f"https://github.com/{owner}/{repo}/issues/{number}") == ref
