@@ -73,8 +73,14 @@ def state_body(state: str) -> JsonObj:
 
 
 def priority_body(options: PriorityOptions, priority: Priority | None) -> JsonObj:
-    """Priority is the `priority` custom field, not a top-level UpdateIssueRequestBody field."""
-    return {"custom_fields": [{"slug": options.field_slug, "value": options.slug_for(priority)}]}
+    """Priority is the `priority` custom field, not a top-level UpdateIssueRequestBody field.
+
+    Clearing leaves `value` out (CustomFieldValue: "If unset, the custom field will be
+    unset"); an empty string could be read as an option slug that does not exist."""
+    entry: JsonObj = {"slug": options.field_slug}
+    if priority is not None:
+        entry["value"] = options.slug_for(priority)
+    return {"custom_fields": [entry]}
 
 
 def assign_body(user_id: str | None) -> JsonObj:
@@ -89,15 +95,23 @@ def link_body(source: str, external_id: str, *, unlink: bool = False) -> JsonObj
     return body
 
 
-def reply_body(body_html: str, message_id: str) -> JsonObj:
-    """CreateIssueReplyRequestBody requires the id of the customer message being answered."""
+def reply_body(body_html: str, message_id: str, *, user_id: str | None = None) -> JsonObj:
+    """CreateIssueReplyRequestBody requires the id of the customer message being answered.
+    `user_id` posts it as that Pylon user; without it the customer sees the token's name."""
     if not message_id:
         raise CallerError("a reply needs the id of the message it answers (see messages())")
-    return {"body_html": body_html, "message_id": message_id}
+    body: JsonObj = {"body_html": body_html, "message_id": message_id}
+    if user_id:
+        body["user_id"] = user_id
+    return body
 
 
-def note_body(body_html: str, *, thread_id: str | None = None) -> JsonObj:
+def note_body(
+    body_html: str, *, thread_id: str | None = None, user_id: str | None = None
+) -> JsonObj:
     body: JsonObj = {"body_html": body_html}
     if thread_id:
         body["thread_id"] = thread_id
+    if user_id:
+        body["user_id"] = user_id
     return body

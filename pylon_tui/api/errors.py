@@ -24,6 +24,8 @@ _SECRET_SHAPES = re.compile(
     r"|\bgh[pousr]_\w+|\bgithub_pat_\w+"  # GitHub tokens
 )
 EXCERPT_CHARS = 120
+_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+"""What a stable error code looks like (`wrong_region_token`); anything else is not shown."""
 SecretsLike = Secrets | Iterable[str | None]
 
 
@@ -53,11 +55,19 @@ class CallerError(ValueError):
     clients' error boundary as-is, unlike an unexpected exception."""
 
 
+def error_code(value: object) -> str | None:
+    """A server's top-level `code`, if it looks like one: the part of an error that stays
+    stable while its message is reworded, so it is what code may branch on."""
+    return value if isinstance(value, str) and _CODE.fullmatch(value) else None
+
+
 class ApiError(Exception):
     """Base of every failure a client raises; safe to show to the user as-is."""
 
     default_hint = ""
     default_transient = False
+    code: str | None = None
+    """The server's stable error code (Pylon's top-level `code`), when it sent one."""
 
     def __init__(
         self,
@@ -83,6 +93,8 @@ class ApiError(Exception):
         where = []
         if self.status is not None:
             where.append(f"HTTP {self.status}")
+        if self.code and self.code not in self.message:
+            where.append(f"code {self.code}")
         if self.request_id:
             where.append(f"request id {self.request_id}")
         suffix = f" ({', '.join(where)})" if where else ""
@@ -108,6 +120,7 @@ class AuthError(ApiError):
         message: str,
         *,
         wrong_region: bool = False,
+        region: str | None = None,
         service: str = "Pylon",
         status: int | None = None,
         request_id: str | None = None,
@@ -115,8 +128,10 @@ class AuthError(ApiError):
         secrets: SecretsLike = (),
     ) -> None:
         self.wrong_region = wrong_region
+        self.region = region if wrong_region else None
+        """The region the token belongs to, when the server or the token's prefix said."""
         if wrong_region and hint is None:
-            hint = WRONG_REGION_HINT
+            hint = wrong_region_hint(region)
         super().__init__(
             message,
             service=service,
@@ -130,6 +145,17 @@ class AuthError(ApiError):
 WRONG_REGION_HINT = (
     "this token belongs to the other Pylon region: set pylon.region = 'eu' (or 'us') in config.toml"
 )
+_REGION_HOSTS = {"us": "api.usepylon.com", "eu": "api.eu.usepylon.com"}
+
+
+def wrong_region_hint(region: str | None) -> str:
+    """The fix for `wrong_region_token`, naming the region when it is known."""
+    if region not in _REGION_HOSTS:
+        return WRONG_REGION_HINT
+    return (
+        f"this token belongs to Pylon's {region.upper()} region (https://{_REGION_HOSTS[region]}):"
+        f" set pylon.region = '{region}' in config.toml (and remove pylon.base_url if set)"
+    )
 
 
 class NotFoundError(ApiError):
@@ -203,6 +229,43 @@ class RequestError(ApiError):
     default_hint = "the server refused the request as sent"
 
 
+class PriorityNotSavedError(RequestError):
+    """Pylon answered a priority change with success, but the ticket kept its old priority.
+
+    Pylon ignores what it does not know (a custom-field slug or option this workspace does not
+    have) instead of refusing it, so a 200 alone proves nothing: this is the refusal the server
+    did not send, and the outbox rolls the change back like any other refusal.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        option: str | None,
+        *,
+        now: str | None,
+        service: str = "Pylon",
+        request_id: str | None = None,
+        secrets: SecretsLike = (),
+    ) -> None:
+        self.field = field
+        self.option = option
+        change = f"setting option {option!r}" if option else "clearing it"
+        still = f"option {now!r}" if now else "unset"
+        has = f" or has no option {option!r}" if option else ""
+        super().__init__(
+            f"Pylon answered OK but did not save the priority: custom field {field!r} is still "
+            f"{still} after {change}",
+            service=service,
+            request_id=request_id,
+            hint=(
+                f"this workspace's priority field is not {field!r}{has}: run `pylon-tui doctor` "
+                "to see the field and options pylon-tui detected, and compare them with the "
+                "Priority field in Pylon's settings"
+            ),
+            secrets=secrets,
+        )
+
+
 def error_for_status(
     status: int,
     messages: list[str],
@@ -211,11 +274,38 @@ def error_for_status(
     request_id: str | None = None,
     retry_after: float | None = None,
     wrong_region: bool = False,
+    region: str | None = None,
+    code: str | None = None,
     secrets: SecretsLike = (),
 ) -> ApiError:
-    """Map an HTTP status plus the server's own messages onto the tree."""
+    """Map an HTTP status plus the server's own messages onto the tree; `code` (the stable
+    part of the error) wins over the status where it names the problem."""
+    error = _for_status(
+        status,
+        messages,
+        service=service,
+        request_id=request_id,
+        retry_after=retry_after,
+        wrong_region=wrong_region or code == "wrong_region_token",
+        region=region,
+        secrets=Secrets.of(secrets),
+    )
+    error.code = error_code(code)
+    return error
+
+
+def _for_status(
+    status: int,
+    messages: list[str],
+    *,
+    service: str,
+    request_id: str | None,
+    retry_after: float | None,
+    wrong_region: bool,
+    region: str | None,
+    secrets: Secrets,
+) -> ApiError:
     text = "; ".join(m for m in messages if m) or _DEFAULT_TEXT.get(status, f"HTTP error {status}")
-    secrets = Secrets.of(secrets)
     if status in (401, 403) or wrong_region:
         hint = None
         if status == 403 and not wrong_region:
@@ -223,6 +313,7 @@ def error_for_status(
         return AuthError(
             text,
             wrong_region=wrong_region,
+            region=region,
             service=service,
             status=status,
             request_id=request_id,

@@ -11,43 +11,42 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
-from contextlib import aclosing, contextmanager
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import aclosing
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from pylon_tui.domain import Account, Message, Priority, StateInfo, Team, Ticket, User
+from pylon_tui.domain.region import token_region
 
 from . import bodies, wire
-from .budget import DEFAULT_PENALTY, RateBudget
+from .budget import RateBudget
 from .errors import (
     ApiError,
+    AuthError,
     BadResponseError,
     NotFoundError,
+    PriorityNotSavedError,
     RateLimitedError,
     RequestError,
-    error_for_status,
 )
-from .httpkit import (
-    USER_AGENT,
-    HttpClientBase,
-    decode_json,
-    guarded,
-    guarded_pages,
-    header_request_id,
-    send,
+from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, guarded_pages, send
+from .pylon_envelope import (
+    SERVICE,
+    created_id,
+    error_from_response,
+    next_page,
+    parsed_list,
+    parsing,
 )
 from .secrecy import Secrets, token_auth
 from .skipped import SkippedTickets, tickets_from_json
-from .waits import clamp_wait, server_wait
 from .wire import CustomField, Organisation, PriorityOptions
 
-SERVICE = "Pylon"
 MAX_PAGES = 1000  # a runaway-pagination guard, far above any real workspace
-_T = TypeVar("_T")
 
 
 class PylonClient(HttpClientBase):
@@ -66,6 +65,7 @@ class PylonClient(HttpClientBase):
         max_rate_retries: int = 2,
         max_retry_wait: float = 60.0,
         clock: Callable[[], float] = time.time,
+        agent_email: str | None = None,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": user_agent}
         self.base_url = base_url.rstrip("/")
@@ -85,6 +85,12 @@ class PylonClient(HttpClientBase):
         )
         self._priority = priority_options
         self._priority_lock = asyncio.Lock()
+        self.token_region = token_region(token)
+        """What the token's prefix says about its region (never the token itself)."""
+        self.agent_email = agent_email.strip() if agent_email and agent_email.strip() else None
+        """Replies and notes are posted as the Pylon user with this email, when there is one."""
+        self._agent: User | None = None
+        self._agent_known = False
 
     def __repr__(self) -> str:
         return f"PylonClient(base_url={self.base_url!r})"
@@ -116,32 +122,11 @@ class PylonClient(HttpClientBase):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, response: httpx.Response) -> ApiError:
-        status = response.status_code
-        if status < 400:
-            location = response.headers.get("location", "?")
-            return BadResponseError(
-                f"unexpected redirect ({status}) to {location}",
-                service=SERVICE,
-                status=status,
-                hint="check the Pylon base URL in config.toml (https, right region)",
-                secrets=self._secrets,
-            )
-        try:
-            body = decode_json(response, service=SERVICE, secrets=self._secrets)
-        except BadResponseError:
-            body = None  # an HTML error page from a proxy: the status still says enough
-        messages, request_id = wire.error_messages(body)
-        retry_after = None
-        if status == 429:
-            waited = server_wait(response.headers, self._clock())
-            retry_after = clamp_wait(waited, DEFAULT_PENALTY)
-        return error_for_status(
-            status,
-            messages,
-            service=SERVICE,
-            request_id=request_id or header_request_id(response),
-            retry_after=retry_after,
-            wrong_region=any("wrong_region_token" in m for m in messages),
+        return error_from_response(
+            response,
+            now=self._clock(),
+            base_url=self.base_url,
+            token_region=self.token_region,
             secrets=self._secrets,
         )
 
@@ -165,15 +150,12 @@ class PylonClient(HttpClientBase):
                 "/issues/search",
                 json=bodies.search_body(filter, limit=limit, cursor=cursor),
             )
-            with _parsing(body):
+            with parsing(body):
                 items = wire.data_list(body, "search")
-                cursor = wire.next_cursor(body)
+            cursor = next_page(body, seen, "search")
             yield tickets_from_json(items, options, skipped)
             if cursor is None:
                 return
-            if cursor in seen:
-                raise BadResponseError("search pagination repeated a cursor", service=SERVICE)
-            seen.add(cursor)
         raise BadResponseError(f"search returned more than {MAX_PAGES} pages", service=SERVICE)
 
     @guarded
@@ -210,7 +192,7 @@ class PylonClient(HttpClientBase):
     async def get_issue(self, issue_id: str | int) -> Ticket:
         """By id or by number (GET /issues/{id} accepts both)."""
         body = await self._call("get_issue", "GET", f"/issues/{_seg(issue_id)}")
-        with _parsing(body):
+        with parsing(body):
             data = wire.data_object(body, "issue response")
             if data is None:
                 raise BadResponseError("issue response has no data", service=SERVICE)
@@ -220,7 +202,7 @@ class PylonClient(HttpClientBase):
         """Send a write; the response's issue if it has one, else re-read the ticket."""
         method = "PATCH" if key == "update_issue" else "POST"
         answer = await self._call(key, method, path, json=body)
-        with _parsing(answer):
+        with parsing(answer):
             data = wire.data_object(answer, f"{key} response")
             if data is not None:
                 return wire.ticket_from_json(data, await self.priority_options())
@@ -234,9 +216,27 @@ class PylonClient(HttpClientBase):
 
     @guarded
     async def set_priority(self, issue_id: str, priority: Priority | None) -> Ticket:
-        """None clears the priority."""
-        body = bodies.priority_body(await self.priority_options(), priority)
-        return await self._write(issue_id, "update_issue", f"/issues/{_seg(issue_id)}", body)
+        """None clears the priority. Pylon answers 200 even when it ignored the field (an
+        unknown slug or option), so the returned ticket is checked: a priority that did not
+        change raises PriorityNotSavedError, and the outbox rolls the change back."""
+        options = await self.priority_options()
+        body = bodies.priority_body(options, priority)
+        ticket = await self._write(issue_id, "update_issue", f"/issues/{_seg(issue_id)}", body)
+        if ticket.priority is priority:
+            return ticket
+        ticket = await self.get_issue(issue_id)  # a partial or stale answer is not a verdict
+        if ticket.priority is priority:
+            return ticket
+        # The cached slugs may be stale (an admin renamed the options): the next try uses
+        # fresh ones, this one is refused so the user sees it.
+        await self.priority_options(refresh=True)
+        raise PriorityNotSavedError(
+            options.field_slug,
+            options.slug_for(priority) if priority is not None else None,
+            now=options.slug_for(ticket.priority) if ticket.priority is not None else None,
+            service=SERVICE,
+            secrets=self._secrets,
+        )
 
     @guarded
     async def assign(self, issue_id: str, user_id: str | None) -> Ticket:
@@ -260,58 +260,85 @@ class PylonClient(HttpClientBase):
         return await self._write(issue_id, "external_issues", path, body)
 
     @guarded
-    async def messages(self, issue_id: str) -> list[Message]:
-        """The whole thread: `pagination.cursor` is followed while Pylon says there is more
-        (a reply's replay check must see its marker on any page)."""
+    async def messages(self, issue_id: str, *, page_size: int = bodies.MAX_PAGE) -> list[Message]:
+        """The whole thread: `pagination.cursor` is followed, with `limit`, while Pylon says
+        there is more (a reply's replay check must see its marker on any page). A message a
+        repeated page brings again is kept once."""
         path = f"/issues/{_seg(issue_id)}/messages"
-        found: list[Message] = []
+        found: dict[str, Message] = {}
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            params = {"cursor": cursor} if cursor else None
+            params: dict[str, str | int] = {"limit": max(1, min(page_size, bodies.MAX_PAGE))}
+            if cursor:
+                params["cursor"] = cursor
             body = await self._call("messages", "GET", path, params=params)
-            found += _parsed_list(body, wire.message_from_json, "messages")
-            with _parsing(body):
-                cursor = wire.next_cursor(body)
+            for message in parsed_list(body, wire.message_from_json, "messages"):
+                found.setdefault(message.id, message)
+            cursor = next_page(body, seen, "messages")
             if cursor is None:
-                return found
-            if cursor in seen:
-                raise BadResponseError("messages pagination repeated a cursor", service=SERVICE)
-            seen.add(cursor)
+                return list(found.values())
         raise BadResponseError(f"messages returned more than {MAX_PAGES} pages", service=SERVICE)
 
     @guarded
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> str:
-        """Customer-facing reply to `message_id`; returns the new message's id."""
-        payload = bodies.reply_body(body_html, message_id)
+        """Customer-facing reply to `message_id`, posted as the agent (`agent_email`'s Pylon
+        user) when there is one; returns the new message's id."""
+        bodies.reply_body(body_html, message_id)  # refuse a bad call before any request
+        agent = await self.agent()
+        payload = bodies.reply_body(body_html, message_id, user_id=agent.id if agent else None)
         body = await self._call("reply", "POST", f"/issues/{_seg(issue_id)}/reply", json=payload)
-        return _created_id(body)
+        return created_id(body)
 
     @guarded
     async def note(self, issue_id: str, body_html: str, *, thread_id: str | None = None) -> str:
-        """Internal note (never shown to the customer); returns the new message's id."""
-        payload = bodies.note_body(body_html, thread_id=thread_id)
+        """Internal note (never shown to the customer), posted as the agent when there is
+        one; returns the new message's id."""
+        agent = await self.agent()
+        payload = bodies.note_body(
+            body_html, thread_id=thread_id, user_id=agent.id if agent else None
+        )
         body = await self._call("note", "POST", f"/issues/{_seg(issue_id)}/note", json=payload)
-        return _created_id(body)
+        return created_id(body)
+
+    @guarded
+    async def agent(self) -> User | None:
+        """The Pylon user replies and notes are posted as: `agent_email`'s user, looked up in
+        GET /users once (any `users()` call refreshes it). None without an email, when no
+        user has it, or when the token may not list users: Pylon then shows the token's name.
+        """
+        if self.agent_email is None:
+            return None
+        if not self._agent_known:
+            try:
+                await self.users()
+            except AuthError as error:
+                if error.status != 403 or error.wrong_region:
+                    raise
+                self._agent_known = True  # a role that may not list users: post as the token
+        return self._agent
 
     # ------------------------------------------------------------------ workspace
 
     @guarded
     async def users(self) -> list[User]:
-        return _parsed_list(
+        found = parsed_list(
             await self._call("users", "GET", "/users"), wire.user_from_json, "users"
         )
+        if self.agent_email is not None:
+            wanted = self.agent_email.lower()
+            self._agent = next((u for u in found if u.email.lower() == wanted), None)
+            self._agent_known = True
+        return found
 
     @guarded
     async def teams(self) -> list[Team]:
-        return _parsed_list(
-            await self._call("teams", "GET", "/teams"), wire.team_from_json, "teams"
-        )
+        return parsed_list(await self._call("teams", "GET", "/teams"), wire.team_from_json, "teams")
 
     @guarded
     async def account(self, account_id: str) -> Account:
         body = await self._call("account", "GET", f"/accounts/{_seg(account_id)}")
-        with _parsing(body):
+        with parsing(body):
             account = wire.account_from_json(wire.data_object(body, "account response"))
         if account is None:
             raise BadResponseError("account response has no usable account", service=SERVICE)
@@ -328,26 +355,22 @@ class PylonClient(HttpClientBase):
             if cursor:
                 params["cursor"] = cursor
             body = await self._call("accounts", "GET", "/accounts", params=params)
-            found += _parsed_list(body, wire.account_from_json, "accounts")
-            with _parsing(body):
-                cursor = wire.next_cursor(body)
+            found += parsed_list(body, wire.account_from_json, "accounts")
+            cursor = next_page(body, seen, "accounts")
             if cursor is None:
                 return found
-            if cursor in seen:
-                raise BadResponseError("accounts pagination repeated a cursor", service=SERVICE)
-            seen.add(cursor)
         raise BadResponseError(f"accounts returned more than {MAX_PAGES} pages", service=SERVICE)
 
     @guarded
     async def issue_statuses(self) -> list[StateInfo]:
         body = await self._call("issue_statuses", "GET", "/issue-statuses")
-        return _parsed_list(body, wire.status_from_json, "issue statuses")
+        return parsed_list(body, wire.status_from_json, "issue statuses")
 
     @guarded
     async def custom_fields(self, object_type: str = "issue") -> list[CustomField]:
         params = {"object_type": object_type}
         body = await self._call("custom_fields", "GET", "/custom-fields", params=params)
-        return _parsed_list(body, wire.custom_field_from_json, "custom fields")
+        return parsed_list(body, wire.custom_field_from_json, "custom fields")
 
     @guarded
     async def priority_options(self, *, refresh: bool = False) -> PriorityOptions:
@@ -370,43 +393,10 @@ class PylonClient(HttpClientBase):
     @guarded
     async def me(self) -> Organisation:
         body = await self._call("me", "GET", "/me")
-        with _parsing(body):
+        with parsing(body):
             return wire.organisation_from_json(wire.data_object(body, "me response"))
 
 
 def _seg(value: str | int) -> str:
     """Ids go in the path; quote them so an odd id can never change the route."""
     return quote(str(value), safe="")
-
-
-@contextmanager
-def _parsing(body: object) -> Iterator[None]:
-    """Attach the response's request id to a parse failure, for the bug report."""
-    try:
-        yield
-    except BadResponseError as err:
-        if err.request_id is None:
-            err.request_id = wire.error_messages(body)[1]
-        raise
-
-
-def _parsed_list(body: object, parse: Callable[[object], _T | None], what: str) -> list[_T]:
-    """Directory-style lists skip unusable entries instead of failing the whole load."""
-    with _parsing(body):
-        items = wire.data_list(body, what)
-    found = []
-    for item in items:
-        try:
-            parsed = parse(item)
-        except Exception:  # noqa: S112 - one odd entry must not cost the whole directory
-            continue
-        if parsed is not None:
-            found.append(parsed)
-    return found
-
-
-def _created_id(body: object) -> str:
-    with _parsing(body):
-        data = wire.data_object(body, "create message response")
-    value = data.get("id") if data else None
-    return value if isinstance(value, str) else ""

@@ -26,7 +26,7 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.timefmt import parse_time
 
-from .errors import BadResponseError
+from .errors import BadResponseError, error_code
 
 JsonObj = dict[str, object]
 
@@ -78,6 +78,14 @@ class PriorityOptions:
 
     field_slug: str = PRIORITY_FIELD
     slugs: tuple[tuple[Priority, str], ...] = tuple((p, p.value) for p in Priority)
+    found_by: str = ""
+    """How the field was found ("slug", "label"); "" when no such field was found and the
+    default `priority` / urgent-high-medium-low is assumed (`doctor` says which)."""
+    field_label: str = ""
+    options: tuple[SelectOption, ...] = ()
+    """Every option the workspace's field has, for `doctor`."""
+    unmatched: tuple[Priority, ...] = ()
+    """Board priorities no option matched (their own name is sent, and Pylon may ignore it)."""
 
     @classmethod
     def default(cls) -> PriorityOptions:
@@ -85,15 +93,27 @@ class PriorityOptions:
 
     @classmethod
     def from_fields(cls, fields: Sequence[CustomField]) -> PriorityOptions:
-        field = next((f for f in fields if f.slug == PRIORITY_FIELD), None) or next(
-            (f for f in fields if f.label.strip().lower() == PRIORITY_FIELD), None
+        found_by = "slug"
+        field = next((f for f in fields if f.slug == PRIORITY_FIELD), None)
+        if field is None:
+            found_by = "label"
+            field = next((f for f in fields if f.label.strip().lower() == PRIORITY_FIELD), None)
+        if field is None:
+            return cls()
+        if not field.options:
+            return cls(field.slug, found_by=found_by, field_label=field.label)
+        matches = [(p, _match_option(p, field.options)) for p in Priority]
+        return cls(
+            field.slug,
+            tuple((p, slug or p.value) for p, slug in matches),
+            found_by=found_by,
+            field_label=field.label,
+            options=tuple(field.options),
+            unmatched=tuple(p for p, slug in matches if slug is None),
         )
-        if field is None or not field.options:
-            return cls(field.slug if field else PRIORITY_FIELD)
-        return cls(field.slug, tuple((p, _match_option(p, field.options)) for p in Priority))
 
     def slug_for(self, priority: Priority | None) -> str:
-        """The option slug to send; "" unsets the field."""
+        """The option slug to send; "" for None (clearing sends no `value` at all)."""
         if priority is None:
             return ""
         return next((slug for p, slug in self.slugs if p is priority), priority.value)
@@ -108,8 +128,9 @@ class PriorityOptions:
         return Priority.parse(wanted)
 
 
-def _match_option(priority: Priority, options: Sequence[SelectOption]) -> str:
-    """Exact slug/label match first, then a label that contains the word ("P1 - Urgent")."""
+def _match_option(priority: Priority, options: Sequence[SelectOption]) -> str | None:
+    """Exact slug/label match first, then a label that contains the word ("P1 - Urgent");
+    None when no option matches."""
     for option in options:
         if priority.value in (option.slug.strip().lower(), option.label.strip().lower()):
             return option.slug
@@ -117,7 +138,7 @@ def _match_option(priority: Priority, options: Sequence[SelectOption]) -> str:
         words = set(re.split(r"[^a-z0-9]+", f"{option.slug} {option.label}".lower()))
         if priority.value in words:
             return option.slug
-    return priority.value
+    return None
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -169,14 +190,13 @@ def data_list(body: object, what: str) -> list[object]:
 
 
 def next_cursor(body: object) -> str | None:
-    """The cursor to send next, or None when `has_next_page` is false or absent."""
+    """The cursor to send next; None when `has_next_page` is false or absent, and "" when the
+    server says there is more but gives no cursor to ask for it with (the walk must end)."""
     pagination = as_object(body, "response").get("pagination")
     if not isinstance(pagination, dict) or pagination.get("has_next_page") is not True:
         return None
     cursor = pagination.get("cursor")
-    if not isinstance(cursor, str) or not cursor:
-        raise _bad("pagination", "has_next_page is true but the cursor is missing")
-    return cursor
+    return clean_text(cursor) if isinstance(cursor, str) else ""
 
 
 def error_messages(body: object) -> tuple[list[str], str | None]:
@@ -197,6 +217,18 @@ def error_messages(body: object) -> tuple[list[str], str | None]:
         messages.append(str(body["message"]))
     request_id = body.get("request_id")
     return messages, request_id if isinstance(request_id, str) else None
+
+
+def error_code_of(body: object) -> str | None:
+    """The top-level `code` of an error body: Pylon's stable name for the error (messages are
+    reworded). An `errors` item carrying a code is a fallback for older shapes."""
+    if not isinstance(body, dict):
+        return None
+    code = error_code(body.get("code"))
+    if code is None and isinstance(body.get("errors"), list):
+        items = [i for i in body["errors"] if isinstance(i, dict)]
+        code = next((c for i in items if (c := error_code(i.get("code")))), None)
+    return code
 
 
 # --------------------------------------------------------------------------- parsers

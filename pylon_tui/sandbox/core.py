@@ -23,12 +23,13 @@ from .linear import auth as linear_auth
 from .linear import trash as linear_trash
 from .linear.resolvers import CLOSED_TYPES, LinearApi
 from .pylon import endpoints as pylon
-from .pylon.common import NotFound
+from .pylon.common import ODD_CURSORS, NotFound
 from .ratelimit import RateLimiter
 from .seed.seeder import DEFAULT_SEED, seed
 from .util import JSON, Response, bump_time, iso, json_response, new_uuid, pylon_error
 
 PYLON_HOSTS = {"api.usepylon.com": "us", "api.eu.usepylon.com": "eu"}
+EU_PREFIX = "pylon_api_eu_"  # Pylon's docs: EU tokens start so, US ones `pylon_api_`
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -61,6 +62,9 @@ class Sandbox:
         self.request_log: deque[tuple[str, str, str, int]] = deque(maxlen=10_000)
         self._pylon = pylon.PylonApi(self._conn, self.now)
         self._linear = LinearApi(self._conn, self.now)
+        self.loopback_region: str | None = None
+        """The Pylon region a request to 127.0.0.1 plays ("us"/"eu"), so a served sandbox can
+        refuse a token of the other region; None: loopback checks no region."""
 
     # -- lifecycle ---------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -116,6 +120,15 @@ class Sandbox:
             return int(self._conn.execute("SELECT count(*) FROM issues").fetchone()[0])
 
     # -- faults (for sync / fault tests) ----------------------------------------------------
+    def odd_cursors(self, kind: str | None) -> None:
+        """From now on, the last page of a search or a thread promises more: "empty" sends
+        has_next_page with an empty cursor, "repeat" a cursor that leads back to itself;
+        None pages honestly again."""
+        if kind is not None and kind not in ODD_CURSORS:
+            raise ValueError(f"odd cursor kind must be one of {ODD_CURSORS} or None")
+        with self._lock:
+            self._pylon.odd_cursor = kind
+
     def fail_next(self, count: int = 1, status: int = 500, retry_after: int | None = None) -> None:
         """Make the next `count` requests (any service) fail with `status`."""
         with self._lock:
@@ -138,7 +151,7 @@ class Sandbox:
         elif host == "api.github.com":
             service, region = "github", None
         elif host in LOCAL_HOSTS:
-            region = None
+            region = self.loopback_region
             if path == "/graphql":
                 service = "linear"
             elif path.startswith("/github/"):
@@ -164,7 +177,9 @@ class Sandbox:
     ) -> Response:
         if self._faults:
             status, retry_after = self._faults.popleft()
-            extra = {"retry-after": str(retry_after)} if retry_after is not None else None
+            extra = None
+            if retry_after is not None:  # Pylon names a 429's wait in X-Retry-After only
+                extra = {"x-retry-after" if status == 429 else "retry-after": str(retry_after)}
             return pylon_error(status, f"sandbox injected fault ({status})", headers=extra)
         if service == "github":
             return github.handle(self._conn, method, path, headers)
@@ -183,7 +198,7 @@ class Sandbox:
                 return pylon_error(
                     429,
                     f"rate limit exceeded for {key}: {budget} requests per minute",
-                    headers={"retry-after": str(wait)},
+                    headers={"x-retry-after": str(wait), "x-rate-limit-remaining": "0"},
                 )
         return self._transaction(lambda: pylon.dispatch(self._pylon, handler, params, query, body))
 
@@ -202,10 +217,20 @@ class Sandbox:
             return None
         auth = headers.get("authorization", "")
         if not auth.lower().startswith("bearer "):
-            return pylon_error(401, "unauthorized: invalid API token")
+            return pylon_error(
+                401,
+                "missing or malformed Authorization header: expected Bearer <token>",
+                code="invalid_authorization_header",
+            )
         token = auth[7:].strip()
-        if region is not None and token.startswith("eu_") != (region == "eu"):
-            return pylon_error(401, "wrong_region_token")
+        home = "eu" if token.startswith(EU_PREFIX) else "us"
+        if region is not None and home != region:
+            host = next(h for h, r in PYLON_HOSTS.items() if r == home)
+            return pylon_error(
+                401,
+                f"this API token belongs to another region: use https://{host}",
+                code="wrong_region_token",
+            )
         if token != self.required_token:
             return pylon_error(401, "unauthorized: invalid API token")
         return None

@@ -61,9 +61,30 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
     return status, out, json.dumps(payload, separators=(",", ":")).encode()
 
 
-def pylon_error(status: int, *messages: str, headers: dict[str, str] | None = None) -> Response:
-    """Pylon's ErrorApiResponseBody: every error carries a request id for support tickets."""
-    return json_response(status, {"errors": list(messages), "request_id": new_uuid()}, headers)
+ERROR_CODES = {
+    400: "invalid_request",
+    401: "invalid_api_token",
+    403: "forbidden",
+    404: "not_found",
+    413: "payload_too_large",
+    429: "rate_limit_exceeded",
+    500: "internal_error",
+}
+"""Pylon's documented codes are `wrong_region_token`, `invalid_authorization_header`,
+`invalid_api_token`, `not_found` and `payload_too_large`; the others are the sandbox's guesses.
+A client may branch on `code` only, never on the reworded text."""
+
+
+def pylon_error(
+    status: int, *messages: str, headers: dict[str, str] | None = None, code: str | None = None
+) -> Response:
+    """Pylon's error body: `errors`, a stable `code` and a `request_id` for support tickets."""
+    body = {
+        "errors": list(messages),
+        "code": code or ERROR_CODES.get(status, "server_error" if status >= 500 else "error"),
+        "request_id": new_uuid(),
+    }
+    return json_response(status, body, headers)
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -57,6 +57,11 @@ async def _pages(client: Any) -> object:
     return [page async for page in client.iter_search_pages({"field": "state"})]
 
 
+async def _agent(client: Any) -> object:
+    client.agent_email = "ana@example.com"  # without one, agent() sends no request
+    return await client.agent()
+
+
 @dataclass(frozen=True)
 class Call:
     service: str
@@ -83,6 +88,7 @@ CALLS: tuple[Call, ...] = (
     Call("Pylon", "reply", lambda c: c.reply("iss_1", "<p>on it</p>", "msg_1")),
     Call("Pylon", "note", lambda c: c.note("iss_1", "<p>internal</p>")),
     Call("Pylon", "users", lambda c: c.users()),
+    Call("Pylon", "agent", _agent),
     Call("Pylon", "teams", lambda c: c.teams()),
     Call("Pylon", "account", lambda c: c.account("acc_1")),
     Call("Pylon", "accounts", lambda c: c.accounts()),

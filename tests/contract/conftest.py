@@ -32,6 +32,7 @@ from pylon_tui.sandbox.seed.content import GITHUB_ISSUES
 LINEAR_SCHEMA_FILE = Path(__file__).with_name("linear-schema.graphql")
 PYLON = "https://api.usepylon.com"
 TOKEN = "contract_tok"
+AGENT_EMAIL = "maya@sandboxco.dev"  # a seeded user: replies and notes go out as her
 
 # Which client method is running, so each recorded exchange can be traced back to it.
 current_call: contextvars.ContextVar[str] = contextvars.ContextVar("current_call", default="?")
@@ -108,6 +109,8 @@ async def pylon_scenario(client: PylonClient, linear_uuid: str) -> None:
     await step("update_state", lambda: client.update_state(ticket.id, "on_hold"))
     await step("set_priority", lambda: client.set_priority(ticket.id, Priority.HIGH))
     await step("set_priority", lambda: client.set_priority(ticket.id, None))
+    agent = await step("agent", client.agent)
+    assert agent is not None
     users = await step("users", client.users)
     assert isinstance(users, list)
     assert users
@@ -143,7 +146,7 @@ def pylon_exchanges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[E
     recorder = RecordingTransport(SandboxTransport(sandbox))
 
     async def run() -> None:
-        async with PylonClient(PYLON, TOKEN, transport=recorder) as client:
+        async with PylonClient(PYLON, TOKEN, transport=recorder, agent_email=AGENT_EMAIL) as client:
             await pylon_scenario(client, linear_uuid)
 
     asyncio.run(run())

@@ -13,6 +13,11 @@ tests/sandbox) for the contract suite:
   envelope fields Pylon always sends (`data`, `request_id`, a non-empty `errors`) and the
   few item fields the client cannot work without (CLIENT_REQUIRED) are required.
 
+Pylon's developer docs are newer than the OpenAPI snapshot and win where they differ
+(DESIGN.md section 4): NEWER_DOCS lists each addition, applied to the loaded copy, never to the
+file. Error bodies carry a stable `code` (required here, so the sandbox cannot drop it), and
+GET /issues/{id}/messages takes `cursor` and `limit`.
+
 Every check returns a list of messages (empty = valid) so tests can assert both ways.
 """
 
@@ -51,10 +56,41 @@ CLIENT_REQUIRED: dict[str, tuple[str, ...]] = {
 
 JSON = dict[str, Any]
 
+NEWER_DOCS: list[tuple[tuple[str, ...], Any]] = [
+    (
+        # docs.usepylon.com .../developer/api/errors and /authentication: `code` is the stable
+        # part of an error (wrong_region_token, payload_too_large, ...); set on a new key.
+        ("components", "schemas", "ErrorApiResponseBody", "properties", "code"),
+        {"type": "string", "description": "Stable error code (newer docs)."},
+    ),
+    (
+        # Newer docs and production connectors (Airbyte, w6w): the thread pages with
+        # cursor/limit like the other lists; appended to the operation's parameters.
+        ("paths", "/issues/{id}/messages", "get", "parameters"),
+        [
+            {"in": "query", "name": "cursor", "schema": {"type": "string"}},
+            {"in": "query", "name": "limit",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 999}},
+        ],
+    ),
+]  # fmt: skip
+ERROR_FIELDS = ("errors", "code", "request_id")
+"""What every error body carries (the newer docs add `code` to every error)."""
+
+
+def _apply_newer_docs(doc: JSON) -> JSON:
+    for (*parents, last), value in NEWER_DOCS:
+        node = doc
+        for key in parents:
+            node = node[key]
+        node[last] = [*node[last], *value] if isinstance(value, list) else value
+    return doc
+
 
 @functools.cache
 def document() -> JSON:
-    return json.loads(SPEC_FILE.read_text())  # type: ignore[no-any-return]
+    """The OpenAPI document with the newer docs' additions (NEWER_DOCS) applied."""
+    return _apply_newer_docs(json.loads(SPEC_FILE.read_text()))
 
 
 def strict_copy(node: Any) -> Any:
@@ -283,11 +319,14 @@ def response_errors(op: Operation, status: int, body: Any) -> list[str]:
     if not isinstance(body, dict):
         return problems or ["response body is not an object"]
     declared = resolve(schema).get("properties", {})
-    for field in ("data", "request_id", "errors"):
-        if field in declared and field not in body and (field != "errors" or status >= 400):
+    required = ("data", "request_id", *(ERROR_FIELDS if status >= 400 else ()))
+    for field in dict.fromkeys(required):
+        if field in declared and field not in body:
             problems.append(f"{field}: missing")
     if status >= 400 and not (isinstance(body.get("errors"), list) and body["errors"]):
         problems.append("errors: must be a non-empty list")
+    if status >= 400 and "code" in body and not (isinstance(body["code"], str) and body["code"]):
+        problems.append("code: must be a non-empty string")
     return problems
 
 

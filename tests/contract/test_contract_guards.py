@@ -269,15 +269,19 @@ def test_a_response_missing_a_field_the_client_needs_is_rejected(sandbox: Sandbo
 @pytest.mark.parametrize(
     "body",
     [
-        {"error": "boom", "request_id": "r"},
-        {"errors": "boom", "request_id": "r"},
-        {"errors": [], "request_id": "r"},
-        {"errors": [{"message": "boom"}], "request_id": "r"},
-        {"errors": ["boom"]},
+        {"error": "boom", "code": "c", "request_id": "r"},
+        {"errors": "boom", "code": "c", "request_id": "r"},
+        {"errors": [], "code": "c", "request_id": "r"},
+        {"errors": [{"message": "boom"}], "code": "c", "request_id": "r"},
+        {"errors": ["boom"], "code": "c"},
+        {"errors": ["boom"], "request_id": "r"},
+        {"errors": ["boom"], "code": "", "request_id": "r"},
+        {"errors": ["boom"], "code": 7, "request_id": "r"},
     ],
 )
 def test_a_broken_error_body_is_rejected(body: dict[str, Any]) -> None:
-    assert openapi.response_errors(GET_ISSUE, 404, {"errors": ["x"], "request_id": "r"}) == []
+    good = {"errors": ["x"], "code": "not_found", "request_id": "r"}
+    assert openapi.response_errors(GET_ISSUE, 404, good) == []
     assert openapi.response_errors(GET_ISSUE, 404, body)
     assert openapi.response_errors(GET_ISSUE, 429, body)  # undocumented: the generic error
 

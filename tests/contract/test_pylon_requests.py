@@ -17,7 +17,7 @@ import pytest
 from pylon_tui.api.pylon import PylonClient
 
 from . import openapi
-from .conftest import SEARCH_PAGE, Exchange
+from .conftest import AGENT_EMAIL, SEARCH_PAGE, Exchange
 
 # Each public client coroutine -> the operations (operationId) it exists to call.
 METHOD_OPERATIONS: dict[str, set[str]] = {
@@ -33,6 +33,7 @@ METHOD_OPERATIONS: dict[str, set[str]] = {
     "reply": {"CreateIssueReply"},
     "note": {"CreateIssueNote"},
     "users": {"GetUsers"},
+    "agent": {"GetUsers"},
     "teams": {"GetTeams"},
     "account": {"GetAccount"},
     "accounts": {"GetAccounts"},
@@ -135,6 +136,23 @@ def test_search_follows_the_cursor_in_the_body(pylon_exchanges: list[Exchange]) 
     first = json.loads(searches[0].request.content)
     assert "cursor" not in first
     assert searches[-1].response.json()["pagination"]["has_next_page"] is False
+
+
+def test_replies_and_notes_go_out_as_the_agent(pylon_exchanges: list[Exchange]) -> None:
+    """With agent_email set, reply and note name that user (else Pylon shows the token)."""
+    (agent,) = [e for e in pylon_exchanges if e.call == "agent"]
+    maya = next(u for u in agent.response.json()["data"] if u["email"] == AGENT_EMAIL)
+    posted = [e for e in pylon_exchanges if e.call in ("reply", "note")]
+    assert {e.call for e in posted} == {"reply", "note"}
+    for exchange in posted:
+        assert json.loads(exchange.request.content)["user_id"] == maya["id"]
+
+
+def test_messages_follow_the_cursor_with_a_limit(pylon_exchanges: list[Exchange]) -> None:
+    pages = [e for e in pylon_exchanges if _operation_id(e) == "GetIssueMessages"]
+    assert pages
+    assert all(e.request.url.params.get("limit") == "999" for e in pages)
+    assert pages[-1].response.json()["pagination"]["has_next_page"] is False
 
 
 def test_accounts_follow_the_cursor_in_the_query(pylon_exchanges: list[Exchange]) -> None:

@@ -25,7 +25,11 @@ from . import openapi
 from .conftest import PYLON, TOKEN, new_sandbox
 
 EU = "https://api.eu.usepylon.com"
-WRONG_REGION = {(PYLON, "eu_" + TOKEN), (EU, TOKEN)}
+EU_TOKEN = "pylon_api_eu_" + TOKEN  # Pylon's docs: EU tokens carry this prefix
+WRONG_REGION: dict[tuple[str, str | None], str] = {
+    (PYLON, EU_TOKEN): "api.eu.usepylon.com",
+    (EU, TOKEN): "api.usepylon.com",
+}
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,11 @@ OK_CASES: dict[str, list[Case]] = {
         Case("PATCH", "/issues/{issue}", body={"assignee_id": "{user}"}),
         Case("PATCH", "/issues/{issue}", body={"assignee_id": ""}),
     ],
-    "messages": [Case("GET", "/issues/{issue}/messages")],
+    "messages": [
+        Case("GET", "/issues/{issue}/messages"),
+        Case("GET", "/issues/{issue}/messages", {"limit": "999"}),
+        Case("GET", "/issues/{issue}/messages", {"limit": "1", "cursor": "{message_cursor}"}),
+    ],
     "reply": [
         Case(
             "POST",
@@ -137,7 +145,17 @@ BAD_CASES: list[tuple[Case, int]] = [
         400,
     ),
     (Case("PATCH", "/issues/no-such-issue", body={"state": "new"}), 404),
+    (
+        Case(
+            "PATCH",
+            "/issues/{issue}",
+            body={"custom_fields": [{"slug": "priority", "value": ""}]},
+        ),
+        400,
+    ),
     (Case("GET", "/issues/no-such-issue/messages"), 404),
+    (Case("GET", "/issues/{issue}/messages", {"limit": "0"}), 400),
+    (Case("GET", "/issues/{issue}/messages", {"cursor": "zz"}), 400),
     (Case("POST", "/issues/{issue}/reply", body={"body_html": "<p>x</p>"}), 400),
     (Case("POST", "/issues/no-such-issue/reply", body={"body_html": "x", "message_id": "y"}), 404),
     (Case("POST", "/issues/{issue}/note", body={}), 400),
@@ -224,7 +242,8 @@ def _ids(sandbox: Sandbox) -> dict[str, str]:
     with _client(sandbox) as client:
         first = client.post("/issues/search", json={"filter": EVERYTHING, "limit": 3}).json()
         issue = first["data"][0]
-        messages = client.get(f"/issues/{issue['id']}/messages").json()["data"]
+        thread = client.get(f"/issues/{issue['id']}/messages", params={"limit": "1"}).json()
+        messages = thread["data"]
         accounts = client.get("/accounts", params={"limit": "2"}).json()
         users = client.get("/users").json()["data"]
     now = sandbox.now()
@@ -233,6 +252,7 @@ def _ids(sandbox: Sandbox) -> dict[str, str]:
         "number": str(issue["number"]),
         "cur": first["pagination"]["cursor"],
         "message": messages[0]["id"],
+        "message_cursor": thread["pagination"]["cursor"],
         "account": accounts["data"][0]["id"],
         "account_cursor": accounts["pagination"]["cursor"],
         "user": users[0]["id"],
@@ -302,7 +322,7 @@ def test_unknown_path_is_a_404_in_error_shape(
 
 @pytest.mark.parametrize(
     ("base", "token"),
-    [(PYLON, None), (PYLON, "wrong"), (PYLON, "eu_" + TOKEN), (EU, TOKEN)],
+    [(PYLON, None), (PYLON, "wrong"), (PYLON, EU_TOKEN), (EU, TOKEN)],
     ids=["no-token", "wrong-token", "eu-token-on-us", "us-token-on-eu"],
 )
 def test_unauthorised_is_a_401_in_error_shape(
@@ -315,7 +335,11 @@ def test_unauthorised_is_a_401_in_error_shape(
             if response.status_code != 401 or _errors(response):
                 bad.append(f"{case.id()} -> {response.status_code}: {response.text}")
             elif (base, token) in WRONG_REGION:
-                assert "wrong_region_token" in response.json()["errors"][0]
+                # The stable code says what happened; the message names the right host.
+                assert response.json()["code"] == "wrong_region_token"
+                assert WRONG_REGION[base, token] in response.json()["errors"][0]
+            elif token is None:
+                assert response.json()["code"] == "invalid_authorization_header"
     assert not bad, "\n".join(bad)
 
 
@@ -334,8 +358,8 @@ def test_rate_limited_is_a_429_in_error_shape(tmp_path: Path) -> None:
                 bad.append(f"{key}: {statuses} then {response.status_code}")
             elif problems := _errors(response):
                 bad.append(f"{key}: {problems}")
-            elif not response.headers.get("retry-after", "").isdigit():
-                bad.append(f"{key}: 429 without a Retry-After in seconds")
+            elif not response.headers.get("x-retry-after", "").isdigit():
+                bad.append(f"{key}: 429 without an X-Retry-After in seconds (Pylon's header)")
     limited.close()
     assert not bad, "\n".join(bad)
 

@@ -48,6 +48,8 @@ def validate_response(
         problems.append("errors: must be a non-empty list")
     if not problems and isinstance(body, dict) and "request_id" not in body:
         problems.append("request_id: missing")
+    if not problems and status >= 400 and isinstance(body, dict) and not body.get("code"):
+        problems.append("code: missing (newer docs: every error has a stable code)")
     if problems:
         raise AssertionError(f"{method} {op.template} -> {status}:\n  " + "\n  ".join(problems))
 

@@ -26,6 +26,20 @@ def no_more() -> JSON:
     return {"cursor": "", "has_next_page": False}
 
 
+ODD_CURSORS = ("empty", "repeat")
+
+
+def last_page(odd_cursor: str | None, asked: str | None, past_the_end: str) -> JSON:
+    """The pagination of a walk's last page: honest, or with the odd-cursor fault on, one that
+    still promises more with an empty cursor ("empty") or a cursor that leads back to itself
+    ("repeat": the one asked with, else one past the end that answers an empty page)."""
+    if odd_cursor == "empty":
+        return {"cursor": "", "has_next_page": True}
+    if odd_cursor == "repeat":
+        return {"cursor": asked or past_the_end, "has_next_page": True}
+    return no_more()
+
+
 def parse_body(raw: bytes) -> JSON:
     if not raw.strip():
         return {}

@@ -21,7 +21,6 @@ from ..util import (
     github_url,
     iso,
     linear_url,
-    new_uuid,
     parse_time,
     pylon_error,
 )
@@ -32,24 +31,30 @@ from .common import (
     decode_cursor,
     encode_cursor,
     get_str,
-    no_more,
+    last_page,
     ok,
     parse_body,
     parse_limit,
 )
 from .filters import FilterError, compile_filter
 from .org import OrgApi
+from .thread import ThreadApi
 
 Handler = Callable[["PylonApi", dict[str, str], dict[str, str], bytes], Response]
 
 _GITHUB_ID = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[0-9]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PAST_THE_END = "9999-12-31T23:59:59Z"
 
 
-class PylonApi(OrgApi):
+class PylonApi(OrgApi, ThreadApi):
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
         self.conn = conn
         self.clock = clock
+        self.odd_cursor: str | None = None
+        """A switchable fault: the last page of a search or a thread still says
+        has_next_page, with an empty cursor ("empty") or one that leads back to itself
+        ("repeat"), as servers that guard nothing do."""
 
     # -- helpers ---------------------------------------------------------------------------
     def issue_row(self, ident: str) -> sqlite3.Row:
@@ -100,9 +105,11 @@ class PylonApi(OrgApi):
         more = len(rows) > limit
         rows = rows[:limit]
         lk = R.Lookups(self.conn)
-        page = {"cursor": "", "has_next_page": more}
         if more:
-            page["cursor"] = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+            after = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+            page: JSON = {"cursor": after, "has_next_page": True}
+        else:
+            page = last_page(self.odd_cursor, cursor, encode_cursor(PAST_THE_END, ""))
         return ok([R.issue_json(r, lk) for r in rows], pagination=page)
 
     def list_issues(self, _p: dict[str, str], query: dict[str, str], _raw: bytes) -> Response:
@@ -182,6 +189,8 @@ class PylonApi(OrgApi):
         return ok(self.issue_out(row["id"]))
 
     def _custom_fields(self, current: dict[str, str], updates: Any) -> dict[str, str]:
+        """Like Pylon: a slug this workspace does not have is silently ignored (200, nothing
+        changes), so only a client that reads the answer notices; omitting `value` unsets."""
         if not isinstance(updates, list):
             raise BadRequest("custom_fields must be an array of {slug, value}")
         defs = {d["slug"]: d for d in R.CUSTOM_FIELD_DEFS}
@@ -190,16 +199,20 @@ class PylonApi(OrgApi):
                 raise BadRequest("each custom_fields item needs a string slug")
             slug = item["slug"]
             if slug not in defs:
-                raise BadRequest(f"unknown custom field {slug!r}")
+                continue
             value = item.get("value")
             if value is None and isinstance(item.get("values"), list) and item["values"]:
                 value = item["values"][0]
-            if value is None or value == "":
+            if value is None:
                 current.pop(slug, None)
                 continue
             if not isinstance(value, str):
                 raise BadRequest(f"custom field {slug!r} value must be a string")
             options = defs[slug]["options"]
+            if options and value == "":
+                raise BadRequest(
+                    f"invalid option '' for custom field {slug!r}: omit value to unset it"
+                )
             if options and value not in {s for s, _ in options}:
                 allowed = ", ".join(s for s, _ in options)
                 raise BadRequest(
@@ -207,87 +220,6 @@ class PylonApi(OrgApi):
                 )
             current[slug] = value
         return current
-
-    def messages(self, path: dict[str, str], query: dict[str, str], _raw: bytes) -> Response:
-        """The whole thread, unless `limit` asks for pages (newer Pylon docs: cursor/limit)."""
-        row = self.issue_row(path["id"])
-        rows = self.conn.execute(
-            "SELECT * FROM messages WHERE issue_id = ? ORDER BY timestamp, rowid", (row["id"],)
-        ).fetchall()
-        if not query.get("limit"):
-            return ok([R.message_json(m) for m in rows], pagination=no_more())
-        limit = parse_limit(query["limit"])
-        start = 0
-        if query.get("cursor"):
-            (offset,) = decode_cursor(query["cursor"], 1)
-            if not offset.isdigit():
-                raise BadRequest("invalid cursor")
-            start = int(offset)
-        more = start + limit < len(rows)
-        page = {"cursor": encode_cursor(str(start + limit)) if more else "", "has_next_page": more}
-        return ok([R.message_json(m) for m in rows[start : start + limit]], pagination=page)
-
-    def _author(self, body: JSON) -> sqlite3.Row:
-        user_id = get_str(body, "user_id")
-        if user_id:
-            user = self.conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-            if user is None:
-                raise BadRequest(f"user_id {user_id!r} is not a user in this organization")
-            return user  # type: ignore[no-any-return]
-        return self.conn.execute("SELECT * FROM users ORDER BY rowid LIMIT 1").fetchone()  # type: ignore[no-any-return]
-
-    def _add_message(self, row: sqlite3.Row, html: str, user: sqlite3.Row, private: bool) -> str:
-        stamp = bump_time(self.clock(), row["updated_at"])
-        msg_id = new_uuid()
-        thread = f"internal-{row['id'][:8]}" if private else None
-        self.conn.execute(
-            "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                msg_id,
-                row["id"],
-                stamp,
-                int(private),
-                html,
-                "slack",
-                user["name"],
-                user["id"],
-                None,
-                user["email"],
-                thread,
-            ),
-        )
-        return msg_id
-
-    def reply(self, path: dict[str, str], _q: dict[str, str], raw: bytes) -> Response:
-        row = self.issue_row(path["id"])
-        body = parse_body(raw)
-        html = get_str(body, "body_html", required=True)
-        message_id = get_str(body, "message_id", required=True)
-        found = self.conn.execute(
-            "SELECT 1 FROM messages WHERE id = ? AND issue_id = ?", (message_id, row["id"])
-        ).fetchone()
-        if found is None:
-            raise BadRequest(f"message_id {message_id!r} is not a message of issue {row['id']}")
-        msg_id = self._add_message(row, str(html), self._author(body), private=False)
-        stamp = self.conn.execute(
-            "SELECT timestamp FROM messages WHERE id = ?", (msg_id,)
-        ).fetchone()[0]
-        changes: dict[str, Any] = {"latest_message_time": stamp}
-        # Like Pylon: an agent reply hands the ball to the customer.
-        if row["state"] in ("new", "waiting_on_you"):
-            changes["state"] = "waiting_on_customer"
-        if not row["first_response_time"]:
-            changes["first_response_time"] = stamp
-        self.touch(row, changes)
-        return ok({"id": msg_id, "issue_id": row["id"]})
-
-    def note(self, path: dict[str, str], _q: dict[str, str], raw: bytes) -> Response:
-        row = self.issue_row(path["id"])
-        body = parse_body(raw)
-        html = get_str(body, "body_html", required=True)
-        msg_id = self._add_message(row, str(html), self._author(body), private=True)
-        self.touch(row, {})
-        return ok({"id": msg_id, "issue_id": row["id"]})
 
     def external_issues(self, path: dict[str, str], _q: dict[str, str], raw: bytes) -> Response:
         row = self.issue_row(path["id"])
