@@ -126,8 +126,10 @@ async def test_watcher_returns_a_ticket_whose_issues_were_deleted_and_says_so(ri
         assert watcher.states.state_of(GITHUB_KEY) == "deleted", "the card says deleted"
         fresh = await service.ticket(ticket.id)
         assert fresh.state == "waiting_on_you"
+        assert [r for r in await watcher.poll() if r.ticket.id == ticket.id] == []
         notes = [m.html for m in await service.messages(ticket.id) if m.is_private]
-        assert any("acme/widgets#123 was deleted" in html for html in notes)
-        assert any("A deleted issue is not a shipped fix" in html for html in notes)
+        deleted_notes = [html for html in notes if "acme/widgets#123 was deleted" in html]
+        assert len(deleted_notes) == 1, "one note, not one per poll"
+        assert "A deleted issue is not a shipped fix" in deleted_notes[0]
     finally:
         await pylon.aclose()
