@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
+from .changes import NO_CHANGES, ChangeLog, ColumnChanges
 from .column import Column, ColumnRouter
 from .priority import priority_rank
 from .state import Category, StateCatalog
@@ -45,8 +46,7 @@ class Board:
         self.version = 0
         self._column_versions = [0] * len(self.router.columns)
         self._content_versions = [0] * len(self.router.columns)
-        self._touched: list[set[int]] = [set() for _ in self.router.columns]
-        self._dirty_from: list[int | None] = [0] * len(self.router.columns)
+        self._changes = [ChangeLog() for _ in self.router.columns]
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
         return [
@@ -100,8 +100,8 @@ class Board:
             items.sort(key=self._keys[index])
         self.version += 1
         self._column_versions = [v + 1 for v in self._column_versions]
-        self._touched = [set() for _ in self.router.columns]
-        self._dirty_from = [0] * len(self.router.columns)
+        for log in self._changes:
+            log.reset(self.version)
 
     def upsert(self, ticket: Ticket) -> int | None:
         """Insert or replace one ticket; returns its column index (None = no column shows it).
@@ -119,7 +119,7 @@ class Board:
                 if pos is not None:
                     self._lists[index][pos] = ticket
                     self._tickets[ticket.id] = ticket
-                    self._touched[index].add(pos)
+                    self._changes[index].record(self.version + 1, pos, in_place=True)
                     self._content_versions[index] += 1
                     self.version += 1
                     return index
@@ -133,8 +133,7 @@ class Board:
             pos = bisect_right(items, self._keys[index](ticket), key=self._keys[index])
             items.insert(pos, ticket)
             self._column_versions[index] += 1
-            self._touched[index].clear()
-            self._mark_dirty(index, pos)
+            self._changes[index].record(self.version + 1, pos, in_place=False)
         self.version += 1
         return index
 
@@ -154,13 +153,13 @@ class Board:
             return
         items = self._lists[index]
         self._column_versions[index] += 1
-        self._touched[index].clear()
         pos = self._position(index, old)
         if pos is not None:
             del items[pos]
-            self._mark_dirty(index, pos)
         else:  # pragma: no cover - defensive: fall back to a scan if keys drifted
             self._lists[index] = [t for t in items if t.id != ticket_id]
+        # Every caller bumps `version` once when done: the entry is stamped with that.
+        self._changes[index].record(self.version + 1, pos or 0, in_place=False)
 
     def _position(self, index: int, ticket: Ticket) -> int | None:
         items = self._lists[index]
@@ -170,20 +169,13 @@ class Board:
             pos += 1
         return pos if pos < len(items) else None
 
-    def _mark_dirty(self, index: int, row: int) -> None:
-        current = self._dirty_from[index]
-        self._dirty_from[index] = row if current is None else min(current, row)
-
-    def take_dirty_from(self, index: int) -> int:
-        """The first row whose ticket changed since the last call: rows above it are as they
-        were, so a view repaints from there down (0 after a full reload)."""
-        row, self._dirty_from[index] = self._dirty_from[index], None
-        return 0 if row is None else row
-
-    def take_touched(self, index: int) -> set[int]:
-        """Rows replaced in place since the last call (see `upsert`)."""
-        rows, self._touched[index] = self._touched[index], set()
-        return rows
+    def changes_since(self, index: int, version: int) -> ColumnChanges:
+        """What changed in the column after the board's `version`: rows above
+        `first_row` are as they were then, so a view repaints from there down, plus the
+        `replaced` cards (a full reload since then reports row 0). Reading changes nothing."""
+        if version == self.version:
+            return NO_CHANGES
+        return self._changes[index].since(version)
 
     def content_version(self, index: int) -> int:
         """Bumps on in-place replacements too (filtered copies of a column must refresh)."""

@@ -347,12 +347,14 @@ def test_same_position_update_is_replaced_in_place_and_reported() -> None:
     board.replace_all(tickets)
     order = [t.id for t in board.column(0)]
     column_version = board.column_version(0)
+    seen = board.version
     echo = _replace(board.column(0)[1], updated_at=now + timedelta(seconds=5), title="T?")
     board.upsert(echo)
     assert [t.id for t in board.column(0)] == order
     assert board.column_version(0) == column_version, "order unchanged: no column repaint"
-    assert board.take_touched(0) == {1}
-    assert board.take_touched(0) == set()
+    assert board.changes_since(0, seen).replaced == {1}
+    assert board.changes_since(0, seen).first_row is None
+    assert board.changes_since(0, board.version).replaced == frozenset()
     assert board.get(echo.id) is echo
     assert board.column(0)[1] is echo
     board.upsert(_replace(echo, state="waiting_on_you"))

@@ -24,7 +24,7 @@ from pylon_tui.tui.modals.picker import Choice, PickerModal
 
 from .board_base import BoardBase
 from .detail import DetailScreen
-from .help import HelpScreen
+from pylon_tui.tui.modals.help import HelpScreen
 
 Done = Callable[[], None] | None
 
@@ -272,11 +272,10 @@ class BoardScreen(BoardBase):
         self.app.push_screen(PickerModal("Quick filters (toggle)", choices), chosen)
 
     def action_toggle_select(self) -> None:
-        ticket = self.current_ticket()
-        if ticket is None:
+        frame = self.board_view.toggle_current_mark()
+        if frame is None:
             return
-        self.marked.symmetric_difference_update({ticket.id})
-        self.view(self.cursor.column).refresh_card(self.cursor.row)
+        self.paint([frame])
         self._move_row(1)
         self.update_bars()
 

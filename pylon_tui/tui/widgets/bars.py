@@ -1,6 +1,7 @@
-"""The header (counts, oldest waiting, inbox zero) and the status bar (sync, errors, modes).
+"""The header (counts, oldest waiting, inbox zero), the status bar (sync, errors, modes) and
+the column titles.
 
-Both are plain-text widgets updated only when their content changes, so a cursor move
+All are plain-text widgets updated only when their content changes, so a cursor move
 writes nothing to them.
 """
 
@@ -82,6 +83,19 @@ class StatusBar(_Bar):
         if hidden:
             text.append(f"· {hidden} in other states (o) ", style="dim")
         self.show_text(text)
+
+
+class ColumnTitle(_Bar):
+    """A column's name and count ("shown/total" while a filter hides some), reversed while
+    the cursor is in it."""
+
+    _shown_values: tuple[str, int, int, bool] | None = None
+
+    def show(self, title: str, total: int, shown: int, active: bool) -> None:
+        values = (title, total, shown, active)
+        if values != self._shown_values:  # a cursor key builds no Text here
+            self._shown_values = values
+            self.show_text(column_title(title, total, shown, active))
 
 
 def column_title(title: str, count: int, shown: int, active: bool) -> Text:

@@ -1,7 +1,8 @@
 """A board column drawn with Textual's line API.
 
 Only the rows on screen are rendered, so a column of 10,000 tickets costs the same to draw
-as one of ten; moving the cursor repaints two cards, not the column.
+as one of ten. The widget decides nothing: it draws the ColumnFrame the view model gives it,
+repainting only the rows the frame names (a cursor move repaints two cards, not the column).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.tui.view import ColumnFrame
 
 from .cards import CARD_HEIGHT, CardStyles, card_segments, fit
 
@@ -92,7 +94,21 @@ class ColumnView(ScrollView, can_focus=False):
             )
         return self._styles
 
-    def set_tickets(self, tickets: Sequence[Ticket], cursor_row: int, from_row: int = 0) -> None:
+    def show(self, frame: ColumnFrame) -> None:
+        """Draw the frame, repainting only what it says changed (plus the cursor's card and
+        the active marker, which this widget drew last and so knows where they were)."""
+        if frame.first_changed is not None:
+            self.active = frame.active
+            self._set_tickets(frame.tickets, frame.cursor_row, frame.first_changed)
+        else:
+            self.tickets = frame.tickets
+            if frame.cursor_row != self.cursor_row:
+                self._set_cursor(frame.cursor_row)
+            self._set_active(frame.active)
+        for row in frame.replaced:
+            self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
+
+    def _set_tickets(self, tickets: Sequence[Ticket], cursor_row: int, from_row: int) -> None:
         """New contents; rows above `from_row` are known unchanged and are not repainted
         (unless the view scrolls), which halves a card move's repaint on average."""
         old_cursor, old_scroll = self.cursor_row, self.scroll_offset.y
@@ -127,7 +143,7 @@ class ColumnView(ScrollView, can_focus=False):
         else:
             self.virtual_size = new
 
-    def set_cursor(self, row: int) -> None:
+    def _set_cursor(self, row: int) -> None:
         """Repaint just the old and new cursor cards."""
         old = self.cursor_row
         self.cursor_row = row
@@ -135,13 +151,10 @@ class ColumnView(ScrollView, can_focus=False):
         self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
         self.scroll_to_cursor()
 
-    def set_active(self, active: bool) -> None:
+    def _set_active(self, active: bool) -> None:
         if active != self.active:
             self.active = active
             self.refresh_lines(self.cursor_row * CARD_HEIGHT, CARD_HEIGHT)
-
-    def refresh_card(self, row: int) -> None:
-        self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
 
     def scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height
