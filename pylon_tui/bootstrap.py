@@ -22,8 +22,9 @@ from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import Config, Secret, paths
+from pylon_tui.config import REGION_URLS, Config, Secret, paths
 from pylon_tui.domain import DEFAULT_COLUMNS, Column
+from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService, PylonApi
 from pylon_tui.sync.store import Store
@@ -50,7 +51,8 @@ class Services:
     linear: LinearClient | None = None
     github: GitHubClient | None = None
     notes: list[str] = field(default_factory=list)
-    """Warnings from opening the cache (e.g. "moved aside"), shown as toasts at start."""
+    """Warnings shown as toasts at start: from opening the cache (e.g. "moved aside"), and a
+    config that disagrees with the token about the region."""
     store: Store | None = None
     """The cache this bootstrap opened, so its opener can close it; None when injected."""
 
@@ -92,6 +94,18 @@ def cache_path(config: Config) -> Path:
     return base.with_name(f"{base.stem}-{profile}{base.suffix}")
 
 
+def pylon_region(config: Config) -> RegionChoice:
+    """The region this config reaches: the token's prefix wins over pylon.region (a token
+    works in its own region only), with a note when the two disagree."""
+    secret = config.pylon.token
+    said = token_region(secret.reveal()) if secret else None
+    return choose_region(config.pylon.region, said, base_url=config.pylon.base_url)
+
+
+def pylon_base_url(config: Config, region: RegionChoice) -> str:
+    return config.pylon.api_url if config.pylon.base_url else REGION_URLS[region.region]
+
+
 def make_services(
     config: Config,
     *,
@@ -101,13 +115,20 @@ def make_services(
     sandbox = config.sandbox
     if sandbox and transport is None:
         transport = sandbox_transport()
-    base_url = SANDBOX_BASE_URL if sandbox else config.pylon.api_url
+    region = pylon_region(config)
+    base_url = SANDBOX_BASE_URL if sandbox else pylon_base_url(config, region)
     budget = RateBudget.shared(config.pylon.rate_share)
+    me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
     # Tokens are revealed straight into the clients, which keep them out of sight: a local
     # variable here would show in any traceback rendered with locals.
-    pylon = PylonClient(base_url, _reveal(config.pylon.token), transport=transport, budget=budget)
+    pylon = PylonClient(
+        base_url,
+        _reveal(config.pylon.token),
+        transport=transport,
+        budget=budget,
+        agent_email=me_email,
+    )
     closed_days = next((c.recent_days for c in config.columns if c.recent_days), 7)
-    me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
     service = BoardService(
         pylon,
         columns_from(config),
@@ -125,7 +146,8 @@ def make_services(
         if config.linear.token is not None:
             linear = LinearClient(_reveal(config.linear.token))
         github = GitHubClient(_reveal(config.github.token))
-    return Services(pylon, service, sandbox, linear, github)
+    notes = [region.note] if region.note and not sandbox else []
+    return Services(pylon, service, sandbox, linear, github, notes=notes)
 
 
 def services_for(
@@ -150,6 +172,7 @@ def open_services(config: Config) -> Services:
     opened = Store.open(cache_path(config))
     services = make_services(config, store=opened.store)
     services.store = opened.store
+    opened.notes.extend(services.notes)
     services.notes = opened.notes  # the store's own list: notes added while painting count
     services.service.paint_from_cache()
     return services

@@ -8,10 +8,18 @@ from collections.abc import Awaitable
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.bootstrap import Services, make_services
+from pylon_tui.api.wire import PriorityOptions
+from pylon_tui.bootstrap import Services, make_services, pylon_base_url, pylon_region
 from pylon_tui.cli.output import say
 from pylon_tui.config import Config, paths
 from pylon_tui.domain import Ticket
+from pylon_tui.domain.region import TOKEN_PREFIXES, token_kind
+from pylon_tui.domain.safe_text import one_line
+
+REPLIES_UNATTRIBUTED = (
+    "replies and notes go out under the API token's own name, and that is what customers "
+    "see (unless an admin made the token 'Act as user or bot')"
+)
 
 
 class Report:
@@ -47,7 +55,7 @@ def run_doctor(config: Config) -> int:
     else:
         token = config.pylon.token
         report.ok(f"Pylon token from {token.source if token else '?'}")
-        report.ok(f"region {config.pylon.region}: {config.pylon.api_url}")
+        _region(config, report)
     asyncio.run(_remote_checks(config, report))
     say("All good." if not report.failed else f"{report.failed} problem(s) found.")
     return 0 if not report.failed else 1
@@ -61,6 +69,8 @@ async def _remote_checks(config: Config, report: Report) -> None:
             return
         if await _check(report, "read statuses, users, teams, accounts", _names(services)):
             _me_email(services, report)
+        await _identity(services, report)
+        await _priority(services, report)
         board: list[Ticket] = []
         await _check(report, "search tickets", _search(services, board))
         say("Linear")
@@ -140,6 +150,101 @@ def _me_email(services: Services, report: Report) -> None:
         report.ok(f"me_email {email} is a Pylon user")
     else:
         report.bad(f"me_email {email} matches no Pylon user", "use your Pylon login email")
+
+
+def _region(config: Config, report: Report) -> None:
+    """Where requests go, and whether the token's prefix agrees with the config."""
+    choice = pylon_region(config)
+    url = pylon_base_url(config, choice)
+    if choice.note and config.pylon.base_url:  # requests go where the token is refused
+        report.bad(choice.note, "remove pylon.base_url, or point it at the token's region")
+        return
+    if choice.note:  # works (the token's region is used), but the config says otherwise
+        report.warn(choice.note, f"set pylon.region = '{choice.region}' in config.toml")
+        return
+    report.ok(f"region {choice.region}: {url}")
+    if choice.from_token:
+        report.ok(f"the token's prefix agrees ({token_kind(choice.from_token)})")
+    else:
+        prefixes = " / ".join(prefix for _region, prefix in TOKEN_PREFIXES)
+        report.info(
+            f"the token has no region prefix ({prefixes}): using pylon.region; if it is wrong, "
+            "Pylon answers wrong_region_token and pylon-tui names the region to use"
+        )
+
+
+async def _identity(services: Services, report: Report) -> None:
+    """Who replies and notes are posted as: the agent (me_email's user) or the token."""
+    pylon = services.pylon
+    if not isinstance(pylon, PylonClient):
+        return
+    try:
+        agent = await pylon.agent()
+    except ApiError as error:
+        report.bad(f"find the me_email user for replies: {error}", error.hint or "see above")
+        return
+    if agent is None:
+        report.info(REPLIES_UNATTRIBUTED)
+        report.info("set me_email to your Pylon login to reply and note as yourself")
+        return
+    name = one_line(agent.name) or agent.email
+    report.ok(f"replies and notes are posted as {name}: that is who customers see")
+
+
+async def _priority(services: Services, report: Report) -> None:
+    """The custom field that holds priority, and how keys 1-4 map onto its options."""
+    pylon = services.pylon
+    if not isinstance(pylon, PylonClient):
+        return
+    try:
+        options = await pylon.priority_options(refresh=True)
+    except ApiError as error:
+        report.bad(f"read the priority field (GET /custom-fields): {error}", error.hint or "")
+        return
+    for line, fix in _priority_lines(options):
+        if fix is None:
+            report.info(line)
+        elif fix:
+            report.bad(line, fix)
+        else:
+            report.ok(line)
+
+
+def _priority_lines(options: PriorityOptions) -> list[tuple[str, str | None]]:
+    """(line, fix) pairs: a fix to show, "" for a good line, None for plain information."""
+    slug = one_line(options.field_slug)
+    if not options.found_by:
+        return [
+            (
+                "no priority custom field in this workspace: setting a priority (1-4) will be "
+                "refused, since Pylon ignores a field it does not have",
+                "add a select field 'Priority' (slug priority) with options urgent, high, "
+                "medium, low in Pylon's settings",
+            )
+        ]
+    label = one_line(options.field_label) or slug
+    if not options.options:
+        return [
+            (
+                f"priority field {slug!r} ({label}) has no select options",
+                "make the Priority field a select with one option per priority",
+            )
+        ]
+    keys = ", ".join(f"{p.value}->{one_line(option)}" for p, option in options.slugs)
+    lines: list[tuple[str, str | None]] = [
+        (f"priority field {slug!r} ({label}, matched by {options.found_by}): {keys}", "")
+    ]
+    offered = ", ".join(f"{one_line(o.slug)} ({one_line(o.label)})" for o in options.options)
+    lines.append((f"its options: {offered}", None))
+    if options.unmatched:
+        missing = ", ".join(p.value for p in options.unmatched)
+        lines.append(
+            (
+                f"no option of {slug!r} matches {missing}: setting it will be refused",
+                "give each priority an option whose label contains its name (e.g. 'P3 - Low')",
+            )
+        )
+    return lines
 
 
 async def _linear_teams(services: Services) -> str:

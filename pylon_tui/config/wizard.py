@@ -8,11 +8,14 @@ then the file is written 0600 like every config write.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from pylon_tui.domain.region import REGION_HOSTS, prefix_of, token_kind, token_region
 
 from . import (
     MIN_REFRESH_SECONDS,
@@ -135,13 +138,39 @@ def _optional(reply: str) -> str | None:
     return "" if reply == "-" else reply
 
 
-def run_setup(path: Path, *, ask: Ask, ask_secret: AskSecret, out: Out) -> Path:
+def _settle_region(talk: _Conversation, chosen: str, said: str | None) -> str:
+    """When the token's prefix names the other region, say so and offer the token's: a token
+    works in its own region only (Pylon answers wrong_region_token elsewhere)."""
+    if said is None or said == chosen:
+        return chosen
+    talk.out(
+        f"  Your Pylon token is {token_kind(said)} (it starts {prefix_of(said)}), but you chose "
+        f"{chosen!r}; it only works on https://{REGION_HOSTS[said]}."
+    )
+    if talk.answer(f"Use region {said!r}, as the token says? [Y/n]", "y", _yes) == "y":
+        return said
+    talk.out(f"  Keeping {chosen!r}: pylon-tui will still use the token's region, and say so.")
+    return chosen
+
+
+def run_setup(
+    path: Path,
+    *,
+    ask: Ask,
+    ask_secret: AskSecret,
+    out: Out,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
     """Interview the user and write ``path``; returns ``path`` (written or left untouched).
 
     ``ask(prompt, default)`` should show the default and may return "" to accept it;
     ``ask_secret(prompt)`` must not echo. An existing file is only replaced after an explicit
     "y" to the overwrite question; otherwise nothing is written and a message says so.
+    The region defaults to what the token's prefix says (the one in ``environ``, then a
+    token typed in); only the prefix is read, the token is never repeated.
     """
+    environ = os.environ if environ is None else environ
+    env_region = token_region(environ.get(TOKEN_ENV["pylon"]))
     talk = _Conversation(ask, ask_secret, out)
     if path.exists():
         consent = talk.answer(f"{path} already exists. Overwrite? [y/N]", "n", _yes)
@@ -150,8 +179,14 @@ def run_setup(path: Path, *, ask: Ask, ask_secret: AskSecret, out: Out) -> Path:
             return path
 
     out(f"Setting up pylon-tui; the answers go to {path}.")
-    region = talk.answer(f"Pylon region [{'/'.join(REGIONS)}]", "us", _region)
-    pylon: dict[str, Any] = {"region": region, **talk.token_section("pylon", "Pylon", "env")[1]}
+    if env_region:
+        out(f"  ${TOKEN_ENV['pylon']} holds {token_kind(env_region)}: the region defaults to it.")
+    region = talk.answer(f"Pylon region [{'/'.join(REGIONS)}]", env_region or "us", _region)
+    method, pylon = talk.token_section("pylon", "Pylon", "env")
+    said = token_region(pylon.get("token")) if method == "file" else None
+    if method == "env":
+        said = env_region
+    pylon = {"region": _settle_region(talk, region, said), **pylon}
     linear_method, linear_keys = talk.token_section("linear", "Linear", "env")
     linear: dict[str, Any] = dict(linear_keys)
     if linear_method != "none":

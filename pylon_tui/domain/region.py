@@ -50,8 +50,7 @@ def prefix_of(region: str) -> str:
 
 def token_kind(region: str) -> str:
     """The phrase "an EU token" / "a US token", for messages."""
-    name = REGION_NAMES[region]
-    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name} token"
+    return {"eu": "an EU token", "us": "a US token"}[region]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,15 @@ TOKEN = "pylon_SECRET_value_42"
 class Script:
     """Feeds scripted answers by prompt substring and records everything said."""
 
-    def __init__(self, answers: Iterable[tuple[str, str]], secrets: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        answers: Iterable[tuple[str, str]],
+        secrets: Iterable[str] = (),
+        environ: dict[str, str] | None = None,
+    ) -> None:
         self.answers = list(answers)
         self.secrets = list(secrets)
+        self.environ = environ or {}  # never the real environment: its token would count
         self.prompts: list[str] = []
         self.said: list[str] = []
 
@@ -38,7 +44,9 @@ class Script:
         self.said.append(text)
 
     def run(self, path: Path) -> Path:
-        return run_setup(path, ask=self.ask, ask_secret=self.ask_secret, out=self.out)
+        return run_setup(
+            path, ask=self.ask, ask_secret=self.ask_secret, out=self.out, environ=self.environ
+        )
 
 
 def test_writes_valid_config_with_stored_token(tmp_path: Path) -> None:
@@ -150,3 +158,64 @@ def test_overwrites_with_consent(tmp_path: Path) -> None:
     )
     script.run(path)
     assert load_config(path, env={}).me_email == "new@example.com"
+
+
+# ----- the region follows the token's documented prefix (issue 9 item 2)
+
+EU_TOKEN = "pylon_api_eu_SECRETvalue77"
+REST = [("linear token source", "none"), ("email", ""), ("refresh", "")]
+
+
+def test_an_eu_token_in_the_environment_makes_eu_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    script = Script(
+        [("region", ""), ("pylon token source", "env"), *REST],
+        environ={"PYLON_API_TOKEN": EU_TOKEN},
+    )
+    script.run(path)
+    assert load_config(path, env={}).pylon.region == "eu"
+    assert any("$PYLON_API_TOKEN holds an EU token" in line for line in script.said)
+    assert not script.answers  # no extra question when answer and token agree
+    assert "SECRETvalue77" not in "\n".join(script.said + script.prompts)
+
+
+@pytest.mark.parametrize(("source", "secrets", "environ"), [
+    ("file", [EU_TOKEN], {}),
+    ("env", [], {"PYLON_API_TOKEN": EU_TOKEN}),
+])  # fmt: skip
+def test_a_token_of_the_other_region_is_pointed_out_and_followed(
+    tmp_path: Path, source: str, secrets: list[str], environ: dict[str, str]
+) -> None:
+    path = tmp_path / "config.toml"
+    script = Script(
+        [("region", "us"), ("pylon token source", source), ("as the token says", ""), *REST],
+        secrets=secrets,
+        environ=environ,
+    )
+    script.run(path)
+    assert load_config(path, env={}).pylon.region == "eu"
+    said = "\n".join(script.said)
+    assert "an EU token (it starts pylon_api_eu_)" in said
+    assert "https://api.eu.usepylon.com" in said
+    assert "SECRETvalue77" not in said + "\n".join(script.prompts)
+
+
+def test_keeping_the_other_region_is_allowed_and_explained(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    script = Script(
+        [("region", "us"), ("pylon token source", "file"), ("as the token says", "n"), *REST],
+        secrets=[EU_TOKEN],
+    )
+    script.run(path)
+    assert load_config(path, env={}).pylon.region == "us"
+    assert any("will still use the token's region" in line for line in script.said)
+
+
+def test_a_token_without_a_prefix_asks_nothing_more(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    script = Script(
+        [("region", "eu"), ("pylon token source", "file"), *REST], secrets=["legacy_token_1"]
+    )
+    script.run(path)
+    assert load_config(path, env={}).pylon.region == "eu"
+    assert not script.answers
