@@ -8,7 +8,7 @@ from textual.command import CommandPalette
 from pylon_tui.api.errors import NetworkError
 from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.catalog import binding_by_id, board_bindings
-from pylon_tui.tui.screens.help import HelpScreen
+from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar
 
 from .fakes import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pylon_tui.tui.catalog import Scope, board_bindings, help_groups
-from pylon_tui.tui.screens.help import help_binding_ids
+from pylon_tui.tui.modals.help import help_binding_ids
 
 from . import test_app, test_find, test_moves, test_navigation, test_tickets
 from .fakes import EXERCISED

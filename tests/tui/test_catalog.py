@@ -26,12 +26,12 @@ from pylon_tui.tui.catalog import (
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
+from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import PickerModal
 from pylon_tui.tui.safe import plain_markup
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
-from pylon_tui.tui.screens.help import HelpScreen
 
 SCREENS: tuple[type[Screen[Any]], ...] = (
     BoardScreen,

@@ -7,9 +7,9 @@ from textual.widgets import Label, Static
 
 from pylon_tui.domain import Priority
 from pylon_tui.tui.modals.compose import ComposeModal
+from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.modals.picker import PickerModal
 from pylon_tui.tui.screens.detail import DetailScreen
-from pylon_tui.tui.screens.help import HelpScreen
 
 from .fakes import FakePylon, build_app, calls_to, on_board, screen_text, settle
 
