@@ -135,6 +135,8 @@ ISSUE = {
     "title": "Help",
     "state": "new",
     "created_at": "2024-05-01T10:00:00Z",
+    # What set_priority(HIGH) asks for: the client checks the answer (a silent drop is refused).
+    "custom_fields": {"priority": {"slug": "priority", "value": "high"}},
 }
 
 
