@@ -11,12 +11,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 import httpx
 
 from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.issue_refs import IssueRefError, parse_linear_issue
+from pylon_tui.domain.links import LinearTeam as LinearTeam  # re-exported: it was defined here
 
 from . import linear_queries as q
 from .cooldown import Cooldown
@@ -83,13 +83,6 @@ def linear_credentials(api_key: str | None) -> tuple[str | None, str]:
 
 def is_uuid(value: str) -> bool:
     return bool(_UUID.fullmatch(value.strip()))
-
-
-@dataclass(frozen=True, slots=True)
-class LinearTeam:
-    id: str
-    key: str
-    name: str
 
 
 class LinearClient(HttpClientBase):

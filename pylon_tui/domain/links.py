@@ -99,6 +99,15 @@ class LinkedIssue:
         return f"{self.identifier} ({self.state_name}) closed"
 
 
+@dataclass(frozen=True, slots=True)
+class LinearTeam:
+    """A Linear team a new issue can be filed under (the create dialog's picker)."""
+
+    id: str
+    key: str
+    name: str
+
+
 def linear_identifier_from_url(url: str) -> str | None:
     match = _LINEAR_URL.search(url)
     return match.group(1).upper() if match else None

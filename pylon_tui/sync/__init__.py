@@ -18,7 +18,7 @@ from .intents import (
 )
 from .linkwatch import LinkStates, LinkWatcher, Returned
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
-from .ports import GitHubLookup, LinearLookup, PylonApi, PylonWrites
+from .ports import GitHubLookup, LinearLookup, LinearPort, PylonApi, PylonWrites
 from .service import BoardService, Confirmation, Outcome
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "GitHubLookup",
     "Intent",
     "LinearLookup",
+    "LinearPort",
     "Link",
     "LinkStates",
     "LinkWatcher",

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from pylon_tui.domain import LinkedIssue, Message, Priority, StateInfo, Team, Ticket, User
 from pylon_tui.domain.directory import Account
+from pylon_tui.domain.links import LinearTeam
 
 
 class PylonWrites(Protocol):
@@ -46,4 +47,16 @@ class GitHubLookup(Protocol):
     async def issue_state(self, ref: str) -> LinkedIssue: ...
 
 
-__all__ = ["GitHubLookup", "LinearLookup", "PylonApi", "PylonWrites"]
+class LinearPort(Protocol):
+    """What the On Hold gate's dialogs ask of Linear: find duplicates, look a pasted
+    reference up, and file a new issue. The tui holds this shape, not the HTTP client."""
+
+    async def search(self, term: str, first: int = ...) -> list[LinkedIssue]: ...
+    async def issue(self, ref: str) -> LinkedIssue | None: ...
+    async def teams(self) -> list[LinearTeam]: ...
+    async def create_issue(
+        self, team_id: str, title: str, description: str, *, issue_id: str | None = ...
+    ) -> LinkedIssue: ...
+
+
+__all__ = ["GitHubLookup", "LinearLookup", "LinearPort", "PylonApi", "PylonWrites"]

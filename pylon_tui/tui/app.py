@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.bugreport import bug_summary, write_crash_log
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync.delivery import Conflict
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
+from pylon_tui.tui.flows import Flows
+from pylon_tui.tui.messages import OpenTicket, RefreshRequested
 from pylon_tui.tui.safe import plain_message
 from pylon_tui.tui.screens.board import BoardScreen
+from pylon_tui.tui.screens.detail import DetailScreen
 
 DRAIN_SECONDS = 2.0
 
@@ -67,10 +69,9 @@ class PylonApp(App[None]):
         self.ctx = ctx
         self.keymap_overrides = dict(keymap or {})
         self.autoload = autoload
-        self.board_screen = BoardScreen(ctx)
-        self._asking = False
+        self.flows = Flows(self, ctx)
+        self.board_screen = BoardScreen(ctx, self.flows)
         self._frozen_at = -1
-        self._conflicts: list[Conflict] = []
 
     def notify(
         self,
@@ -138,7 +139,7 @@ class PylonApp(App[None]):
             self.set_interval(DRAIN_SECONDS, self.drain_outbox)
 
     def drain_outbox(self) -> None:
-        if self.ctx.service.pending_count() and not self._asking:
+        if self.ctx.service.pending_count() and not self.flows.asking:
             self._drain()
 
     @work(exclusive=True, group="drain", exit_on_error=False)
@@ -159,34 +160,15 @@ class PylonApp(App[None]):
             screen.set_sync("read-only", error=self.ctx.service.read_only_reason)
         screen.data_changed()
         if report.conflicts:
-            self._conflicts.extend(report.conflicts)
-            self._ask_next()
+            self.flows.conflicts_arrived(report.conflicts, resend=self._drain)
 
-    def _ask_next(self) -> None:
-        """One dialog at a time; each conflict is asked, none waits unseen."""
-        from pylon_tui.tui.modals.conflict import ConflictModal
+    def on_open_ticket(self, message: OpenTicket) -> None:
+        """A ticket's detail over the board; the board catches up when it closes."""
+        detail = DetailScreen(self.ctx, self.flows, message.ticket_id)
+        self.push_screen(detail, lambda _: self.board_screen.rebuild())
 
-        if self._asking or not self._conflicts:
-            return
-        conflict = self._conflicts.pop(0)
-        catalog = self.ctx.service.board.catalog
-        labels = {info.slug: info.label for info in catalog.all()}
-        self._asking = True
-
-        def decided(choice: bool | None) -> None:
-            self._asking = False
-            outbox = self.ctx.service.outbox
-            if choice is None:
-                outbox.postpone(conflict)
-            else:
-                outbox.resolve(conflict, keep_mine=choice)
-                self.board_screen.data_changed()
-            if self._conflicts:
-                self._ask_next()
-            elif choice is not None:
-                self._drain()
-
-        self.push_screen(ConflictModal(conflict, labels), decided)
+    def on_refresh_requested(self, _: RefreshRequested) -> None:
+        self.refresh_board()
 
     async def _watch_links(self) -> None:
         watcher = self.ctx.watcher

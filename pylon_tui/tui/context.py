@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pylon_tui.api.linear import LinearClient
-from pylon_tui.sync.linkwatch import LinkWatcher
-from pylon_tui.sync.service import BoardService
+from pylon_tui.sync import BoardService, LinearPort, LinkWatcher
 
 
 def _utcnow() -> datetime:
@@ -26,7 +24,7 @@ class AppContext:
     link_states: dict[str, str] = field(default_factory=dict)
     """external_id -> short live state ("Done", "In Progress"), filled by the link watcher."""
     bell_on_return: bool = False
-    linear: LinearClient | None = None
+    linear: LinearPort | None = None
     watcher: LinkWatcher | None = None
     crash_log: Path | None = None
     """Where an unexpected error's traceback (never its local variables) is written."""

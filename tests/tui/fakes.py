@@ -170,10 +170,20 @@ def build_app(
     )
 
 
+async def wait_for_background(app: App[None]) -> None:
+    """Wait for every worker (loads, writes) except the flows: a flow may be waiting on a
+    dialog for a key the test has not pressed yet."""
+    from pylon_tui.tui.flows import FLOW_GROUP
+
+    working = [w for w in app.workers if w.group != FLOW_GROUP]
+    if working:  # wait_for_complete([]) would wait for every worker, flows included
+        await app.workers.wait_for_complete(working)
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Let messages, then every worker (loads, writes), then the repaint run to the end."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_background(pilot.app)
     await pilot.pause()
 
 

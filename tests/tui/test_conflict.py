@@ -17,6 +17,8 @@ from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.modals.conflict import ConflictModal
 from tests.sync.test_outbox import Switch
 
+from .fakes import wait_for_background
+
 
 async def conflicted_app(tmp_path: Path) -> tuple[PylonApp, BoardService, str, Switch]:
     sandbox = Sandbox(tmp_path / "sb.sqlite3")
@@ -40,7 +42,7 @@ async def conflicted_app(tmp_path: Path) -> tuple[PylonApp, BoardService, str, S
 async def settle(app: PylonApp, pilot: object) -> None:
     for _ in range(3):
         await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
+        await wait_for_background(app)
 
 
 @pytest.mark.parametrize(("key", "final"), [("m", "closed"), ("t", "waiting_on_you")])

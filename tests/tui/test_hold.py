@@ -19,6 +19,8 @@ from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 
+from .fakes import wait_for_background
+
 
 @dataclass
 class Env:
@@ -46,7 +48,7 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
 async def settle(app: PylonApp, pilot: object) -> None:
     for _ in range(3):
         await pilot.pause()  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()
+        await wait_for_background(app)
     await pilot.pause()  # type: ignore[attr-defined]
 
 

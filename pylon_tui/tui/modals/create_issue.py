@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.api.linear import LinearClient, LinearTeam
 from pylon_tui.domain import LinkedIssue, Ticket
 from pylon_tui.domain.htmltext import html_to_text
+from pylon_tui.domain.links import LinearTeam
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.sync import LinearPort
 from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
@@ -35,7 +36,7 @@ def default_description(ticket: Ticket, pylon_link: str | None) -> str:
 class CreateIssueModal(WorkerBoundary, ModalScreen[LinkedIssue | None]):
     BINDINGS = bindings(Scope.DIALOG, "create_issue_send", "dialog_cancel")
 
-    def __init__(self, ticket: Ticket, linear: LinearClient, *, pylon_link: str | None) -> None:
+    def __init__(self, ticket: Ticket, linear: LinearPort, *, pylon_link: str | None) -> None:
         super().__init__()
         self.ticket = ticket
         self.linear = linear

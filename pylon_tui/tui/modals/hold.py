@@ -8,8 +8,8 @@ explicit second confirmation. Escape leaves the ticket exactly where it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,16 +20,16 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.api.linear import LinearClient, LinearRefError, parse_linear_ref
 from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
+from pylon_tui.domain.issue_refs import IssueRefError, parse_linear_issue
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync.intents import Assign, Link, Move
+from pylon_tui.sync import LinearPort
 from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
-if TYPE_CHECKING:
-    from pylon_tui.tui.screens.board import BoardScreen
+CreateIssue = Callable[[Callable[[LinkedIssue], None]], None]
+"""Ask for a new issue to be filed; the callback receives it once created."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +52,18 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
     def __init__(
         self,
         ticket: Ticket,
-        linear: LinearClient,
+        linear: LinearPort,
         *,
         moving: bool,
         users: list[User],
         pylon_link: str | None,
+        create_issue: CreateIssue | None = None,
     ) -> None:
         super().__init__()
         self.ticket = ticket
         self.linear = linear
+        self.create_issue = create_issue
+        """How "new issue" files one: the flow that opened this dialog chains the next."""
         self.moving = moving
         self.users = users
         self.pylon_link = pylon_link
@@ -129,8 +132,8 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         if not value:
             return
         try:
-            ref = parse_linear_ref(value)
-        except LinearRefError as error:
+            ref = parse_linear_issue(value)
+        except IssueRefError as error:
             self.chosen = None
             self._update_status(str(error), error=True)
             return
@@ -201,49 +204,8 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         self.dismiss(HoldResult(self.chosen, assignee))
 
     def action_create(self) -> None:
-        from .create_issue import CreateIssueModal
-
-        def created(issue: LinkedIssue | None) -> None:
-            if issue is not None:
-                self.choose(issue)
-
-        self.app.push_screen(
-            CreateIssueModal(self.ticket, self.linear, pylon_link=self.pylon_link), created
-        )
+        if self.create_issue is not None:
+            self.create_issue(self.choose)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def open_hold_flow(screen: BoardScreen, ticket: Ticket, *, then_move_to: str | None) -> None:
-    """Open the dialog; on confirm link (and move, and assign) as ordered writes."""
-    linear = screen.ctx.linear
-    if linear is None:
-        screen.notify(
-            f"#{ticket.number} needs a linked Linear issue to go On Hold, and no Linear key is "
-            "configured: set LINEAR_API_KEY (or [linear] token_command) and restart",
-            severity="error",
-            timeout=10,
-        )
-        return
-    users = sorted(screen.ctx.service.directory.users.values(), key=lambda u: u.name)
-    modal = HoldModal(
-        ticket, linear, moving=then_move_to is not None, users=users, pylon_link=ticket.link
-    )
-
-    def done(result: HoldResult | None) -> None:
-        if result is None:
-            return
-        issue = result.issue
-        screen.ctx.link_states[issue.external_id] = issue.state_name
-        screen.submit(Link.to_linear(ticket, issue))
-        if then_move_to is not None:
-            screen.submit(
-                Move(ticket.id, then_move_to, base_updated_at=ticket.updated_at),
-                undo_state=ticket.state,
-            )
-        if result.assignee_id:
-            screen.submit(Assign(ticket.id, result.assignee_id))
-        screen.notify(f"#{ticket.number} linked to {issue.identifier}")
-
-    screen.app.push_screen(modal, done)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input
 from pylon_tui.domain import BoardCursor, Ticket, TicketFilter
 from pylon_tui.tui.catalog import Scope, bindings
 from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.safe import plain
 from pylon_tui.tui.view import BoardView, ColumnFrame
 from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTitle, StatusBar
@@ -42,9 +43,6 @@ class BoardBase(WorkerBoundary, Screen[None]):
             me_id=lambda: ctx.service.me_id,
             directory=lambda: ctx.service.directory,
         )
-        self.undo_stack: list[list[tuple[str, str]]] = []
-        """One entry per user action; a bulk move is one entry, undone as a whole."""
-        self._undo_group: list[tuple[str, str]] | None = None
         self.sync_text = "loading…"
         self.error: str | None = None
         self._ready = False
@@ -137,7 +135,11 @@ class BoardBase(WorkerBoundary, Screen[None]):
     def update_bars(self) -> None:
         if not self._ready:
             return
-        self.query_one(BoardHeader).show(self.board, self.ctx.now(), self.ctx.sandbox)
+        load = LoadState.of(self.ctx.service)  # until a load succeeds, nothing claims "empty"
+        for index, column_view in enumerate(self._columns):
+            column_view.set_empty_text(load.empty_text(first_column=index == 0))
+            self._titles[index].set_loaded(load.loaded)
+        self.query_one(BoardHeader).show(self.board, self.ctx.now(), self.ctx.sandbox, load)
         self.query_one(StatusBar).show(
             sync=self.sync_text,
             error=self.error,

@@ -27,6 +27,7 @@ from pylon_tui.tui.safe import plain
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
+    from pylon_tui.tui.flows import Flows
 
 
 def ticket_fields(ticket: Ticket, directory: Directory, ctx: AppContext) -> Text:
@@ -96,9 +97,10 @@ def _sla(value: datetime | None, now: datetime) -> str:
 class DetailScreen(WorkerBoundary, Screen[None]):
     BINDINGS = bindings(Scope.DETAIL)
 
-    def __init__(self, ctx: AppContext, ticket_id: str) -> None:
+    def __init__(self, ctx: AppContext, flows: Flows, ticket_id: str) -> None:
         super().__init__()
         self.ctx = ctx
+        self.flows = flows
         self.ticket_id = ticket_id
         self.messages: list[Message] | None = None
 
@@ -136,26 +138,30 @@ class DetailScreen(WorkerBoundary, Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def _board_action(self, name: str) -> None:
-        from .board import BoardScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, BoardScreen):
-                screen.run_on_ticket(name, self.ticket_id, after=self.refresh_view)
-                return
-
     def refresh_view(self) -> None:
         self.show_fields()
         self.load_messages()
 
+    def _refresh_if(self, sent: bool) -> None:
+        if sent and self.is_attached:  # the user may have left while it was sending
+            self.refresh_view()
+
     def action_reply(self) -> None:
-        self._board_action("reply")
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.reply(ticket), then=self._refresh_if)
 
     def action_note(self) -> None:
-        self._board_action("note")
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.note(ticket), then=self._refresh_if)
 
     def action_link(self) -> None:
-        self._board_action("link")
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.hold(ticket, then_move_to=None))
 
     def action_copy_link(self) -> None:
-        self._board_action("copy_link")
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.copy_link(ticket)

@@ -1,0 +1,408 @@
+"""Every multi-step user flow, written as straight code: dialog, answer, writes.
+
+A flow that waits on a dialog runs as an app-owned worker (`FLOW_GROUP`) and awaits the
+dialog with `push_screen_wait`, so the steps read top to bottom instead of as nested
+callbacks, and a flow outlives the screen that started it. Paths without a dialog (move,
+priority, assign me, undo) stay synchronous and return at once: the acting screen repaints
+in the same key press, which keeps a card move to one frame.
+
+Screens reach each other only through here and `messages`: the board and the detail screen
+share one reply, note and link implementation without knowing of one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.worker import Worker, WorkerError
+
+from pylon_tui.api.errors import ApiError
+from pylon_tui.domain import MoveVerdict, Priority, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain.htmltext import text_to_html
+from pylon_tui.domain.links import LinkedIssue
+from pylon_tui.domain.safe_text import copyable_link, one_line
+from pylon_tui.domain.thread import reply_target
+from pylon_tui.sync import (
+    ActionFailed,
+    ActionNotSaved,
+    ActionQueued,
+    Assign,
+    Conflict,
+    Intent,
+    LinearPort,
+    Link,
+    Move,
+    Note,
+    Pending,
+    Reply,
+    SetPriority,
+)
+from pylon_tui.tui.messages import TicketsChanged, broadcast
+from pylon_tui.tui.modals.compose import ComposeModal
+from pylon_tui.tui.modals.conflict import ConflictModal
+from pylon_tui.tui.modals.create_issue import CreateIssueModal
+from pylon_tui.tui.modals.hold import HoldModal
+from pylon_tui.tui.modals.picker import Choice, PickerModal
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+    from pylon_tui.domain import Board, TicketFilter
+    from pylon_tui.tui.context import AppContext
+
+FLOW_GROUP = "flow"
+"""Workers that may wait on a dialog: a test's or the bench's "settled" does not wait for them."""
+WRITES_GROUP = "writes"
+"""Workers sending a change; quitting waits (bounded) for these."""
+
+T = TypeVar("T")
+Undo = list[tuple[str, str]]
+"""(ticket id, the state to put it back in), one entry per ticket of one user action."""
+
+
+class Flows:
+    def __init__(self, app: App[Any], ctx: AppContext) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.undo_stack: list[Undo] = []
+        """One entry per user action; a bulk move is one entry, undone as a whole."""
+        self._undo_group: Undo | None = None
+        self._conflicts: list[Conflict] = []
+        self._asking = False
+        self._flows = 0
+        self._in_dialogs = 0
+
+    @property
+    def board(self) -> Board:
+        return self.ctx.service.board
+
+    @property
+    def asking(self) -> bool:
+        """A conflict dialog is open: a drain now would find the same conflicts again."""
+        return self._asking
+
+    @property
+    def busy(self) -> bool:
+        """A flow is working, not just waiting on the user to answer a dialog."""
+        return self._flows > self._in_dialogs
+
+    # ----- running flows ---------------------------------------------------------------
+    def start(
+        self, flow: Coroutine[Any, Any, T], then: Callable[[T], object] | None = None
+    ) -> Worker[None]:
+        """Run `flow` on the app (a screen's workers die with the screen); `then` gets its
+        result. A bug in it is reported by the app like any worker's, never a crash."""
+
+        async def run() -> None:
+            self._flows += 1
+            try:
+                result = await flow
+            finally:
+                self._flows -= 1
+            if then is not None:
+                then(result)
+
+        return self.app.run_worker(run(), group=FLOW_GROUP, exit_on_error=False)
+
+    async def ask(self, dialog: Screen[T]) -> T:
+        """Show a dialog and wait for its answer (only from inside a flow)."""
+        self._in_dialogs += 1
+        try:
+            return await self.app.push_screen_wait(dialog)
+        finally:
+            self._in_dialogs -= 1
+
+    def notify(self, message: str, **options: Any) -> None:
+        self.app.notify(message, **options)
+
+    # ----- writes ----------------------------------------------------------------------
+    def submit(self, intent: Intent, *, undo_state: str | None = None) -> Worker[None] | None:
+        """Record and apply the change now (durable, optimistic), send it in the background.
+
+        Returns the sending worker, or None when the cache could not record the change (the
+        user is told, nothing changed). Sends run one at a time in order inside the service,
+        so a quick H-H-L reaches Pylon as typed.
+        """
+        try:
+            pending = self.ctx.service.begin(intent)
+        except ActionNotSaved as refused:  # the cache cannot record it: say so, change nothing
+            self.notify(str(refused), title="Not saved", severity="error", timeout=20)
+            return None
+        if undo_state is not None:
+            if self._undo_group is not None:
+                self._undo_group.append((intent.ticket_id, undo_state))
+            else:
+                self.undo_stack.append([(intent.ticket_id, undo_state)])
+        return self.app.run_worker(self._send(pending), group=WRITES_GROUP, exit_on_error=False)
+
+    async def _send(self, pending: Pending) -> None:
+        try:
+            await self.ctx.service.commit(pending)
+        except ActionFailed as failure:
+            hint = f" ({failure.error.hint})" if failure.error.hint else ""
+            self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
+        except ActionQueued as queued:
+            self.notify(
+                f"Saved, not sent yet: {queued}. It is kept safely and sent as soon as "
+                "Pylon answers, even after a restart.",
+                title="Queued",
+                severity="warning",
+            )
+        finally:
+            broadcast(self.app, TicketsChanged)
+
+    @staticmethod
+    async def _sent(worker: Worker[None] | None) -> bool:
+        """Wait for a send to end (sent, queued or rolled back); False if it never began."""
+        if worker is None:
+            return False
+        try:
+            await worker.wait()
+        except WorkerError:
+            return False  # a bug: the app has reported it
+        return True
+
+    # ----- moves -----------------------------------------------------------------------
+    def move(self, tickets: list[Ticket], column_for: Callable[[Ticket], int | None]) -> list[str]:
+        """Move each ticket to its own target column (one undo entry for the batch).
+
+        Returns the ids moved now, in order; the last is the one focus follows. A ticket
+        the On Hold gate stops opens the link dialog and moves once an issue is linked.
+        """
+        moved: list[str] = []
+        self._undo_group = []
+        for ticket in sorted(tickets, key=lambda t: t.number):
+            column = column_for(ticket)
+            if column is None:
+                continue
+            target = self.board.columns[column]
+            check = check_move_to_column(
+                ticket, target, self.board.catalog, router=self.board.router
+            )
+            if check.verdict is MoveVerdict.ALLOWED:
+                intent = Move(ticket.id, check.target_state, base_updated_at=ticket.updated_at)
+                if self.submit(intent, undo_state=ticket.state) is not None:
+                    moved.append(ticket.id)
+            elif check.verdict is MoveVerdict.NEEDS_LINK:
+                self.start(self.hold(ticket, then_move_to=check.target_state))
+            elif check.verdict is MoveVerdict.UNKNOWN_STATE:
+                self.notify(check.message, severity="error")
+        if self._undo_group:
+            self.undo_stack.append(self._undo_group)
+        self._undo_group = None
+        return moved
+
+    def move_to_column(self, tickets: list[Ticket], column: int) -> list[str]:
+        return self.move(tickets, lambda _: column)
+
+    async def move_to(self, tickets: list[Ticket]) -> list[str] | None:
+        """The move-to picker; None when the user cancelled."""
+        choices = [Choice(str(i), c.title) for i, c in enumerate(self.board.columns)]
+        title = f"Move {len(tickets)} tickets to…" if len(tickets) > 1 else "Move to…"
+        key = await self.ask(PickerModal(title, choices))
+        return None if key is None else self.move_to_column(tickets, int(key))
+
+    def undo(self) -> list[str]:
+        """Put the last action's tickets back; returns the ids moved."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo")
+            return []
+        moved: list[str] = []
+        for ticket_id, state in self.undo_stack.pop():
+            ticket = self.board.get(ticket_id)
+            if ticket is None or ticket.state == state:
+                continue
+            if self.submit(Move(ticket_id, state, base_updated_at=ticket.updated_at)):
+                moved.append(ticket_id)
+        return moved
+
+    # ----- fields ----------------------------------------------------------------------
+    def set_priority(self, tickets: list[Ticket], priority: Priority | None) -> bool:
+        begun = [self.submit(SetPriority(t.id, priority)) for t in tickets]
+        return any(w is not None for w in begun)
+
+    async def assign(self, tickets: list[Ticket]) -> bool:
+        """The assignee picker; True when the user chose (someone or nobody)."""
+        users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
+        choices = [Choice("", "Unassign")]
+        choices += [Choice(u.id, u.name, u.email) for u in users]
+        key = await self.ask(PickerModal("Assign to…", choices))
+        if key is None:
+            return False
+        for ticket in tickets:
+            self.submit(Assign(ticket.id, key or None))
+        return True
+
+    def assign_me(self, tickets: list[Ticket]) -> bool:
+        me = self.ctx.service.me_id
+        if me is None:
+            self.notify(
+                "Set me_email in config.toml to your Pylon user's email so A knows who you are",
+                severity="warning",
+            )
+            return False
+        begun = [self.submit(Assign(t.id, me)) for t in tickets]
+        return any(w is not None for w in begun)
+
+    # ----- the On Hold gate ------------------------------------------------------------
+    async def hold(self, ticket: Ticket, *, then_move_to: str | None) -> bool:
+        """A ticket gets a linked issue before it may go On Hold: the dialog, then the link
+        (and the move, and the urgent ticket's assignee) as ordered writes."""
+        linear = self.ctx.linear
+        if linear is None:
+            self.notify(
+                f"#{ticket.number} needs a linked Linear issue to go On Hold, and no Linear key "
+                "is configured: set LINEAR_API_KEY (or [linear] token_command) and restart",
+                severity="error",
+                timeout=10,
+            )
+            return False
+        users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
+        result = await self.ask(
+            HoldModal(
+                ticket,
+                linear,
+                moving=then_move_to is not None,
+                users=users,
+                pylon_link=ticket.link,
+                create_issue=lambda chosen: self._create_for(ticket, linear, chosen),
+            )
+        )
+        if result is None:
+            return False
+        issue = result.issue
+        self.ctx.link_states[issue.external_id] = issue.state_name
+        self.submit(Link.to_linear(ticket, issue))
+        follow = None
+        if then_move_to is not None:
+            move = Move(ticket.id, then_move_to, base_updated_at=ticket.updated_at)
+            if self.submit(move, undo_state=ticket.state) is not None:
+                follow = ticket.id
+        if result.assignee_id:
+            self.submit(Assign(ticket.id, result.assignee_id))
+        self.notify(f"#{ticket.number} linked to {issue.identifier}")
+        broadcast(self.app, lambda: TicketsChanged(follow))
+        return True
+
+    def _create_for(
+        self, ticket: Ticket, linear: LinearPort, chosen: Callable[[LinkedIssue], None]
+    ) -> None:
+        """The hold dialog's "new issue": a flow of its own, handing the issue back."""
+
+        def created(issue: LinkedIssue | None) -> None:
+            if issue is not None:
+                chosen(issue)
+
+        self.start(self.create_issue(ticket, linear), then=created)
+
+    async def create_issue(self, ticket: Ticket, linear: LinearPort) -> LinkedIssue | None:
+        return await self.ask(CreateIssueModal(ticket, linear, pylon_link=ticket.link))
+
+    # ----- messages --------------------------------------------------------------------
+    async def reply(self, ticket: Ticket) -> bool:
+        """Load the thread, compose (template prefilled), send; True once the send ended."""
+        try:
+            messages = await self.ctx.service.messages(ticket.id)
+        except ApiError as error:
+            self.notify(f"Could not load #{ticket.number}'s messages: {error}", severity="error")
+            return False
+        customer = [m for m in messages if not m.is_private]
+        if not customer:
+            self.notify(f"#{ticket.number} has no customer message to reply to", severity="error")
+            return False
+        answered = reply_target(customer) or customer[-1]
+        text = await self.ask(
+            ComposeModal(
+                f"Reply to #{ticket.number}",
+                context=one_line(ticket.title),
+                text=self.ctx.templates.get("acknowledge", ""),
+                templates=self.ctx.templates,
+            )
+        )
+        if not text:
+            return False
+        return await self._sent(self.submit(Reply(ticket.id, answered.id, text_to_html(text))))
+
+    async def note(self, ticket: Ticket) -> bool:
+        """Compose an internal note and send it; True once the send ended."""
+        text = await self.ask(
+            ComposeModal(f"Internal note on #{ticket.number}", context=one_line(ticket.title))
+        )
+        if not text:
+            return False
+        return await self._sent(self.submit(Note(ticket.id, text_to_html(text))))
+
+    # ----- find ------------------------------------------------------------------------
+    async def quick_filter(self, current: TicketFilter) -> TicketFilter | None:
+        """The quick-filter toggles; the filter to show (unchanged if cancelled), or None
+        when the choice cannot apply."""
+        choices = [
+            Choice(q.value, ("✓ " if q in current.quick else "  ") + q.label) for q in QuickFilter
+        ]
+        choices.append(Choice("clear", "  Clear all filters"))
+        key = await self.ask(PickerModal("Quick filters (toggle)", choices))
+        if key == "clear":
+            return type(current)()
+        if key is None:
+            return current
+        quick = QuickFilter(key)
+        if quick is QuickFilter.MINE and self.ctx.service.me_id is None:
+            self.notify("Set me_email in config.toml to use the Mine filter", severity="warning")
+            return None
+        return current.toggled(quick)
+
+    async def pick_hidden(self) -> str | None:
+        """A ticket from the states no column shows, picked by the user; its id."""
+        hidden = self.board.hidden()
+        if not hidden:
+            self.notify("Every ticket is on the board")
+            return None
+        catalog = self.board.catalog
+        choices = [
+            Choice(t.id, f"#{t.number} {t.title}", catalog.label_of(t.state)) for t in hidden
+        ]
+        return await self.ask(PickerModal("Tickets in other states", choices)) or None
+
+    # ----- misc ------------------------------------------------------------------------
+    def copy_link(self, ticket: Ticket) -> None:
+        """Copy the Pylon link (OSC 52 works over SSH); only a plain http(s) URL goes out."""
+        link = copyable_link(ticket.link)
+        if link is None:
+            problem = (
+                "has no Pylon link"
+                if not ticket.link
+                else "has a link that is not one plain http(s) URL: not copied"
+            )
+            self.notify(f"#{ticket.number} {problem}", severity="warning")
+            return
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Copied {link}")
+
+    # ----- conflicts -------------------------------------------------------------------
+    def conflicts_arrived(self, conflicts: list[Conflict], *, resend: Callable[[], object]) -> None:
+        """Queue conflicts and ask them one dialog at a time; none waits unseen. `resend`
+        runs when the last answer applied a choice, to send what was resolved."""
+        self._conflicts.extend(conflicts)
+        if self._conflicts and not self._asking:
+            self._asking = True
+            self.start(self._resolve_conflicts(), then=lambda chose: chose and resend())
+
+    async def _resolve_conflicts(self) -> bool:
+        chose = False
+        try:
+            while self._conflicts:
+                conflict = self._conflicts.pop(0)
+                labels = {info.slug: info.label for info in self.board.catalog.all()}
+                choice = await self.ask(ConflictModal(conflict, labels))
+                outbox = self.ctx.service.outbox
+                if choice is None:
+                    outbox.postpone(conflict)
+                else:
+                    outbox.resolve(conflict, keep_mine=choice)
+                    broadcast(self.app, TicketsChanged)
+                chose = choice is not None
+        finally:
+            self._asking = False
+        return chose
