@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from pylon_tui.api import bodies
+from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import (
     Board,
     Category,
@@ -62,6 +63,9 @@ class BoardService:
         self.me_email = me_email
         self.closed_days = min(max(1, closed_days), MAX_CLOSED_DAYS)
         self.last_refresh: datetime | None = None
+        self.last_error: ApiError | None = None
+        """Why the last refresh failed (None once one succeeds): the board says why it is
+        not loaded, rather than drawing empty columns that read as "nothing to do"."""
         self.skipped_note = ""
         """Why some tickets are missing (malformed on the server), shown beside the sync time."""
         self.full_reconcile = full_reconcile
@@ -217,8 +221,25 @@ class BoardService:
         await self._save_all(tickets)
         return len(tickets)
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the board has ever been loaded in full: in this run, or in the run whose
+        cache was painted (the cache records when its last full load finished). Until then an
+        empty column means "not known yet", never "nothing to do"."""
+        return self._last_full is not None
+
     async def refresh(self) -> int:
-        """Incremental: one search for tickets updated since the last sync. Returns changes."""
+        """Incremental: one search for tickets updated since the last sync. Returns changes.
+        A failure is kept in `last_error` (and raised) until a refresh succeeds."""
+        try:
+            changed = await self._refresh()
+        except ApiError as error:
+            self.last_error = error
+            raise
+        self.last_error = None
+        return changed
+
+    async def _refresh(self) -> int:
         if not self._loaded or self.last_refresh is None:
             return await self.load()
         if not self._names_fresh:

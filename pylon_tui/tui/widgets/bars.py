@@ -7,6 +7,7 @@ writes nothing to them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.widgets import Static
 from pylon_tui.domain import Board, Category
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age
+from pylon_tui.tui.load_state import LoadState
 
 
 class _Bar(Static):
@@ -32,13 +34,18 @@ class _Bar(Static):
 class BoardHeader(_Bar):
     DEFAULT_CSS = "BoardHeader { height: 1; }"
 
-    def show(self, board: Board, now: datetime, sandbox: bool) -> None:
+    def show(self, board: Board, now: datetime, sandbox: bool, load: LoadState) -> None:
+        """`load` is required: "inbox zero" is a claim about Pylon, made only once a load has
+        succeeded (an unreachable server leaves the board empty, not done)."""
         text = Text()
         text.append(" pylon-tui ", style="bold reverse")
         if sandbox:
             text.append(" SANDBOX ", style="bold black on yellow")
         text.append(" ")
-        if board.inbox_zero():
+        not_loaded = load.header_text()
+        if not_loaded is not None:
+            text.append(not_loaded, style="bold yellow" if load.reason else "italic")
+        elif board.inbox_zero():
             text.append("✓ inbox zero", style="bold green")
         else:
             waiting = []
@@ -53,8 +60,33 @@ class BoardHeader(_Bar):
         self.show_text(text)
 
 
+FIX_SEPARATOR = " — "
+HEAD_FLOOR = 16
+"""Cells the sync text or error keeps while any optional marker is still shown."""
+DROP_ORDER = ("hidden", "sandbox", "selected", "filter")
+"""Optional markers, the first dropped first when the line is too long for the bar."""
+
+
+Piece = tuple[str, str, str]
+"""(name, text, style) of one part of the status line."""
+
+
+def split_fix(error: str) -> tuple[str, str]:
+    """An error reaches the bar as "what — fix" (the app joins an ApiError and its hint so,
+    and a refusing cache prints so); the fix is what follows the last separator."""
+    what, separator, fix = error.rpartition(FIX_SEPARATOR)
+    return (what, fix) if separator and what and fix else (error, "")
+
+
 class StatusBar(_Bar):
+    """Sync state, errors and modes on one line, fitted to the bar's width by priority:
+    the pending count and an error's fix always show. The error's own text is shortened
+    first, then the other-states, sandbox, selection and filter markers are dropped, then the
+    error shrinks to its icon; only then is the fix itself shortened."""
+
     DEFAULT_CSS = "StatusBar { height: 1; }"
+
+    _pieces: tuple[Piece, ...] = ()
 
     def show(
         self,
@@ -67,38 +99,129 @@ class StatusBar(_Bar):
         pending: int,
         sandbox: bool = False,
     ) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if sandbox:
-            text.append(" sandbox ", style="reverse")
-        if error:
-            text.append(f" ⚠ {one_line(error)} ", style="bold red")
+        self._pieces = status_pieces(
+            sync=sync,
+            error=error,
+            hidden=hidden,
+            selected=selected,
+            filter_text=filter_text,
+            pending=pending,
+            sandbox=sandbox,
+        )
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._pieces:
+            width = self.size.width or self.app.size.width  # not laid out yet: the screen's
+            self.show_text(fit_status(self._pieces, width))
+
+
+def status_pieces(
+    *,
+    sync: str,
+    error: str | None,
+    hidden: int,
+    selected: int,
+    filter_text: str,
+    pending: int,
+    sandbox: bool,
+) -> tuple[Piece, ...]:
+    """The status line's parts in display order, before fitting."""
+    pieces: list[Piece] = []
+    if sandbox:
+        pieces.append(("sandbox", " sandbox ", "reverse"))
+    if error:
+        what, fix = split_fix(one_line(error))
+        pieces.append(("head", f" ⚠ {what} ", "bold red"))
+        if fix:
+            pieces.append(("fix", f"— {fix} ", "bold"))
+    else:
+        pieces.append(("head", f" {one_line(sync)} ", ""))
+    if pending:
+        pieces.append(("pending", f"· {pending} pending ", "yellow"))
+    if filter_text:
+        pieces.append(("filter", f"· filter: {one_line(filter_text)} ", "bold cyan"))
+    if selected:
+        pieces.append(("selected", f"· {selected} selected ", "bold magenta"))
+    if hidden:
+        pieces.append(("hidden", f"· {hidden} in other states (o) ", "dim"))
+    return tuple(pieces)
+
+
+def fit_status(pieces: Sequence[Piece], width: int) -> Text:
+    """The (name, text, style) pieces, in order, made to fit `width` cells (see StatusBar)."""
+    texts = {name: Text(text, style=style) for name, text, style in pieces}
+    order = [name for name, _, _ in pieces]
+
+    def others() -> int:
+        return sum(t.cell_len for name, t in texts.items() if name != "head")
+
+    head = texts["head"]
+    floor = min(head.cell_len, HEAD_FLOOR)
+    for name in DROP_ORDER:
+        if others() + floor <= width:
+            break
+        texts.pop(name, None)
+    room = width - others()
+    if head.cell_len > room:
+        if room < HEAD_FLOOR // 2:  # too little to read: the icon says there is an error
+            icon = " ⚠ " if head.plain.startswith(" ⚠") else " "
+            head = texts["head"] = Text(icon, style=head.style)
+            if "fix" in texts:  # " ⚠ check the network…", not " ⚠ — check the network…"
+                texts["fix"] = texts["fix"][len(FIX_SEPARATOR) - 1 :]
         else:
-            text.append(f" {sync} ")
-        if pending:
-            text.append(f"· {pending} pending ", style="yellow")
-        if filter_text:
-            text.append(f"· filter: {one_line(filter_text)} ", style="bold cyan")
-        if selected:
-            text.append(f"· {selected} selected ", style="bold magenta")
-        if hidden:
-            text.append(f"· {hidden} in other states (o) ", style="dim")
-        self.show_text(text)
+            _shorten(head, room)
+    fix = texts.get("fix")
+    if fix is not None and others() + head.cell_len > width:
+        _shorten(fix, max(1, width - (others() - fix.cell_len) - head.cell_len))
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for name in order:
+        if name in texts:
+            line.append_text(texts[name])
+    return line
+
+
+def _shorten(text: Text, cells: int) -> None:
+    """Cut to `cells`, ending in "… " so the next piece stays apart."""
+    text.rstrip()
+    text.truncate(max(1, cells - 1), overflow="ellipsis")
+    if cells > 1:
+        text.append(" ")
 
 
 class ColumnTitle(_Bar):
     """A column's name and count ("shown/total" while a filter hides some), reversed while
-    the cursor is in it."""
+    the cursor is in it. Before the board has ever loaded, an empty column's count is "?":
+    zero would be a claim about Pylon."""
 
-    _shown_values: tuple[str, int, int, bool] | None = None
+    _shown_values: tuple[str, int, int, bool, bool] | None = None
+    _values: tuple[str, int, int, bool] | None = None
+    _loaded = True
 
     def show(self, title: str, total: int, shown: int, active: bool) -> None:
-        values = (title, total, shown, active)
+        self._values = (title, total, shown, active)
+        self._draw()
+
+    def set_loaded(self, loaded: bool) -> None:
+        self._loaded = loaded
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._values is None:
+            return
+        values = (*self._values, self._loaded)
         if values != self._shown_values:  # a cursor key builds no Text here
             self._shown_values = values
-            self.show_text(column_title(title, total, shown, active))
+            self.show_text(column_title(*self._values, known=self._loaded))
 
 
-def column_title(title: str, count: int, shown: int, active: bool) -> Text:
-    numbers = f"{shown}" if shown == count else f"{shown}/{count}"
+def column_title(title: str, count: int, shown: int, active: bool, *, known: bool = True) -> Text:
+    if not known and count == 0:
+        numbers = "?"
+    else:
+        numbers = f"{shown}" if shown == count else f"{shown}/{count}"
     label = f" {one_line(title)} {numbers}"
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)

@@ -7,8 +7,10 @@ repainting only the rows the frame names (a cursor move repaints two cards, not 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -94,6 +96,14 @@ class ColumnView(ScrollView, can_focus=False):
             )
         return self._styles
 
+    def set_empty_text(self, text: str) -> None:
+        """What the column says when it has no card ("nothing new", or why it is not loaded);
+        repaints only if that changed and the column is empty."""
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self.tickets:
+                self.refresh()
+
     def show(self, frame: ColumnFrame) -> None:
         """Draw the frame, repainting only what it says changed (plus the cursor's card and
         the active marker, which this widget drew last and so knows where they were)."""
@@ -173,9 +183,10 @@ class ColumnView(ScrollView, can_focus=False):
         line = self.scroll_offset.y + y
         index, part = divmod(line, CARD_HEIGHT)
         if not self.tickets:
-            if line == 0:
+            lines = _wrapped(self.empty_text, width)
+            if line < len(lines):
                 style = self.get_component_rich_style("column--empty")
-                return Strip([Segment(fit(f" {self.empty_text}", width), style)], width)
+                return Strip([Segment(fit(f" {lines[line]}", width), style)], width)
             return Strip.blank(width, self.rich_style)
         if index >= len(self.tickets):
             return Strip.blank(width, self.rich_style)
@@ -208,6 +219,13 @@ class ColumnView(ScrollView, can_focus=False):
             self._strips.clear()
         self._strips[key] = (ticket, strip)
         return strip
+
+
+@lru_cache(maxsize=64)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """An empty column's message over as many lines as it needs (a reason and its fix do not
+    fit in one line of a quarter of 80 columns); one space is kept for the left margin."""
+    return tuple(textwrap.wrap(text, max(1, width - 1))) or ("",)
 
 
 def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
