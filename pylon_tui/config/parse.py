@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from .keys import KEY_ACTIONS, is_key_name
+from .keys import KEY_ACTIONS, find_clash, is_key_name
 from .model import (
     DEFAULT_COLUMNS,
     DEFAULT_TEMPLATES,
@@ -242,6 +242,9 @@ def _parse_keys(raw: Mapping[str, Any], reader: Reader) -> dict[str, str]:
                 key, f'has {bad[:20]!r}, not a key name (use names like "L,shift+right,ctrl+s")'
             )
         result[action] = joined
+    clash = find_clash(result)
+    if clash is not None:
+        raise reader.error(f"keys.{clash.action}", clash.message())
     return result
 
 
