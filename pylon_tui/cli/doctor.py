@@ -185,7 +185,8 @@ async def _identity(services: Services, report: Report) -> None:
         return
     if agent is None:
         report.info(REPLIES_UNATTRIBUTED)
-        report.info("set me_email to your Pylon login to reply and note as yourself")
+        if not pylon.agent_email:
+            report.info("set me_email to your Pylon login to reply and note as yourself")
         return
     name = one_line(agent.name) or agent.email
     report.ok(f"replies and notes are posted as {name}: that is who customers see")
