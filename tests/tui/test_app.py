@@ -58,8 +58,13 @@ async def test_a_failed_refresh_shows_offline_and_keeps_the_board(app: PylonApp,
         await pilot.press("R")
         await settle(pilot)
         status = str(app.board_screen.query_one(StatusBar).render())
-        assert "connection refused" in status
+        # At 80 columns the fix outranks the error's own text (issue 10 item 6).
+        assert "⚠ Pylon: conn" in status
+        assert NetworkError("x").hint in status
         assert column_ids(app) == [["t1", "t2"], ["t4", "t3"], ["t5"], ["t6"]]
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        assert "connection refused" in str(app.board_screen.query_one(StatusBar).render())
 
 
 @exercises("help")

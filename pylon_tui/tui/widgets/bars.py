@@ -61,8 +61,11 @@ class BoardHeader(_Bar):
 
 
 FIX_SEPARATOR = " — "
-HEAD_FLOOR = 16
-"""Cells the sync text or error keeps while any optional marker is still shown."""
+HEAD_FLOOR = 32
+"""Cells the sync text or error keeps while any optional marker is still shown: what failed
+is worth more than the markers, but not more than the count and the fix."""
+HEAD_READABLE = 8
+"""Below this many cells the error is shown as its icon alone."""
 DROP_ORDER = ("hidden", "sandbox", "selected", "filter")
 """Optional markers, the first dropped first when the line is too long for the bar."""
 
@@ -167,7 +170,7 @@ def fit_status(pieces: Sequence[Piece], width: int) -> Text:
         texts.pop(name, None)
     room = width - others()
     if head.cell_len > room:
-        if room < HEAD_FLOOR // 2:  # too little to read: the icon says there is an error
+        if room < HEAD_READABLE:  # too little to read: the icon says there is an error
             icon = " ⚠ " if head.plain.startswith(" ⚠") else " "
             head = texts["head"] = Text(icon, style=head.style)
             if "fix" in texts:  # " ⚠ check the network…", not " ⚠ — check the network…"
