@@ -218,7 +218,9 @@ class Board:
         return min(heads)
 
     def inbox_zero(self) -> bool:
-        """New and On You both empty: the team's goal state."""
+        """New and On You both empty: the team's goal state. Says nothing about whether the
+        board was ever loaded (an unreachable server leaves it empty too): the header claims
+        inbox zero only once BoardService.loaded."""
         for index in range(len(self.router.columns)):
             category = self.router.category_of_column(index)
             if category in (Category.NEW, Category.WAITING_ON_YOU) and self._lists[index]:
