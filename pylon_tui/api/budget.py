@@ -1,9 +1,12 @@
 """Client-side rate budgets, so normal use never earns a 429.
 
-Pylon limits each endpoint per minute. A 429 costs the user a visible stall (and, on writes,
-a retry), while waiting a little before sending costs nothing the user notices, so the client
-counts its own requests in a sliding one-minute window per endpoint and waits for a free slot.
-A small headroom is kept back because other tools may share the same token.
+Pylon limits each endpoint per minute, per ORGANIZATION: every token of the org spends one
+allowance. A 429 costs the user a visible stall (and, on writes, a retry), while waiting a
+little before sending costs nothing the user notices, so the client counts its requests in a
+sliding one-minute window per endpoint and waits for a free slot. A small headroom is kept
+back for other tools spending the same allowance. This counts one process; `machine_budget`
+counts every pylon-tui process on the machine in one file, and `rate_share` is this
+machine's part of the org's allowance.
 """
 
 from __future__ import annotations
@@ -19,27 +22,39 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 WINDOW_SECONDS = 60.0
-DEFAULT_LIMIT = 60
 DEFAULT_PENALTY = 5.0
 
-# Requests per minute, from each operation's "Rate limit" note in the OpenAPI document.
+# Requests per minute per organization. Pylon's rate-limits page (newer than the OpenAPI
+# snapshot, whose 10/20/60 notes are stale) gives every endpoint one of three tiers, 30, 120
+# or 300, in its own API-reference entry. Kestra's Pylon plugin quotes get 300, update 120 and
+# list/create/reply/note 30, which fit those tiers; an endpoint no source places gets the
+# lowest tier: a wrong guess there is only slower, never a 429.
+TIER_LOW, TIER_MID, TIER_HIGH = 30, 120, 300
 PYLON_LIMITS: dict[str, int] = {
-    "search_issues": 20,  # POST /issues/search
-    "list_issues": 10,  # GET /issues
-    "get_issue": 60,  # GET /issues/{id}
-    "update_issue": 20,  # PATCH /issues/{id}
-    "reply": 10,  # POST /issues/{id}/reply
-    "note": 10,  # POST /issues/{id}/note
-    "external_issues": 20,  # POST /issues/{id}/external-issues
-    "messages": 20,  # GET /issues/{id}/messages
-    "issue_statuses": 10,  # GET /issue-statuses
-    "users": 60,  # GET /users
-    "teams": 60,  # GET /teams
-    "accounts": 60,  # GET /accounts
-    "account": 60,  # GET /accounts/{id}
-    "custom_fields": 60,  # GET /custom-fields
-    "me": 60,  # GET /me
+    "search_issues": TIER_LOW,  # POST /issues/search (tier not published: lowest)
+    "list_issues": TIER_LOW,  # GET /issues (Kestra: list 30)
+    "get_issue": TIER_HIGH,  # GET /issues/{id} (Kestra: get 300)
+    "update_issue": TIER_MID,  # PATCH /issues/{id} (Kestra: update 120)
+    "reply": TIER_LOW,  # POST /issues/{id}/reply (Kestra: reply 30)
+    "note": TIER_LOW,  # POST /issues/{id}/note (Kestra: note 30)
+    "external_issues": TIER_LOW,  # POST /issues/{id}/external-issues
+    "messages": TIER_LOW,  # GET /issues/{id}/messages
+    "issue_statuses": TIER_LOW,  # GET /issue-statuses
+    "users": TIER_LOW,  # GET /users
+    "teams": TIER_LOW,  # GET /teams
+    "accounts": TIER_LOW,  # GET /accounts
+    "account": TIER_LOW,  # GET /accounts/{id}
+    "custom_fields": TIER_LOW,  # GET /custom-fields
+    "me": TIER_LOW,  # GET /me
 }
+DEFAULT_LIMIT = TIER_LOW  # an endpoint added without an entry here: the safe tier
+
+
+def shared_limits(share: float, limits: Mapping[str, int] | None = None) -> dict[str, int]:
+    """`share` (0-1] of each limit: the part of the org's allowance one machine may spend."""
+    share = min(1.0, max(0.0, share))
+    base = PYLON_LIMITS if limits is None else limits
+    return {k: max(1, int(v * share)) for k, v in base.items()}
 
 
 class RateBudget:
@@ -70,10 +85,8 @@ class RateBudget:
     def shared(
         cls, share: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
     ) -> RateBudget:
-        """This client's part of limits several clients spend together (same token)."""
-        share = min(1.0, max(0.0, share))
-        limits = {k: max(1, int(v * share)) for k, v in PYLON_LIMITS.items()}
-        return cls(limits, clock=clock, sleep=sleep)
+        """This client's part of limits several clients spend together (one organization)."""
+        return cls(shared_limits(share), clock=clock, sleep=sleep)
 
     @classmethod
     def unlimited(cls) -> RateBudget:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pylon_tui.api.budget import PYLON_LIMITS, RateBudget
+from pylon_tui.api.budget import PYLON_LIMITS, RateBudget, shared_limits
 
 from .support import FakeClock
 
@@ -14,23 +14,34 @@ def budget(clock: FakeClock, **kwargs) -> RateBudget:
 
 
 def test_documented_limits():
-    assert PYLON_LIMITS["search_issues"] == 20
-    assert PYLON_LIMITS["list_issues"] == 10
-    assert PYLON_LIMITS["get_issue"] == 60
-    assert PYLON_LIMITS["update_issue"] == 20
-    assert PYLON_LIMITS["reply"] == PYLON_LIMITS["note"] == 10
-    assert PYLON_LIMITS["external_issues"] == PYLON_LIMITS["messages"] == 20
-    assert PYLON_LIMITS["issue_statuses"] == 10
-    for key in ("users", "teams", "accounts", "account", "custom_fields", "me"):
-        assert PYLON_LIMITS[key] == 60
+    """Pylon's rate-limits page: every endpoint one of 30, 120 or 300 a minute per org;
+    Kestra's plugin places get (300), update (120), list, reply and note (30)."""
+    assert set(PYLON_LIMITS.values()) <= {30, 120, 300}
+    assert PYLON_LIMITS["get_issue"] == 300
+    assert PYLON_LIMITS["update_issue"] == 120
+    assert PYLON_LIMITS["list_issues"] == PYLON_LIMITS["reply"] == PYLON_LIMITS["note"] == 30
+    # endpoints no source places sit on the lowest tier: slower at worst, never a 429
+    for key in ("search_issues", "messages", "external_issues", "issue_statuses", "users"):
+        assert PYLON_LIMITS[key] == 30
+    for key in ("teams", "accounts", "account", "custom_fields", "me"):
+        assert PYLON_LIMITS[key] == 30
+
+
+def test_shared_limits_are_a_machines_part_of_the_org():
+    assert shared_limits(0.2)["update_issue"] == 24
+    assert shared_limits(0.2)["reply"] == 6
+    assert shared_limits(0.01)["reply"] == 1  # never zero: a machine can always send
+    assert shared_limits(1.0) == PYLON_LIMITS
+    assert RateBudget.shared(0.5).limits["get_issue"] == 150
 
 
 def test_headroom_reserves_a_few_slots():
     clock = FakeClock()
-    assert budget(clock).capacity("issue_statuses") == 9
-    assert budget(clock).capacity("get_issue") == 54
-    assert budget(clock, headroom=0).capacity("search_issues") == 20
-    assert budget(clock, headroom=0.5).capacity("reply") == 5
+    assert budget(clock).capacity("issue_statuses") == 27
+    assert budget(clock).capacity("get_issue") == 270
+    assert budget(clock, headroom=0).capacity("search_issues") == 30
+    assert budget(clock, headroom=0.5).capacity("reply") == 15
+    assert budget(clock).capacity("an_endpoint_added_later") == 27
     with pytest.raises(ValueError, match="headroom"):
         budget(clock, headroom=1.0)
 
@@ -38,14 +49,14 @@ def test_headroom_reserves_a_few_slots():
 async def test_acquire_waits_for_the_window_instead_of_overrunning():
     clock = FakeClock()
     b = budget(clock, headroom=0)
-    for _ in range(10):
+    for _ in range(30):
         assert await b.acquire("issue_statuses") == 0.0
         clock.now += 1.0
-    # 10 sent at t=1000..1009: the 11th must wait until the first leaves the window (t=1060)
+    # 30 sent at t=1000..1029: the 31st must wait until the first leaves the window (t=1060)
     waited = await b.acquire("issue_statuses")
-    assert waited == pytest.approx(50.0)
+    assert waited == pytest.approx(30.0)
     assert clock.now == pytest.approx(1060.0)
-    assert b.used("issue_statuses") == 10
+    assert b.used("issue_statuses") == 30
     # other endpoints are independent
     assert await b.acquire("search_issues") == 0.0
 
