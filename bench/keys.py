@@ -21,6 +21,8 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from pylon_tui.tui.flows import FLOW_GROUP
+
 SETTLE_TIMEOUT = 10.0
 POLL = 0.0005
 QUIET_CHECKS = 3
@@ -78,7 +80,8 @@ def _busy(app: App[Any], *, deep: bool = False) -> bool:
     queued = not (app._message_queue.empty() and screen._message_queue.empty())
     if deep and not queued:
         queued = any(not w._message_queue.empty() for w in screen.walk_children())
-    workers = any(not w.is_finished for w in app.workers)
+    # A flow waiting on a dialog is waiting for a key, not working.
+    workers = any(not w.is_finished for w in app.workers if w.group != FLOW_GROUP)
     return dirty or queued or workers
 
 

@@ -12,10 +12,8 @@ share one reply, note and link implementation without knowing of one another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from textual.worker import Worker, WorkerError
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import MoveVerdict, Priority, QuickFilter, Ticket, check_move_to_column
@@ -23,21 +21,7 @@ from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.domain.thread import reply_target
-from pylon_tui.sync import (
-    ActionFailed,
-    ActionNotSaved,
-    ActionQueued,
-    Assign,
-    Conflict,
-    Intent,
-    LinearPort,
-    Link,
-    Move,
-    Note,
-    Pending,
-    Reply,
-    SetPriority,
-)
+from pylon_tui.sync import Assign, Conflict, LinearPort, Link, Move, Note, Reply, SetPriority
 from pylon_tui.tui.messages import TicketsChanged, broadcast
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
@@ -45,124 +29,27 @@ from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
+from .runner import FLOW_GROUP, WRITES_GROUP, FlowRunner
+
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.screen import Screen
 
-    from pylon_tui.domain import Board, TicketFilter
+    from pylon_tui.domain import TicketFilter
     from pylon_tui.tui.context import AppContext
 
-FLOW_GROUP = "flow"
-"""Workers that may wait on a dialog: a test's or the bench's "settled" does not wait for them."""
-WRITES_GROUP = "writes"
-"""Workers sending a change; quitting waits (bounded) for these."""
-
-T = TypeVar("T")
-Undo = list[tuple[str, str]]
-"""(ticket id, the state to put it back in), one entry per ticket of one user action."""
+__all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
 
 
-class Flows:
+class Flows(FlowRunner):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
-        self.app = app
-        self.ctx = ctx
-        self.undo_stack: list[Undo] = []
-        """One entry per user action; a bulk move is one entry, undone as a whole."""
-        self._undo_group: Undo | None = None
+        super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
         self._asking = False
-        self._flows = 0
-        self._in_dialogs = 0
-
-    @property
-    def board(self) -> Board:
-        return self.ctx.service.board
 
     @property
     def asking(self) -> bool:
         """A conflict dialog is open: a drain now would find the same conflicts again."""
         return self._asking
-
-    @property
-    def busy(self) -> bool:
-        """A flow is working, not just waiting on the user to answer a dialog."""
-        return self._flows > self._in_dialogs
-
-    # ----- running flows ---------------------------------------------------------------
-    def start(
-        self, flow: Coroutine[Any, Any, T], then: Callable[[T], object] | None = None
-    ) -> Worker[None]:
-        """Run `flow` on the app (a screen's workers die with the screen); `then` gets its
-        result. A bug in it is reported by the app like any worker's, never a crash."""
-
-        async def run() -> None:
-            self._flows += 1
-            try:
-                result = await flow
-            finally:
-                self._flows -= 1
-            if then is not None:
-                then(result)
-
-        return self.app.run_worker(run(), group=FLOW_GROUP, exit_on_error=False)
-
-    async def ask(self, dialog: Screen[T]) -> T:
-        """Show a dialog and wait for its answer (only from inside a flow)."""
-        self._in_dialogs += 1
-        try:
-            return await self.app.push_screen_wait(dialog)
-        finally:
-            self._in_dialogs -= 1
-
-    def notify(self, message: str, **options: Any) -> None:
-        self.app.notify(message, **options)
-
-    # ----- writes ----------------------------------------------------------------------
-    def submit(self, intent: Intent, *, undo_state: str | None = None) -> Worker[None] | None:
-        """Record and apply the change now (durable, optimistic), send it in the background.
-
-        Returns the sending worker, or None when the cache could not record the change (the
-        user is told, nothing changed). Sends run one at a time in order inside the service,
-        so a quick H-H-L reaches Pylon as typed.
-        """
-        try:
-            pending = self.ctx.service.begin(intent)
-        except ActionNotSaved as refused:  # the cache cannot record it: say so, change nothing
-            self.notify(str(refused), title="Not saved", severity="error", timeout=20)
-            return None
-        if undo_state is not None:
-            if self._undo_group is not None:
-                self._undo_group.append((intent.ticket_id, undo_state))
-            else:
-                self.undo_stack.append([(intent.ticket_id, undo_state)])
-        return self.app.run_worker(self._send(pending), group=WRITES_GROUP, exit_on_error=False)
-
-    async def _send(self, pending: Pending) -> None:
-        try:
-            await self.ctx.service.commit(pending)
-        except ActionFailed as failure:
-            hint = f" ({failure.error.hint})" if failure.error.hint else ""
-            self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
-        except ActionQueued as queued:
-            self.notify(
-                f"Saved, not sent yet: {queued}. It is kept safely and sent as soon as "
-                "Pylon answers, even after a restart.",
-                title="Queued",
-                severity="warning",
-            )
-        finally:
-            broadcast(self.app, TicketsChanged)
-
-    @staticmethod
-    async def _sent(worker: Worker[None] | None) -> bool:
-        """Wait for a send to end (sent, queued or rolled back); False if it never began."""
-        if worker is None:
-            return False
-        try:
-            await worker.wait()
-        except WorkerError:
-            return False  # a bug: the app has reported it
-        return True
 
     # ----- moves -----------------------------------------------------------------------
     def move(self, tickets: list[Ticket], column_for: Callable[[Ticket], int | None]) -> list[str]:
