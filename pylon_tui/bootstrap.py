@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 import httpx
 
-from pylon_tui.api.budget import RateBudget
+from pylon_tui.api.budget import RateBudget, shared_limits
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
+from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.config import REGION_URLS, Config, Secret, paths
 from pylon_tui.domain import DEFAULT_COLUMNS, Column
@@ -117,7 +119,7 @@ def make_services(
         transport = sandbox_transport()
     region = pylon_region(config)
     base_url = SANDBOX_BASE_URL if sandbox else pylon_base_url(config, region)
-    budget = RateBudget.shared(config.pylon.rate_share)
+    budget = _rate_budget(config, base_url, networked=transport is None)
     me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
     # Tokens are revealed straight into the clients, which keep them out of sight: a local
     # variable here would show in any traceback rendered with locals.
@@ -147,6 +149,8 @@ def make_services(
             linear = LinearClient(_reveal(config.linear.token))
         github = GitHubClient(_reveal(config.github.token))
     notes = [region.note] if region.note and not sandbox else []
+    if isinstance(budget, MachineBudget) and (note := budget.open()):
+        notes.append(note)
     return Services(pylon, service, sandbox, linear, github, notes=notes)
 
 
@@ -226,6 +230,16 @@ def make_app(
     if now is not None:
         ctx.now = now
     return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+
+
+def _rate_budget(config: Config, base_url: str, *, networked: bool) -> RateBudget:
+    """Live Pylon: one budget for every pylon-tui process on this machine (per API host: the
+    org is not known before the first request), `rate_share` of the org's limits. The
+    sandbox has no organization to share, and an injected transport is a test double."""
+    if config.sandbox or not networked:
+        return RateBudget.shared(config.pylon.rate_share)
+    path = paths.rate_budget_path(urlsplit(base_url).netloc)
+    return MachineBudget(path, shared_limits(config.pylon.rate_share))
 
 
 def _reveal(secret: Secret | None) -> str | None:

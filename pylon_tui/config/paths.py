@@ -10,6 +10,7 @@ can report paths without creating anything.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -71,6 +72,14 @@ def cache_db_path(*, create: bool = True) -> Path:
     if create:
         ensure_dir(directory)
     return directory / "cache.sqlite3"
+
+
+def rate_budget_path(host: str) -> Path:
+    """The rate budget every pylon-tui process of this user spends together against one Pylon
+    host (Pylon limits per organization, and all of a machine's boards, scripts and commands
+    share it). Not created here: the budget makes it, or counts in-process when it cannot."""
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", host).strip("._") or "pylon"
+    return state_dir() / f"rate-budget-{name}.sqlite3"
 
 
 def sandbox_db_path(*, create: bool = True) -> Path:
