@@ -23,6 +23,7 @@ from .linear import auth as linear_auth
 from .linear import trash as linear_trash
 from .linear.resolvers import CLOSED_TYPES, LinearApi
 from .pylon import endpoints as pylon
+from .pylon.automations import Automations
 from .pylon.common import ODD_CURSORS, NotFound
 from .ratelimit import RateLimiter
 from .seed.seeder import DEFAULT_SEED, seed
@@ -45,6 +46,7 @@ class Sandbox:
         required_token: str | None = None,
         linear_key: str | None = None,
         seed: int = DEFAULT_SEED,
+        automations: bool = True,
     ) -> None:
         path = str(db_path)
         if path != ":memory:":
@@ -61,6 +63,7 @@ class Sandbox:
         self._faults: deque[tuple[int, int | None]] = deque()
         self.request_log: deque[tuple[str, str, str, int]] = deque(maxlen=10_000)
         self._pylon = pylon.PylonApi(self._conn, self.now)
+        self._pylon.automations.enabled = automations
         self._linear = LinearApi(self._conn, self.now)
         self.loopback_region: str | None = None
         """The Pylon region a request to 127.0.0.1 plays ("us"/"eu"), so a served sandbox can
@@ -118,6 +121,12 @@ class Sandbox:
     def ticket_count(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT count(*) FROM issues").fetchone()[0])
+
+    @property
+    def automations(self) -> Automations:
+        """Pylon's own status moves (on by default; see pylon/automations.py): set `enabled`
+        to False for the simpler rules, `reply_delay` for how long the AI's move takes."""
+        return self._pylon.automations
 
     # -- faults (for sync / fault tests) ----------------------------------------------------
     def odd_cursors(self, kind: str | None) -> None:
@@ -200,7 +209,12 @@ class Sandbox:
                     f"rate limit exceeded for {key}: {budget} requests per minute",
                     headers={"x-retry-after": str(wait), "x-rate-limit-remaining": "0"},
                 )
-        return self._transaction(lambda: pylon.dispatch(self._pylon, handler, params, query, body))
+
+        def run() -> Response:
+            self._pylon.automations.run_due(self._pylon.touch)  # Pylon's background work
+            return pylon.dispatch(self._pylon, handler, params, query, body)
+
+        return self._transaction(run)
 
     def _transaction(self, fn: Callable[[], Response]) -> Response:
         self._conn.execute("BEGIN")
@@ -335,8 +349,10 @@ class Sandbox:
             self._linear.rate_limits.refuse_next(count, status=status, reset_in=reset_in)
 
     def customer_message(self, issue: str, html: str) -> dict[str, Any]:
-        """Simulate the customer writing in Slack: Pylon moves the ticket back to On You."""
+        """Simulate the customer writing in Slack: Pylon moves the ticket back to On You
+        (out of On Hold too: new public activity)."""
         with self._lock:
+            self._pylon.automations.run_due(self._pylon.touch)
             try:
                 row = self._pylon.issue_row(issue)
             except NotFound:
@@ -352,9 +368,7 @@ class Sandbox:
                 (msg_id, row["id"], stamp, 0, html, "slack", name, None, contact, email, None),
             )
             changes: JSON = {"latest_message_time": stamp}
-            if row["state"] in ("waiting_on_customer", "on_hold", "closed"):
-                changes["state"] = "waiting_on_you"
-                changes["resolution_time"] = None
+            changes.update(self._pylon.automations.after_customer_message(row))
             self._pylon.touch(row, changes)
             issue_json = self._pylon.issue_out(row["id"])
         return {"message_id": msg_id, "issue": issue_json}

@@ -92,8 +92,10 @@ async def test_detail_reply_goes_through_the_same_flow_and_refreshes_after_send(
         assert len(sent_replies(fake)) == 1
 
 
-async def sandbox_services(tmp_path: Path, *, down_first: bool = False) -> tuple[Services, Switch]:
-    sandbox = Sandbox(tmp_path / "sb.sqlite3")
+async def sandbox_services(
+    tmp_path: Path, *, down_first: bool = False, automations: bool = True
+) -> tuple[Services, Switch]:
+    sandbox = Sandbox(tmp_path / "sb.sqlite3", automations=automations)
     sandbox.ensure_seeded()
     switch = Switch(sandbox)
     services = services_for(
@@ -109,8 +111,9 @@ async def sandbox_services(tmp_path: Path, *, down_first: bool = False) -> tuple
 
 async def test_hold_flow_creates_an_issue_from_inside_the_dialog(tmp_path: Path) -> None:
     """From the detail screen: `i` opens the link dialog, ctrl+n chains the new-issue dialog
-    over it, the created issue comes back into the link dialog, and confirming links it."""
-    services, _ = await sandbox_services(tmp_path)
+    over it, the created issue comes back into the link dialog, and confirming links it.
+    (Live Pylon would also put it On Hold: the sandbox's automations are off here.)"""
+    services, _ = await sandbox_services(tmp_path, automations=False)
     service = services.service
     ticket = next(
         t for t in service.board.all() if t.state == "waiting_on_you" and not t.has_tracking_link()

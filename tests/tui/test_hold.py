@@ -200,6 +200,7 @@ async def test_urgent_ticket_offers_assignee(env: Env) -> None:
 
 
 async def test_link_key_links_without_moving(env: Env) -> None:
+    env.sandbox.automations.enabled = False  # live Pylon puts it On Hold: test_automations_tui
     async with env.app.run_test(size=(100, 30)) as pilot:
         await settle(env.app, pilot)
         ticket = focus_first_in_on_you(env.app)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..util import JSON, Response, bump_time, new_uuid
 from . import render as R
+from .automations import Automations
 from .common import (
     BadRequest,
     decode_cursor,
@@ -38,6 +39,7 @@ class ThreadApi:
     conn: sqlite3.Connection
     clock: Callable[[], datetime]
     odd_cursor: str | None
+    automations: Automations
 
     if TYPE_CHECKING:
 
@@ -120,10 +122,11 @@ class ThreadApi:
         stamp = self.conn.execute(
             "SELECT timestamp FROM messages WHERE id = ?", (msg_id,)
         ).fetchone()[0]
-        changes: dict[str, Any] = {"latest_message_time": stamp}
-        # Like Pylon: an agent reply hands the ball to the customer.
-        if row["state"] in ("new", "waiting_on_you"):
-            changes["state"] = "waiting_on_customer"
+        # Like Pylon: an agent reply hands the ball to the customer (see automations).
+        changes: dict[str, Any] = {
+            "latest_message_time": stamp,
+            **self.automations.after_reply(row, msg_id),
+        }
         if not row["first_response_time"]:
             changes["first_response_time"] = stamp
         self.touch(row, changes)
