@@ -30,6 +30,7 @@ from pylon_tui.domain import (
 from . import codec
 from .confirm import Confirmation, Outcome, confirm
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
+from .drafts import DraftKind, Drafts
 from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .ports import PylonApi
@@ -84,6 +85,7 @@ class BoardService:
             request_timeout=request_timeout,
             landing_margin=landing_margin,
         )
+        self.drafts = Drafts(self.store)
 
     @property
     def me_id(self) -> str | None:
@@ -283,6 +285,17 @@ class BoardService:
         """What the status bar shows as "N pending"."""
         return self.outbox.waiting_count()
 
+    # ----- drafts (the user's unsent words) ---------------------------------------------
+    def save_draft(self, ticket_id: str, kind: DraftKind, text: str) -> bool:
+        """Keep unsent text; False when the disk refused it (kept in memory, this session)."""
+        return self.drafts.save(ticket_id, kind, text)
+
+    def draft(self, ticket_id: str, kind: DraftKind) -> str | None:
+        return self.drafts.get(ticket_id, kind)
+
+    def drop_draft(self, ticket_id: str, kind: DraftKind) -> bool:
+        return self.drafts.drop(ticket_id, kind)
+
     async def messages(self, ticket_id: str) -> list[Message]:
         return await self.client.messages(ticket_id)
 
@@ -311,6 +324,7 @@ __all__ = [
     "ActionQueued",
     "BoardService",
     "Confirmation",
+    "DraftKind",
     "DrainReport",
     "Outcome",
     "Pending",

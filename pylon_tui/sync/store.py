@@ -30,6 +30,7 @@ from .cachefile import (
     moved_note,
     unavailable,
 )
+from .drafts_table import DraftRows
 from .outbox_table import Keep, OutboxRows
 from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
 
@@ -38,7 +39,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: one window per cache is up to the user
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DAMAGED = "the cache file was damaged: it was moved aside and a fresh one started"
 
 _V1 = """
@@ -66,7 +67,12 @@ _V2 = "ALTER TABLE outbox ADD COLUMN before_json TEXT;"
 # v3: until when a sent-but-unanswered attempt may still land on the server (a wall-clock
 # time), so neither a retry nor a restart after kill -9 resends while the first can arrive.
 _V3 = "ALTER TABLE outbox ADD COLUMN may_land_until REAL;"
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# v4: unsent reply and note text, one per ticket and kind, so a closed dialog loses no words.
+_V4 = """
+CREATE TABLE drafts (ticket_id TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+                     saved_at REAL NOT NULL, PRIMARY KEY (ticket_id, kind));
+"""
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 @dataclass
@@ -77,7 +83,7 @@ class OpenResult:
     """The same list as `store.notes`: a cache moved aside later (at first paint) adds to it."""
 
 
-class Store(BoardRows, OutboxRows):
+class Store(BoardRows, OutboxRows, DraftRows):
     """One cache file. Writes that the disk refuses raise StoreUnavailable (and are noted in
     `refusal`); reads of damaged rows skip them (`skipped_rows`) except in the
     outbox, where any unreadable row makes the whole file unreadable."""
