@@ -9,7 +9,7 @@ from typing import Any
 from bench.common import BASE_URL, emit
 from bench.soak_model import ORG_LIMITS, PEOPLE, Hit, Record, SoakResult, endpoint
 from pylon_tui.sandbox import Sandbox
-from pylon_tui.sync.intents import MARKER, Assign, Link, Move, Note, Reply, SetPriority
+from pylon_tui.sync.intents import MARKER, Assign, Link, Move, Note, Reply, SetPriority, Unlink
 
 
 def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> dict[str, Any]:
@@ -49,9 +49,9 @@ def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> di
             on_server = count >= 1
             if count > 1:
                 duplicates.append(key)
-        elif isinstance(action, Link):
+        elif isinstance(action, Link | Unlink):
             count = sum(x["external_id"] == action.external_id for x in issue["external_issues"])
-            on_server = count >= 1
+            on_server = count >= 1 if isinstance(action, Link) else count == 0
             if count > 1:
                 duplicates.append(key)
         else:

@@ -4,6 +4,7 @@ The names callers need, in one place: the service, the typed intents they submit
 can become of them. The modules below stay importable for the few who need more.
 """
 
+from .closed_links import ClosedWhenLinked
 from .delivery import Conflict
 from .intents import (
     ActionKind,
@@ -15,11 +16,14 @@ from .intents import (
     Note,
     Reply,
     SetPriority,
+    Undoable,
+    Unlink,
 )
 from .linkwatch import LinkStates, LinkWatcher, Returned
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
-from .ports import GitHubLookup, LinearLookup, LinearPort, PylonApi, PylonWrites
+from .ports import GitHubLookup, IssueFinder, LinearLookup, LinearPort, PylonApi, PylonWrites
 from .service import BoardService, Confirmation, Outcome
+from .trackers import Trackers
 
 __all__ = [
     "ActionFailed",
@@ -28,11 +32,13 @@ __all__ = [
     "ActionQueued",
     "Assign",
     "BoardService",
+    "ClosedWhenLinked",
     "Confirmation",
     "Conflict",
     "DrainReport",
     "GitHubLookup",
     "Intent",
+    "IssueFinder",
     "LinearLookup",
     "LinearPort",
     "Link",
@@ -48,4 +54,7 @@ __all__ = [
     "Reply",
     "Returned",
     "SetPriority",
+    "Trackers",
+    "Undoable",
+    "Unlink",
 ]

@@ -22,7 +22,7 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.timefmt import parse_time
 
-from .intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority
+from .intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority, Unlink
 
 Json = dict[str, Any]
 
@@ -147,7 +147,7 @@ def intent_to_row(intent: Intent) -> tuple[str, str | None, str]:
             return (intent.kind.value, _priority_text(intent.priority), "{}")
         case Assign():
             return (intent.kind.value, intent.user_id, "{}")
-        case Link():
+        case Link() | Unlink():
             link = {"source": intent.source, "url": intent.url, "label": intent.label}
             extra = {k: v for k, v in link.items() if v is not None}  # strings only, as read
             return (intent.kind.value, intent.external_id, json.dumps(extra))
@@ -193,9 +193,10 @@ def intent_from_row(
             return SetPriority(ticket_id, Priority.parse(value), base_updated_at=at, client_key=key)
         case ActionKind.ASSIGN:
             return Assign(ticket_id, value or None, base_updated_at=at, client_key=key)
-        case ActionKind.LINK:
+        case ActionKind.LINK | ActionKind.UNLINK:
             source, url, label = extra.get("source", "linear"), extra.get("url"), extra.get("label")
-            return Link(
+            linking = Link if tag is ActionKind.LINK else Unlink
+            return linking(
                 ticket_id,
                 value or "",
                 source=source,

@@ -35,6 +35,9 @@ class ActionKind(StrEnum):
     LINK = "link"
     REPLY = "reply"
     NOTE = "note"
+    UNLINK = "unlink"
+    """Only undo makes these. A new kind rather than a flag on "link": a release that does
+    not know it refuses the row instead of reading it as a link."""
 
 
 def _new_key() -> str:
@@ -88,6 +91,11 @@ class Move(_Intent):
     async def send(self, api: PylonWrites) -> object:
         return await api.update_state(self.ticket_id, self.state)
 
+    def undoing(self, before: Ticket, current: Ticket) -> Move:
+        """The change that puts back what this one changed (`before` is the ticket as the
+        user saw it; `current`, the board's ticket now, is what the undo is based on)."""
+        return Move(self.ticket_id, before.state, base_updated_at=current.updated_at)
+
 
 @dataclass(frozen=True, slots=True)
 class SetPriority(_Intent):
@@ -123,6 +131,9 @@ class SetPriority(_Intent):
 
     async def send(self, api: PylonWrites) -> object:
         return await api.set_priority(self.ticket_id, self.priority)
+
+    def undoing(self, before: Ticket, current: Ticket) -> SetPriority:
+        return SetPriority(self.ticket_id, before.priority, base_updated_at=current.updated_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +171,9 @@ class Assign(_Intent):
     async def send(self, api: PylonWrites) -> object:
         return await api.assign(self.ticket_id, self.user_id)
 
+    def undoing(self, before: Ticket, current: Ticket) -> Assign:
+        return Assign(self.ticket_id, before.assignee_id, base_updated_at=current.updated_at)
+
 
 @dataclass(frozen=True, slots=True)
 class Link(_Intent):
@@ -173,16 +187,19 @@ class Link(_Intent):
     changes_board: ClassVar[bool] = True
 
     @classmethod
-    def to_linear(cls, ticket: Ticket, issue: LinkedIssue, *, based: bool = True) -> Link:
-        """Link a Linear issue; `based` records the ticket's version for the conflict check."""
+    def to_issue(cls, ticket: Ticket, issue: LinkedIssue, *, based: bool = True) -> Link:
+        """Link a Linear or GitHub issue (its own source); `based` records the ticket's
+        version for the conflict check."""
         return cls(
             ticket.id,
             issue.external_id,
-            source="linear",
+            source=issue.source,
             url=issue.url,
             label=issue.identifier,
             base_updated_at=ticket.updated_at if based else None,
         )
+
+    to_linear = to_issue  # the old name, until its last caller moves to to_issue
 
     def describe(self, number: int | None = None) -> str:
         label = self.label if self.label is not None else "an issue"
@@ -211,6 +228,66 @@ class Link(_Intent):
 
     async def send(self, api: PylonWrites) -> object:
         return await api.link_external_issue(self.ticket_id, self.source, self.external_id)
+
+    def undoing(self, before: Ticket, current: Ticket) -> Unlink:
+        return Unlink(
+            self.ticket_id,
+            self.external_id,
+            source=self.source,
+            url=self.url,
+            label=self.label,
+            base_updated_at=current.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Unlink(_Intent):
+    """Takes a linked issue off a ticket: what undoing a link sends."""
+
+    external_id: str
+    source: str = "linear"
+    url: str | None = None
+    label: str | None = None
+
+    kind: ClassVar[ActionKind] = ActionKind.UNLINK
+    changes_board: ClassVar[bool] = True
+
+    def describe(self, number: int | None = None) -> str:
+        label = self.label if self.label is not None else "an issue"
+        return f"unlink {label} from {_target(number)}"
+
+    def apply(self, ticket: Ticket) -> Ticket:
+        keep = tuple(link for link in ticket.links if link.external_id != self.external_id)
+        return replace(ticket, links=keep)
+
+    def revert(self, current: Ticket, before: Ticket) -> Ticket:
+        """Put the link back only if the ticket had it before this change."""
+        had = next((x for x in before.links if x.external_id == self.external_id), None)
+        return current.with_link(had) if had is not None else current
+
+    def already_on(self, server: Ticket) -> bool:
+        return all(link.external_id != self.external_id for link in server.links)
+
+    def touches_changed(self, server: Ticket, before: Ticket) -> bool:
+        return False
+
+    def conflict_text(
+        self, before: Ticket | None, server: Ticket, labels: Mapping[str, str]
+    ) -> tuple[str, str]:
+        return (self.describe(), "changed on the server")
+
+    async def send(self, api: PylonWrites) -> object:
+        return await api.unlink_external_issue(self.ticket_id, self.source, self.external_id)
+
+    def undoing(self, before: Ticket, current: Ticket) -> Link:
+        return Link(
+            self.ticket_id,
+            self.external_id,
+            source=self.source,
+            url=self.url,
+            label=self.label,
+            base_updated_at=current.updated_at,
+        )
 
 
 class _Posted:
@@ -281,10 +358,12 @@ class Note(_Posted, _Intent):
         return await api.note(self.ticket_id, self.marked_html())
 
 
-Intent = Move | SetPriority | Assign | Link | Reply | Note
+Intent = Move | SetPriority | Assign | Link | Reply | Note | Unlink
 MessageIntent = Reply | Note
 """Posted to the thread, so delivery verifies them against it instead of the ticket."""
-INTENT_TYPES: tuple[type[Intent], ...] = (Move, SetPriority, Assign, Link, Reply, Note)
+Undoable = Move | SetPriority | Assign | Link | Unlink
+"""The changes a user can take back with undo: each knows the change that reverses it."""
+INTENT_TYPES: tuple[type[Intent], ...] = (Move, SetPriority, Assign, Link, Reply, Note, Unlink)
 
 __all__ = [
     "INTENT_TYPES",
@@ -298,4 +377,6 @@ __all__ = [
     "Note",
     "Reply",
     "SetPriority",
+    "Undoable",
+    "Unlink",
 ]

@@ -1,6 +1,9 @@
 """Auto-return: when every engineering issue linked to an On Hold ticket is closed, the ticket
 goes back to On You with an internal note saying which issue closed.
 
+Only a close seen after the link counts: an issue that was already closed when it was linked
+(recorded in the cache, see closed_links) leaves the ticket On Hold until someone moves it.
+
 One batched Linear query per poll covers every linked Linear issue on the board (cards show
 their live state too); GitHub issues go through the ETag-cached client, so an unchanged issue
 costs no quota.
@@ -17,6 +20,7 @@ from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import LinkedIssue, Ticket, all_links_closed
 from pylon_tui.domain.links import github_ref_of
 
+from .closed_links import ClosedWhenLinked
 from .intents import Move, Note
 from .ports import GitHubLookup, LinearLookup
 from .service import ActionFailed, ActionQueued, BoardService
@@ -86,6 +90,7 @@ class LinkWatcher:
         self.github = github
         self.states = states if states is not None else LinkStates()
         self.queries = 0
+        self.closed_when_linked = ClosedWhenLinked(service.store)
 
     @property
     def live(self) -> dict[str, LinkedIssue]:
@@ -94,14 +99,18 @@ class LinkWatcher:
     def short_states(self) -> dict[str, str]:
         return {key: issue.state_name for key, issue in self.live.items()}
 
-    async def refresh_states(self) -> None:
+    async def refresh_states(self) -> set[str]:
+        """Ask Linear and GitHub; returns the external ids whose state was read just now."""
         tickets = list(self.service.board.all())
         linear_ids = {
             link.external_id for t in tickets for link in t.links if link.source == "linear"
         }
+        fresh: set[str] = set()
         if linear_ids and self.linear is not None:
             self.queries += 1
-            self.states.update(await self.linear.issues_by_ids(sorted(linear_ids)))
+            found = await self.linear.issues_by_ids(sorted(linear_ids))
+            self.states.update(found)
+            fresh.update(found)
         if self.github is not None:
             catalog = self.service.board.catalog
             for ticket in tickets:
@@ -114,10 +123,35 @@ class LinkWatcher:
                         except (ApiError, ValueError):
                             continue  # unknown stays unknown: never counts as closed
                         self.states.update({link.external_id: issue})
+                        fresh.add(link.external_id)
+        return fresh
+
+    def _closed_when_linked(self, fresh: set[str]) -> dict[str, frozenset[str]]:
+        """The record, less what no longer holds: an issue seen open just now (a later close
+        is a real one) and tickets that left a fully loaded board."""
+        record = self.closed_when_linked.read()
+        board = self.service.board
+        stale = [
+            (ticket_id, external_id)
+            for ticket_id, ids in record.items()
+            for external_id in ids
+            if (board.get(ticket_id) is None and self.service.loaded)
+            or (
+                external_id in fresh
+                and (info := self.live.get(external_id)) is not None
+                and not info.is_closed
+            )
+        ]
+        if stale:
+            self.closed_when_linked.forget(stale)
+            record = self.closed_when_linked.read()
+        return record
 
     async def poll(self) -> list[Returned]:
-        """Refresh live states, then return every On Hold ticket whose links all closed."""
-        await self.refresh_states()
+        """Refresh live states, then return every On Hold ticket whose links all closed,
+        at least one of them since it was linked."""
+        fresh = await self.refresh_states()
+        already = self._closed_when_linked(fresh)
         returned: list[Returned] = []
         catalog = self.service.board.catalog
         for ticket in list(self.service.board.all()):
@@ -125,10 +159,15 @@ class LinkWatcher:
                 continue
             if not all_links_closed(ticket.links, self.live):
                 continue
-            item = Returned(
-                ticket,
-                tuple(self.live[link.external_id] for link in ticket.links if link.is_tracking),
+            skip = already.get(ticket.id, frozenset())
+            closed_since = tuple(
+                self.live[link.external_id]
+                for link in ticket.links
+                if link.is_tracking and link.external_id not in skip
             )
+            if not closed_since:
+                continue  # closed before it was linked: it stays On Hold until moved
+            item = Returned(ticket, closed_since)
             try:
                 await self.service.run(
                     Move(ticket.id, RETURN_STATE, base_updated_at=ticket.updated_at)

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from pylon_tui.domain import LinkedIssue, Message, Priority, StateInfo, Team, Ticket, User
 from pylon_tui.domain.directory import Account
+from pylon_tui.domain.issue_refs import IssueRef
 from pylon_tui.domain.links import LinearTeam
 
 
@@ -21,6 +22,9 @@ class PylonWrites(Protocol):
     async def set_priority(self, issue_id: str, priority: Priority | None) -> Ticket: ...
     async def assign(self, issue_id: str, user_id: str | None) -> Ticket: ...
     async def link_external_issue(self, issue_id: str, source: str, external_id: str) -> object: ...
+    async def unlink_external_issue(
+        self, issue_id: str, source: str, external_id: str
+    ) -> object: ...
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> object: ...
     async def note(self, issue_id: str, body_html: str) -> object: ...
 
@@ -47,6 +51,14 @@ class GitHubLookup(Protocol):
     async def issue_state(self, ref: str) -> LinkedIssue: ...
 
 
+class IssueFinder(Protocol):
+    """What the hold dialog asks to look a pasted reference up, whichever tracker it names
+    (Linear or GitHub): the issue, None when that tracker has no such issue, or an ApiError
+    saying why it could not ask (no key configured, offline, refused)."""
+
+    async def find(self, ref: IssueRef) -> LinkedIssue | None: ...
+
+
 class LinearPort(Protocol):
     """What the On Hold gate's dialogs ask of Linear: find duplicates, look a pasted
     reference up, and file a new issue. The tui holds this shape, not the HTTP client."""
@@ -59,4 +71,4 @@ class LinearPort(Protocol):
     ) -> LinkedIssue: ...
 
 
-__all__ = ["GitHubLookup", "LinearLookup", "LinearPort", "PylonApi", "PylonWrites"]
+__all__ = ["GitHubLookup", "IssueFinder", "LinearLookup", "LinearPort", "PylonApi", "PylonWrites"]

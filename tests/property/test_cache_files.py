@@ -28,6 +28,7 @@ from pylon_tui.sync.intents import (
     Note,
     Reply,
     SetPriority,
+    Unlink,
 )
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
@@ -45,6 +46,7 @@ def one_of_each_kind() -> list[Intent]:
         Link("iss-4", "lin-1", url=url, label="ENG-1"),
         Reply("iss-5", "msg-1", "<p>hello</p>"),
         Note("iss-6", "<p>hello</p>"),
+        Unlink("iss-7", "lin-1", url=url, label="ENG-1"),
     ]
     return [
         replace(intent, base_updated_at=T0, client_key=f"key-{n}")

@@ -33,7 +33,17 @@ from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import DEFAULT_COLUMNS, Priority, Ticket
 from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync.delivery import LANDING_MARGIN, REQUEST_TIMEOUT
-from pylon_tui.sync.intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority
+from pylon_tui.sync.intents import (
+    ActionKind,
+    Assign,
+    Intent,
+    Link,
+    Move,
+    Note,
+    Reply,
+    SetPriority,
+    Unlink,
+)
 from pylon_tui.sync.outbox import ActionQueued
 from pylon_tui.sync.service import BoardService
 from pylon_tui.sync.store import Store
@@ -456,6 +466,20 @@ async def _link(service: BoardService, ticket: Ticket, text: str, index: int) ->
     return _on_board(action, ticket, expected, f"/issues/{ticket.id}/external-issues")
 
 
+async def _unlink(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    """Undo of a link: takes a seeded link off an On Hold ticket (New ones have none)."""
+    linked = sorted(
+        (t for t in service.board.all() if t.state == "on_hold" and t.has_tracking_link()),
+        key=lambda t: t.number,
+    )[index]
+    link = next(x for x in linked.links if x.is_tracking)
+    action = Unlink(
+        linked.id, link.external_id, source=link.source, base_updated_at=linked.updated_at
+    )
+    expected = lambda t: link.external_id not in {x.external_id for x in t.links}  # noqa: E731
+    return _on_board(action, linked, expected, f"/issues/{linked.id}/external-issues")
+
+
 _CASES: dict[ActionKind, Callable[[BoardService, Ticket, str, int], Awaitable[Case]]] = {
     ActionKind.MOVE: _move,
     ActionKind.PRIORITY: _priority,
@@ -463,6 +487,7 @@ _CASES: dict[ActionKind, Callable[[BoardService, Ticket, str, int], Awaitable[Ca
     ActionKind.LINK: _link,
     ActionKind.REPLY: _reply,
     ActionKind.NOTE: _note,
+    ActionKind.UNLINK: _unlink,
 }
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from pylon_tui.domain import Priority
 from pylon_tui.sync.codec import intent_from_row, intent_to_row
-from pylon_tui.sync.intents import Assign, Intent, Link, Move, Note, Reply, SetPriority
+from pylon_tui.sync.intents import Assign, Intent, Link, Move, Note, Reply, SetPriority, Unlink
 from pylon_tui.sync.store import Store
 
 BASE = datetime(2025, 3, 2, 14, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))
@@ -55,6 +55,12 @@ GOLDEN: list[tuple[Row, Intent, bool]] = [
     (
         ("note", None, '{"body_html": "<p>caf\\u00e9 \\ud83d\\ude80 \\"q\\"</p>"}'),
         Note("iss-1", '<p>café 🚀 "q"</p>'),
+        True,
+    ),
+    # undo of a link (new kind "unlink": older releases refuse the row, never link instead)
+    (
+        ("unlink", "acme/w/1", '{"source": "github", "label": "acme/w#1"}'),
+        Unlink("iss-1", "acme/w/1", source="github", label="acme/w#1"),
         True,
     ),
     # ----- quirks: rows that read back as the old code read them (not written again so) ---

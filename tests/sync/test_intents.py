@@ -25,6 +25,7 @@ from pylon_tui.sync.intents import (
     Note,
     Reply,
     SetPriority,
+    Unlink,
 )
 from pylon_tui.sync.queued import PENDING, Queued
 
@@ -46,7 +47,8 @@ ASSIGN = Assign("iss-1", "u2")
 LINK = Link("iss-1", "uuid-9", url="https://linear.app/a/issue/ENG-9", label="ENG-9")
 REPLY = Reply("iss-1", "msg-1", "<p>On it</p>", client_key="k1")
 NOTE = Note("iss-1", "<p>internal</p>", client_key="k2")
-ALL: list[Intent] = [MOVE, PRIORITY, ASSIGN, LINK, REPLY, NOTE]
+UNLINK = Unlink("iss-1", GH.external_id, source="github", url=GH.url, label="acme/w#1")
+ALL: list[Intent] = [MOVE, PRIORITY, ASSIGN, LINK, REPLY, NOTE, UNLINK]
 
 
 def test_one_class_per_stored_kind() -> None:
@@ -66,6 +68,7 @@ def test_one_class_per_stored_kind() -> None:
         (Link("iss-1", "uuid-9"), "link an issue to #12", "link an issue to ticket"),
         (REPLY, "reply on #12", "reply on ticket"),
         (NOTE, "add a note on #12", "add a note on ticket"),
+        (UNLINK, "unlink acme/w#1 from #12", "unlink acme/w#1 from ticket"),
     ],
 )
 def test_describe_reads_as_before(intent: Intent, with_number: str, without: str) -> None:
@@ -87,6 +90,8 @@ def test_describe_reads_as_before(intent: Intent, with_number: str, without: str
         (Link("iss-1", ""), BEFORE),
         (REPLY, BEFORE),
         (NOTE, BEFORE),
+        (UNLINK, ticket(links=())),
+        (Unlink("iss-1", "not-linked"), BEFORE),
     ],
 )
 def test_apply_and_revert(intent: Intent, applied: Ticket) -> None:
@@ -114,6 +119,7 @@ def test_revert_of_a_link_drops_only_that_link() -> None:
         (ASSIGN, ticket(assignee_id="u2"), BEFORE),
         (Assign("iss-1", None), ticket(assignee_id=None), BEFORE),
         (LINK, ticket(links=(ExternalLink("linear", "uuid-9", None),)), BEFORE),
+        (UNLINK, ticket(links=()), BEFORE),
     ],
 )
 def test_already_on_the_server(
@@ -242,6 +248,10 @@ class Recorder:
         self.calls.append(("link_external_issue", issue_id, source, external_id))
         return {}
 
+    async def unlink_external_issue(self, issue_id: str, source: str, external_id: str) -> object:
+        self.calls.append(("unlink_external_issue", issue_id, source, external_id))
+        return {}
+
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> object:
         self.calls.append(("reply", issue_id, body_html, message_id))
         return {}
@@ -262,6 +272,7 @@ class Recorder:
             Link("iss-1", "o/r/3", source="github"),
             ("link_external_issue", "iss-1", "github", "o/r/3"),
         ),
+        (UNLINK, ("unlink_external_issue", "iss-1", "github", "acme/w/1")),
         (REPLY, ("reply", "iss-1", f"<p>On it</p><!-- {MARKER}k1 -->", "msg-1")),
         (NOTE, ("note", "iss-1", f"<p>internal</p><!-- {MARKER}k2 -->")),
     ],
@@ -274,13 +285,13 @@ async def test_send_makes_one_request_of_the_right_kind(
     assert api.calls == [call]
 
 
-def test_to_linear_builds_the_link_both_callers_built() -> None:
+def test_to_issue_builds_the_link_both_callers_built() -> None:
     issue = LinkedIssue(
         "linear", "uuid-9", "ENG-9", "Export", "In Progress", IssueStateType.STARTED, LINK.url or ""
     )
-    based = Link.to_linear(BEFORE, issue)
+    based = Link.to_issue(BEFORE, issue)
     assert based == replace(LINK, base_updated_at=T0, client_key=based.client_key)
-    unbased = Link.to_linear(BEFORE, issue, based=False)
+    unbased = Link.to_issue(BEFORE, issue, based=False)
     assert unbased.base_updated_at is None
     assert (unbased.source, unbased.external_id, unbased.url, unbased.label) == (
         "linear",
@@ -297,3 +308,33 @@ def test_intents_are_values() -> None:
     assert MOVE.client_key != Move("iss-1", "closed").client_key, "a fresh key for each intent"
     with pytest.raises(AttributeError):
         MOVE.state = "new"  # type: ignore[misc]
+
+
+def test_to_issue_keeps_a_github_issue_a_github_one() -> None:
+    issue = LinkedIssue(
+        "github", "acme/api/4", "acme/api#4", "Crash", "open", IssueStateType.STARTED, "u"
+    )
+    link = Link.to_issue(BEFORE, issue)
+    assert (link.source, link.external_id, link.label) == ("github", "acme/api/4", "acme/api#4")
+
+
+NOW_T = T0 + timedelta(hours=1)
+CURRENT = ticket(state="closed", priority=Priority.URGENT, assignee_id="u2", updated_at=NOW_T)
+
+
+@pytest.mark.parametrize(
+    ("intent", "undoing"),
+    [
+        (MOVE, Move("iss-1", "on_hold", base_updated_at=NOW_T)),
+        (PRIORITY, SetPriority("iss-1", Priority.HIGH, base_updated_at=NOW_T)),
+        (ASSIGN, Assign("iss-1", "u1", base_updated_at=NOW_T)),
+        (LINK, Unlink("iss-1", "uuid-9", url=LINK.url, label="ENG-9", base_updated_at=NOW_T)),
+        (UNLINK, Link("iss-1", "acme/w/1", source="github", url=GH.url, label="acme/w#1")),
+    ],
+)
+def test_undoing_puts_back_the_field_as_it_was_before(intent: Intent, undoing: Intent) -> None:
+    """Undo's change restores `before` and is based on the ticket as it is now."""
+    made = intent.undoing(BEFORE, CURRENT)  # type: ignore[union-attr]
+    assert replace(made, client_key="k") == replace(undoing, base_updated_at=NOW_T, client_key="k")
+    assert made.client_key != intent.client_key
+    assert made.apply(intent.apply(BEFORE)) == BEFORE

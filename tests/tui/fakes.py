@@ -106,6 +106,12 @@ class FakePylon:
         link = ExternalLink(source, external_id, f"https://linear.app/acme/issue/{external_id}/x")
         return self._update(issue_id, links=(*ticket.links, link))
 
+    async def unlink_external_issue(self, issue_id: str, source: str, external_id: str) -> object:
+        self._check("unlink_external_issue", issue_id, source, external_id)
+        ticket = self.tickets[issue_id]
+        links = tuple(x for x in ticket.links if x.external_id != external_id)
+        return self._update(issue_id, links=links)
+
     async def messages(self, issue_id: str) -> list[Message]:
         self._check("messages", issue_id)
         return [
