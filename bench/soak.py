@@ -1,11 +1,16 @@
 """Soak: an hour of a 5-person team against the rate-limited sandbox, on a fake clock.
 
     python bench/run.py --soak --n 1000        # or: python -m bench.soak --n 1000
+    python -m bench.soak --n 1000 --budget machine --burst 40   # one machine, bursting at once
 
 Five `BoardService`s (one per person, each with its own `PylonClient`, `RateBudget` and
-on-disk `Store`, as on five laptops sharing one Pylon token, each configured with
+on-disk `Store`, as on five laptops in one Pylon organization, each configured with
 `rate_share = 0.2` as the README advises) work against ONE
-`Sandbox(rate_limits=True)`. Nothing sleeps for real: the asyncio loop runs on virtual time
+`Sandbox(rate_limits=True)`, whose limits are per organization. `--budget machine` puts the
+five on ONE machine instead (five terminals, a script): each has its own `MachineBudget`
+over one file with `rate_share = 1`, and the burst hits at the same moment for everyone;
+`--budget alone` is its control, the same with each process counting only itself.
+Nothing sleeps for real: the asyncio loop runs on virtual time
 (`VirtualLoop`), and every clock (budgets, sandbox, services, stores, outboxes) reads it.
 
 Each person opens the board at a random minute in the first five (a full load), refreshes
@@ -46,8 +51,9 @@ from bench.common import BASE_URL, columns
 from bench.soak_model import PEOPLE, Hit, LoggingTransport, Record, SoakResult
 from bench.soak_report import _verify, report
 from bench.virtual_time import FakeClock, VirtualLoop
-from pylon_tui.api.budget import RateBudget
+from pylon_tui.api.budget import RateBudget, shared_limits
 from pylon_tui.api.errors import ApiError
+from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.domain import Category, Priority
 from pylon_tui.sandbox import Sandbox, SandboxTransport
@@ -63,6 +69,7 @@ REFRESH_S = 30.0
 DRAIN_S = 2.0  # the app's DRAIN_SECONDS
 SETTLE_LIMIT_S = 1800.0
 BURST_AT = 1800.0  # fake second of the optional triage burst (--burst)
+BUDGETS = ("share", "machine", "alone")  # --budget: rate_share 1/5 each, one machine file, neither
 MIX = {  # actions per person per hour
     ActionKind.MOVE: 40,
     ActionKind.PRIORITY: 30,
@@ -199,7 +206,17 @@ async def _loop_every(period: float, until: Callable[[], bool], body: Callable[[
         await body()
 
 
-async def _soak(n: int, tmp: Path, seed: int, burst: int) -> SoakResult:
+def _budget(mode: str, tmp: Path, clock: FakeClock) -> RateBudget:
+    """One person's budget: laptops with rate_share = 1/5 each; or one machine whose
+    processes share one file (rate_share = 1); or, as the control, each counting alone."""
+    if mode == "machine":
+        path = tmp / "state" / "rate-budget.sqlite3"
+        return MachineBudget(path, shared_limits(1.0), clock=clock.seconds, sleep=asyncio.sleep)
+    share = 1 / PEOPLE if mode == "share" else 1.0
+    return RateBudget.shared(share, clock=clock.seconds, sleep=asyncio.sleep)
+
+
+async def _soak(n: int, tmp: Path, seed: int, burst: int, mode: str = "share") -> SoakResult:
     loop = asyncio.get_running_loop()
     assert isinstance(loop, VirtualLoop)
     clock = FakeClock(loop, datetime.now(UTC).replace(microsecond=0))
@@ -211,8 +228,7 @@ async def _soak(n: int, tmp: Path, seed: int, burst: int) -> SoakResult:
     rng = random.Random(seed)
     people: list[Person] = []
     for i in range(PEOPLE):
-        # As the README tells a team sharing one token to configure: rate_share = 1/N.
-        budget = RateBudget.shared(1 / PEOPLE, clock=clock.seconds, sleep=asyncio.sleep)
+        budget = _budget(mode, tmp, clock)
         transport = LoggingTransport(SandboxTransport(sandbox), hits, i, clock)
         client = PylonClient(BASE_URL, "pylon_soak_token", transport=transport, budget=budget)
         store = Store(tmp / f"person-{i}.sqlite3", clock=clock.wall)
@@ -221,6 +237,7 @@ async def _soak(n: int, tmp: Path, seed: int, burst: int) -> SoakResult:
 
     end = HOUR
     done_acting = [False]
+    stagger = 5.0 if mode == "share" else 0.0
 
     async def person_day(p: Person) -> None:
         start = p.rng.uniform(0, 300)
@@ -228,8 +245,9 @@ async def _soak(n: int, tmp: Path, seed: int, burst: int) -> SoakResult:
         await p.refresh_once()  # opening the board: a full load
         plan = sorted(
             [(p.rng.uniform(start + 5, end), k) for k, count in MIX.items() for _ in range(count)]
-            # a triage burst: everyone bulk-moves `burst` cards in the same half minute
-            + [(BURST_AT + p.index * 5 + i * 0.2, ActionKind.MOVE) for i in range(burst)]
+            # a triage burst: everyone bulk-moves `burst` cards in the same half minute (on one
+            # machine, at the same moment: the worst case for a shared budget)
+            + [(BURST_AT + stagger * p.index + i * 0.2, ActionKind.MOVE) for i in range(burst)]
         )
         refresher = asyncio.create_task(
             _loop_every(REFRESH_S, lambda: done_acting[0], p.refresh_once)
@@ -268,9 +286,12 @@ async def _soak(n: int, tmp: Path, seed: int, burst: int) -> SoakResult:
         api = p.service.client
         assert isinstance(api, PylonClient)
         await api.aclose()
+        if isinstance(api.budget, MachineBudget):
+            assert api.budget.machine_wide, api.budget.note  # never measured a fallback
+            api.budget.close()
         p.service.store.close()
     sandbox.close()
-    return SoakResult(hits, records, people, settle_s, checks, 0.0)
+    return SoakResult(hits, records, people, settle_s, checks, 0.0, budget=mode)
 
 
 def _linear_ids(sandbox: Sandbox) -> list[str]:
@@ -284,12 +305,14 @@ def tmp_path_of(sandbox: Sandbox) -> str:
     return str(row[2])
 
 
-def run_soak(n: int, seed: int = 7, burst: int = 0) -> SoakResult:
+def run_soak(n: int, seed: int = 7, burst: int = 0, budget: str = "share") -> SoakResult:
+    if budget not in BUDGETS:
+        raise ValueError(f"budget must be one of {BUDGETS}")
     started = time.perf_counter()
     loop = VirtualLoop()
     try:
         with tempfile.TemporaryDirectory(prefix="pylon-soak-") as tmp:
-            result = loop.run_until_complete(_soak(n, Path(tmp), seed, burst))
+            result = loop.run_until_complete(_soak(n, Path(tmp), seed, burst, budget))
     finally:
         loop.close()
     result.real_s = time.perf_counter() - started
@@ -301,9 +324,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--burst", type=int, default=0, help="bulk moves per person at 30 min")
+    parser.add_argument(
+        "--budget",
+        choices=BUDGETS,
+        default="share",
+        help="five laptops at rate_share 0.2 (share), one machine sharing a file (machine), "
+        "or one machine counting per process (alone, the control)",
+    )
     args = parser.parse_args()
-    prefix = f"soak_burst{args.burst}" if args.burst else "soak"
-    report(args.n, run_soak(args.n, args.seed, args.burst), prefix)
+    prefix = "soak" if args.budget == "share" else f"soak_{args.budget}"
+    prefix += f"_burst{args.burst}" if args.burst else ""
+    result = run_soak(args.n, args.seed, args.burst, args.budget)
+    report(args.n, result, prefix)
 
 
 if __name__ == "__main__":

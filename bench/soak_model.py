@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from bench.soak import Person
 
 PEOPLE = 5
-ORG_LIMITS = {"patch": 20, "search": 20, "reply": 10, "note": 10, "messages": 20}
+# the sandbox's per-organization limits (requests per minute) for the keys the soak watches
+ORG_LIMITS = {"patch": 120, "search": 30, "reply": 30, "note": 30, "messages": 30}
 
 
 # ----- the server's side of the wire ------------------------------------------------------
@@ -82,3 +83,5 @@ class SoakResult:
     settle_s: float
     checks: dict[str, Any]
     real_s: float
+    budget: str = "share"
+    """How the five counted their requests (bench.soak.BUDGETS)."""

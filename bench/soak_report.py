@@ -11,6 +11,10 @@ from bench.soak_model import ORG_LIMITS, PEOPLE, Hit, Record, SoakResult, endpoi
 from pylon_tui.sandbox import Sandbox
 from pylon_tui.sync.intents import MARKER, Assign, Link, Move, Note, Reply, SetPriority, Unlink
 
+# Writes after which Pylon itself moves a ticket (its automations): a reply (the AI moves it to
+# waiting_on_customer), a link to an unfinished engineering issue (to on_hold).
+AUTOMATED_MOVES = ("reply", "external-issues")
+
 
 def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> dict[str, Any]:
     """Check every action against the sandbox itself (limits off, straight to `handle`)."""
@@ -35,7 +39,7 @@ def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> di
             for name, value in _patched_fields(hit.body):
                 last[(tid, name)] = value
                 patches[(tid, name, str(value))] += 1
-        elif hit.method == "POST" and len(parts) == 3 and parts[2] == "reply":
+        elif hit.method == "POST" and len(parts) == 3 and parts[2] in AUTOMATED_MOVES:
             last[(parts[1], "state_by_reply")] = hit.seq
     lost, duplicates, confirmed_server = [], [], 0
     superseded = 0
@@ -44,7 +48,9 @@ def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> di
         issue = issues.get(tid) or issues.setdefault(tid, get(f"/issues/{tid}"))
         on_server: bool
         if isinstance(action, Reply | Note):
-            thread = threads.get(tid) or threads.setdefault(tid, get(f"/issues/{tid}/messages"))
+            # one page of up to 999: the sandbox pages threads (3 a page unless asked)
+            path = f"/issues/{tid}/messages?limit=999"
+            thread = threads.get(tid) or threads.setdefault(tid, get(path))
             count = sum(f"{MARKER}{key}" in (m.get("message_html") or "") for m in thread)
             on_server = count >= 1
             if count > 1:
@@ -60,7 +66,7 @@ def _verify(sandbox: Sandbox, hits: list[Hit], records: dict[str, Record]) -> di
             final = _field(issue, name)
             if on_server and final != last.get((tid, name)):
                 if name == "state" and (tid, "state_by_reply") in last:
-                    superseded += 1  # an agent reply moved it on afterwards: Pylon's rule
+                    superseded += 1  # a reply or a link moved it on afterwards: Pylon's rules
                 else:
                     lost.append(key)  # the server does not hold its last accepted write
         if record.outcome == "confirmed":
@@ -119,6 +125,7 @@ def report(n: int, result: SoakResult, prefix: str = "soak") -> None:
         None,
         info={
             "people": PEOPLE,
+            "budget": result.budget,
             "fake_hours": 1,
             "real_s": round(result.real_s, 1),
             "per_endpoint": dict(sorted(per_endpoint.items())),
