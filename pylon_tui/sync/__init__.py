@@ -6,6 +6,7 @@ can become of them. The modules below stay importable for the few who need more.
 
 from .closed_links import ClosedWhenLinked
 from .delivery import Conflict
+from .departures import Departure
 from .intents import (
     ActionKind,
     Assign,
@@ -35,6 +36,7 @@ __all__ = [
     "ClosedWhenLinked",
     "Confirmation",
     "Conflict",
+    "Departure",
     "DrainReport",
     "GitHubLookup",
     "Intent",

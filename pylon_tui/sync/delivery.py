@@ -8,6 +8,7 @@ the user saw it (and in the very field it touches) becomes a conflict for the us
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,7 +16,7 @@ from pylon_tui.api.errors import ApiError, AuthError, BadResponseError
 from pylon_tui.domain import Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 
-from .intents import MARKER, MessageIntent
+from .intents import MARKER, Intent, MessageIntent, Move
 from .queued import Queued
 
 MAX_BACKOFF = 60.0
@@ -83,9 +84,26 @@ def marked_html(message: MessageIntent) -> str:
     return message.marked_html()
 
 
-def judge(server: Ticket, queued: Queued) -> Verdict:
-    action = queued.action
+ColumnOf = Callable[[str], int | None]
+"""The board column a state slug shows in (None: no column shows it)."""
+
+
+def already_done(action: Intent, server: Ticket, column_of: ColumnOf | None = None) -> bool:
+    """The server already has what the user asked for, so nothing is sent and nothing is
+    asked. A move is about the column the user put the card in: when Pylon put the ticket
+    there by itself (linking an unfinished issue moves it On Hold, maybe into the workspace's
+    own On Hold status), that is the user's move confirmed, not a conflict."""
     if action.already_on(server):
+        return True
+    if not isinstance(action, Move) or column_of is None:
+        return False
+    wanted = column_of(action.state)
+    return wanted is not None and column_of(server.state) == wanted
+
+
+def judge(server: Ticket, queued: Queued, column_of: ColumnOf | None = None) -> Verdict:
+    action = queued.action
+    if already_done(action, server, column_of):
         return Verdict.DONE
     base = action.base_updated_at
     before = queued.before

@@ -22,6 +22,7 @@ from .delivery import (
     REQUEST_TIMEOUT,
     Conflict,
     Verdict,
+    already_done,
     backoff,
     checking_text,
     is_retryable,
@@ -31,6 +32,7 @@ from .delivery import (
     recheck_delay,
     request_finished,
 )
+from .departures import Departures
 from .intents import Intent, MessageIntent, Note, Reply
 from .outbox_table import Keep
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
@@ -69,6 +71,8 @@ class Outbox:
         """Done (sent, confirmed or refused) but not yet removed from a refusing disk."""
         self._paused_until = 0.0
         self._counts = (0, 0)
+        self.departures = Departures()
+        """Cards the server's tickets took off the board, for the UI to say where they went."""
         self._asked: set[str] = set()
         """Conflicts shown to the user in this run; stored ones are asked again after a
         restart or a postponement, so no queued action waits forever unseen."""
@@ -180,7 +184,7 @@ class Outbox:
                 self.postpone(conflict)  # the choice could not be recorded: asked again
         else:
             self._remove(key)
-            self.merge(conflict.server)
+            self.merge(conflict.server, report=False)  # the user just chose it
 
     # ----- the network's side ----------------------------------------------------------
     async def drain(self) -> DrainReport:
@@ -267,7 +271,7 @@ class Outbox:
                 return Verdict.DONE, None
             return (Verdict.WAIT if q.may_still_land(checked_at) else Verdict.SEND), None
         server = await self.client.get_issue(action.ticket_id)
-        return judge(server, q), server
+        return judge(server, q, self.board.router.index_for_state), server
 
     def _start_attempt(self, action: Intent) -> float:
         """Durably note, before the request leaves, that it may land until the returned time."""
@@ -301,7 +305,7 @@ class Outbox:
                 report.offline = error
             return
         self._asked.add(q.action.client_key)
-        if q.action.already_on(server):
+        if already_done(q.action, server, self.board.router.index_for_state):
             self._confirmed(q, server, report)
         else:
             report.conflicts.append(Conflict(q, server))
@@ -351,13 +355,17 @@ class Outbox:
             return self.merge(result)
         return None
 
-    def merge(self, server: Ticket) -> Ticket:
-        """The server's ticket, with intents still queued for it applied on top."""
+    def merge(self, server: Ticket, *, report: bool = True) -> Ticket:
+        """The server's ticket, with intents still queued for it applied on top. A card it
+        takes off the board is noted in `departures` (unless `report` is False)."""
         merged = server
         for q in self._drawable_queue():
             if q.action.ticket_id == server.id and q.action.changes_board:
                 merged = q.action.apply(merged)
+        old, column = self.board.get(server.id), self.board.column_index_of(server.id)
         self.board.upsert(merged)
+        if report:
+            self.departures.note(self.board, old, column, merged)
         return merged
 
 

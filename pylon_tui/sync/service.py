@@ -27,9 +27,10 @@ from pylon_tui.domain import (
     Ticket,
 )
 
-from . import codec
+from . import codec, departures
 from .confirm import Confirmation, Outcome, confirm
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
+from .departures import Departure
 from .drafts import DraftKind, Drafts
 from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
@@ -217,8 +218,11 @@ class BoardService:
         started = started or self._now()
         tickets = await self.client.search_issues(self.board_filter())
         self.skipped_note = self._skipped_summary()
+        before = departures.shown(self.board) if self._loaded else None
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
+        if before is not None:  # the first load of a run has nothing on screen to explain
+            self.outbox.departures.note_reload(self.board, before)
         self.last_refresh = self._last_full = started
         await self._save_all(tickets)
         return len(tickets)
@@ -277,6 +281,11 @@ class BoardService:
         report = await self.outbox.drain()
         self._save(a.ticket_id for a in [*report.sent, *(f.action for f in report.failed)])
         return report
+
+    def take_departures(self) -> list[Departure]:
+        """Cards Pylon took off the board (into a state no column shows) since the last
+        call, oldest first: the UI says where each went instead of letting it vanish."""
+        return self.outbox.departures.take()
 
     def pending_count(self) -> int:
         return self.outbox.count()
