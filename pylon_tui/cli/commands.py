@@ -208,6 +208,9 @@ def move(
             check = check_move_to_column(
                 ticket, target, service.board.catalog, router=service.board.router
             )
+            if check.verdict is MoveVerdict.NO_CHANGE:  # linking an unfinished issue did it
+                say(f"#{number} moved to {target.title} (Pylon moved it when the issue was linked)")
+                return EXIT_OK
         if check.verdict is MoveVerdict.NO_CHANGE:
             say(f"#{number} is already in {target.title}")
             return EXIT_OK
