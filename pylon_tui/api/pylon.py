@@ -85,6 +85,9 @@ class PylonClient(HttpClientBase):
         )
         self._priority = priority_options
         self._priority_lock = asyncio.Lock()
+        self.priority_refused = False
+        """Whether this token's role may not read custom fields (the priority field is then
+        assumed to be `priority` with options urgent/high/medium/low)."""
         self.token_region = token_region(token)
         """What the token's prefix says about its region (never the token itself)."""
         self.agent_email = agent_email.strip() if agent_email and agent_email.strip() else None
@@ -376,17 +379,25 @@ class PylonClient(HttpClientBase):
     async def priority_options(self, *, refresh: bool = False) -> PriorityOptions:
         """The workspace's priority option slugs, fetched once and cached.
 
-        A workspace without the field (404 / refused) falls back to the identity mapping;
-        network and auth failures propagate so they are reported, not masked.
+        A workspace without the field (404 / refused) falls back to the identity mapping, and
+        so does a token whose role may not read custom fields (403, `priority_refused`): a
+        priority that does not stick is still caught after the write. Network and other auth
+        failures propagate so they are reported, not masked.
         """
         if self._priority is not None and not refresh:
             return self._priority
         async with self._priority_lock:
             if self._priority is None or refresh:
+                refused = False
                 try:
                     fields = await self.custom_fields("issue")
                 except (NotFoundError, RequestError):
                     fields = []
+                except AuthError as error:
+                    if error.status != 403 or error.wrong_region:
+                        raise
+                    fields, refused = [], True
+                self.priority_refused = refused
                 self._priority = PriorityOptions.from_fields(fields)
             return self._priority
 

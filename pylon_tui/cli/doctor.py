@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable
 
 from pylon_tui.api.errors import ApiError
+from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.api.wire import PriorityOptions
 from pylon_tui.bootstrap import Services, make_services, pylon_base_url, pylon_region
@@ -67,6 +68,7 @@ async def _remote_checks(config: Config, report: Report) -> None:
         say("Pylon")
         if not await _check(report, "reach Pylon and authenticate (GET /me)", _me(services)):
             return
+        _rate_budget(services, report)
         if await _check(report, "read statuses, users, teams, accounts", _names(services)):
             _me_email(services, report)
         await _identity(services, report)
@@ -108,10 +110,22 @@ async def _names(services: Services) -> str:
     service = services.service
     await service.load_names()
     directory = service.directory
+    restricted = f"; {service.names_note}" if service.names_note else ""
     return (
         f"{len(service.board.catalog.all())} statuses, {len(directory.users)} users, "
-        f"{len(directory.teams)} teams, {len(directory.accounts)} accounts"
+        f"{len(directory.teams)} teams, {len(directory.accounts)} accounts{restricted}"
     )
+
+
+def _rate_budget(services: Services, report: Report) -> None:
+    """Whether this process shares the machine's rate budget with the others."""
+    budget = getattr(services.pylon, "budget", None)
+    if not isinstance(budget, MachineBudget):
+        return
+    if budget.open():
+        report.warn(budget.note or "", "make the state directory writable (see File locations)")
+    else:
+        report.ok(f"rate budget shared by this machine's pylon-tui processes: {budget.path}")
 
 
 async def _search(services: Services, board: list[Ticket]) -> str:
@@ -201,6 +215,13 @@ async def _priority(services: Services, report: Report) -> None:
         options = await pylon.priority_options(refresh=True)
     except ApiError as error:
         report.bad(f"read the priority field (GET /custom-fields): {error}", error.hint or "")
+        return
+    if pylon.priority_refused:
+        report.warn(
+            "this token may not read custom fields (403): keys 1-4 set the field 'priority' to "
+            "urgent/high/medium/low, and a change Pylon ignores is refused and rolled back",
+            "give the token a role that can read custom fields",
+        )
         return
     for line, fix in _priority_lines(options):
         if fix is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +32,9 @@ from .util import JSON, Response, bump_time, iso, json_response, new_uuid, pylon
 PYLON_HOSTS = {"api.usepylon.com": "us", "api.eu.usepylon.com": "eu"}
 EU_PREFIX = "pylon_api_eu_"  # Pylon's docs: EU tokens start so, US ones `pylon_api_`
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+DIRECTORY_ROUTES = ("users", "teams", "accounts", "account", "issue-statuses", "custom-fields")
+"""What a token with a restricted role may be refused (Pylon: a token's Role limits what it can
+access): the names a board looks up, never the tickets themselves."""
 
 
 class Sandbox:
@@ -65,6 +68,8 @@ class Sandbox:
         self._pylon = pylon.PylonApi(self._conn, self.now)
         self._pylon.automations.enabled = automations
         self._linear = LinearApi(self._conn, self.now)
+        self.restricted: frozenset[str] = frozenset()
+        """Route keys answering 403, as for a token whose role may not read them (restrict)."""
         self.loopback_region: str | None = None
         """The Pylon region a request to 127.0.0.1 plays ("us"/"eu"), so a served sandbox can
         refuse a token of the other region; None: loopback checks no region."""
@@ -138,6 +143,30 @@ class Sandbox:
         with self._lock:
             self._pylon.odd_cursor = kind
 
+    def restrict(self, routes: Iterable[str] = DIRECTORY_ROUTES) -> None:
+        """Play a token with a restricted role: from now on `routes` (route keys; the
+        directory endpoints by default) answer 403 `forbidden`; `restrict(())` lifts it."""
+        keys = frozenset(routes)
+        known = {route[3] for route in pylon.ROUTES}
+        if not keys <= known:
+            raise ValueError(f"unknown route keys {sorted(keys - known)}")
+        with self._lock:
+            self.restricted = keys
+
+    def add_status(self, slug: str, label: str, category: str) -> None:
+        """A workspace status beyond the seeded ones (e.g. with a category no client knows):
+        listed by GET /issue-statuses, and tickets may be moved into it."""
+        with self._lock:
+            self._pylon.extra_statuses.append(
+                {
+                    "slug": slug,
+                    "label": label,
+                    "category": category,
+                    "is_default_status": False,
+                    "is_archived": False,
+                }
+            )
+
     def fail_next(self, count: int = 1, status: int = 500, retry_after: int | None = None) -> None:
         """Make the next `count` requests (any service) fail with `status`."""
         with self._lock:
@@ -209,6 +238,8 @@ class Sandbox:
                     f"rate limit exceeded for {key}: {budget} requests per minute",
                     headers={"x-retry-after": str(wait), "x-rate-limit-remaining": "0"},
                 )
+        if key in self.restricted:
+            return pylon_error(403, f"this API token's role may not access {method} {path}")
 
         def run() -> Response:
             self._pylon.automations.run_due(self._pylon.touch)  # Pylon's background work

@@ -35,6 +35,7 @@ from .drafts import DraftKind, Drafts
 from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .ports import PylonApi
+from .restricted import DirectoryReads, UnplacedStates
 from .store import Store
 
 T = TypeVar("T")
@@ -70,6 +71,8 @@ class BoardService:
         not loaded, rather than drawing empty columns that read as "nothing to do"."""
         self.skipped_note = ""
         """Why some tickets are missing (malformed on the server), shown beside the sync time."""
+        self._names = DirectoryReads()
+        self._unplaced = UnplacedStates()
         self.full_reconcile = full_reconcile
         # Jittered so a team's clients started together don't all reconcile in one minute.
         self._reconcile_after = full_reconcile * random.uniform(0.9, 1.1)
@@ -113,10 +116,14 @@ class BoardService:
         )
 
     async def load_names(self) -> None:
-        statuses = await self.client.issue_statuses()
-        users = await self.client.users()
-        teams = await self.client.teams()
-        accounts = await self.client.accounts()
+        """Statuses and names. A directory this token's role may not read (403) keeps what
+        the board has (the cache's, or ids) and is named in `names_note`: never a failed load."""
+        reads, old, catalog = DirectoryReads(), self.directory, self.board.catalog
+        statuses = await reads.read(self.client.issue_statuses, "statuses", catalog.all())
+        users = await reads.read(self.client.users, "users", old.users.values())
+        teams = await reads.read(self.client.teams, "teams", old.teams.values())
+        accounts = await reads.read(self.client.accounts, "accounts", old.accounts.values())
+        self._names = reads
         self.board.set_catalog(StateCatalog(statuses))
         self.outbox.replay_into_board()
         self.directory = Directory(
@@ -125,6 +132,12 @@ class BoardService:
         self._names_fresh = True
         save = partial(self.store.save_names, users, teams, accounts, statuses)
         await asyncio.to_thread(self.store.best_effort, save)
+
+    @property
+    def names_note(self) -> str:
+        """Which names this token may not read (403), shown beside the sync time and in doctor
+        ("" when it may read them all)."""
+        return self._names.note(self.client)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -221,6 +234,7 @@ class BoardService:
         before = departures.shown(self.board) if self._loaded else None
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
+        self._unplaced.log_new(self.board)
         if before is not None:  # the first load of a run has nothing on screen to explain
             self.outbox.departures.note_reload(self.board, before)
         self.last_refresh = self._last_full = started
@@ -258,6 +272,7 @@ class BoardService:
         self.skipped_note = self._skipped_summary() or self.skipped_note
         for ticket in changed:
             self.outbox.merge(ticket)
+        self._unplaced.log_new(self.board)
         self.last_refresh = started
         self.store.best_effort(partial(self.store.upsert_tickets, changed))
         self._save_cursors()

@@ -214,7 +214,8 @@ class PylonApp(App[None]):
         if self.ctx.service.full_loads != self._frozen_at:
             self._frozen_at = self.ctx.service.full_loads
             freeze_long_lived()
-        skipped = self.ctx.service.skipped_note
+        service = self.ctx.service  # what is missing: malformed tickets, names a role hides
+        skipped = " · ".join(n for n in (service.skipped_note, service.names_note) if n)
         screen.set_sync(
             f"synced {stamp}" + (f" · {skipped}" if skipped else ""),
             error=self.ctx.service.read_only_reason,

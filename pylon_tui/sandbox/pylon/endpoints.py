@@ -55,6 +55,8 @@ class PylonApi(OrgApi, ThreadApi):
         self.automations = Automations(conn, clock)
         """Pylon's own status moves after replies, customer messages and links."""
         self.odd_cursor: str | None = None
+        self.extra_statuses: list[JSON] = []
+        """Statuses added after seeding (Sandbox.add_status), served after the seeded ones."""
         """A switchable fault: the last page of a search or a thread still says
         has_next_page, with an empty cursor ("empty") or one that leads back to itself
         ("repeat"), as servers that guard nothing do."""
@@ -144,8 +146,9 @@ class PylonApi(OrgApi, ThreadApi):
         changes: dict[str, Any] = {}
         state = get_str(body, "state")
         if state is not None:
-            if state not in R.active_states():
-                allowed = ", ".join(sorted(R.active_states()))
+            active = R.active_states() | {str(s["slug"]) for s in self.extra_statuses}
+            if state not in active:
+                allowed = ", ".join(sorted(active))
                 raise BadRequest(f"invalid state {state!r}: must be one of {allowed}")
             changes["state"] = state
             now = iso(self.clock())

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..util import Response, iso
+from ..util import JSON, Response, iso
 from . import render as R
 from .common import BadRequest, NotFound, decode_cursor, encode_cursor, no_more, ok, parse_limit
 
@@ -20,6 +20,7 @@ from .common import BadRequest, NotFound, decode_cursor, encode_cursor, no_more,
 class OrgApi:
     conn: sqlite3.Connection
     clock: Callable[[], datetime]
+    extra_statuses: list[JSON]
 
     def users(self, _p: dict[str, str], _q: dict[str, str], _raw: bytes) -> Response:
         rows = self.conn.execute("SELECT * FROM users ORDER BY rowid").fetchall()
@@ -72,7 +73,7 @@ class OrgApi:
         return ok(R.account_json(row, R.Lookups(self.conn), latest))
 
     def statuses(self, _p: dict[str, str], _q: dict[str, str], _raw: bytes) -> Response:
-        return ok(R.statuses_json(), pagination=no_more())
+        return ok(R.statuses_json() + self.extra_statuses, pagination=no_more())
 
     def custom_fields(self, _p: dict[str, str], query: dict[str, str], _raw: bytes) -> Response:
         object_type = query.get("object_type")
