@@ -284,7 +284,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _prepare(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=OPEN_WAIT, isolation_level=None)
+    # Any thread may call (a client built on one thread, run on another); each call is
+    # complete on its own and SQLite serializes the connection.
+    db = sqlite3.connect(path, timeout=OPEN_WAIT, isolation_level=None, check_same_thread=False)
     try:
         db.execute("PRAGMA journal_mode=WAL")  # readers never hold up a claim
         db.execute("PRAGMA synchronous=OFF")  # the last minute's counts need not survive a crash

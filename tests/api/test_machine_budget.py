@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,14 @@ def test_real_processes_sharing_the_file_stay_under_the_limit(tmp_path: Path) ->
     assert len(stamps) == 24
     assert busiest_window(stamps, window=0.5) <= 4
     assert max(stamps) - min(stamps) >= 2.5  # 24 slots at 4 per window need 5 more windows
+
+
+def test_a_budget_opened_on_one_thread_works_on_another(tmp_path: Path) -> None:
+    """The board builds its client before its event loop runs; the loop may be elsewhere."""
+    clock = FakeClock()
+    budget = machine(tmp_path / "budget.sqlite3", clock)
+    assert budget.open() is None
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, budget.acquire("x")).result()
+    assert budget.machine_wide
+    assert rows_in(tmp_path / "budget.sqlite3") == 1
