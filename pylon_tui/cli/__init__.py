@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Output cut short by its reader (`pylon-tui list | head`) ends
+    quietly with exit 0, whatever was being written then: the user asked for less."""
+    try:
+        try:
+            return _main(argv)
+        finally:  # buffered output fails here, not in Python's own flush at exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """Python flushes stdout again at exit and would print "Exception ignored ... Broken
+    pipe" to stderr: point stdout at /dev/null first (the recipe in Python's `signal` docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture): nothing to do
+        pass
+    return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from pylon_tui.api.errors import ApiError
     from pylon_tui.config import ConfigError
     from pylon_tui.sync.outbox import ActionFailed, ActionQueued
@@ -84,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = f"\n  fix: {failed.error.hint}" if failed.error.hint else ""
         _err(f"{failed}{hint}")
         return EXIT_FAIL
+    except BrokenPipeError:  # an OSError too, but not a file problem: see main
+        raise
     except OSError as error:
         where = f" ({error.filename})" if getattr(error, "filename", None) else ""
         _err(
@@ -93,8 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
     except Exception as error:  # the last boundary: a bug prints one line, never locals
         return _report_bug(error)
 
