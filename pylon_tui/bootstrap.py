@@ -84,15 +84,16 @@ def sandbox_transport(db_path: Path | None = None) -> httpx.AsyncBaseTransport:
     return SandboxTransport(sandbox)
 
 
-def cache_path(config: Config) -> Path:
-    """One cache per workspace: the sandbox's demo tickets never mix with a real board."""
+def cache_path(config: Config, *, create: bool = True) -> Path:
+    """One cache per workspace: the sandbox's demo tickets never mix with a real board.
+    `create=False` only names it (doctor, and commands that read it if it exists)."""
     if config.sandbox:
         profile = "sandbox"
     else:
         secret = config.pylon.token  # revealed only inside the hash: no frame local holds it
         material = f"{config.pylon.api_url}\n{secret.reveal() if secret else ''}".encode()
         profile = hashlib.sha256(material).hexdigest()[:12]
-    base = paths.cache_db_path()
+    base = paths.cache_db_path(create=create)
     return base.with_name(f"{base.stem}-{profile}{base.suffix}")
 
 

@@ -4,13 +4,16 @@ uses, so `move` obeys the same On Hold gate as the H/L keys."""
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from pylon_tui.bootstrap import Services, make_app, make_services, open_services
-from pylon_tui.cli.output import err, say, say_json
+from pylon_tui.cli.output import err, say, say_json, shell_word
+from pylon_tui.cli.pending import PendingChange, PendingQueue, pending_suffix, read_queue
 from pylon_tui.config import Config, load_config, paths
 from pylon_tui.domain import Board, MoveVerdict, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import html_to_text
@@ -30,7 +33,7 @@ def load(path: Path | None) -> Config:
 
         raise ConfigError(
             f"{path} does not exist: fix the path, or create it with "
-            f"`pylon-tui --config {path} setup`"
+            f"`pylon-tui --config {shell_word(str(path))} setup`"
         )
     return load_config(path)
 
@@ -46,7 +49,39 @@ def _run(config: Config, body: Callable[[Services], Awaitable[T]]) -> T:
     return asyncio.run(go())
 
 
+PLAIN_COMMANDS = "`pylon-tui list`, `pylon-tui show NUMBER` and `pylon-tui move NUMBER COLUMN`"
+
+
+def terminal_problem() -> str | None:
+    """Why the full-screen board cannot be drawn here, with what works instead; None if it can.
+
+    Checked before anything opens: a dumb terminal or a pipe otherwise gets escape sequences
+    it cannot show (a screen of garbage, or a log file full of them)."""
+    if os.environ.get("TERM", "").strip() == "dumb":
+        return (
+            "this terminal says it cannot draw a full-screen board (TERM=dumb). Plain "
+            f"commands work here: {PLAIN_COMMANDS}. For the board, use a terminal that sets "
+            "TERM (e.g. TERM=xterm-256color)"
+        )
+    for name, stream in (("output", sys.stdout), ("input", sys.stdin)):
+        try:
+            tty = stream is not None and stream.isatty()
+        except (OSError, ValueError):  # closed
+            tty = False
+        if not tty:
+            return (
+                f"the board needs a terminal, and standard {name} is not one (a pipe, a file "
+                f"or no terminal). For plain output use {PLAIN_COMMANDS} (`list --json` for "
+                "scripts); over ssh, add -t"
+            )
+    return None
+
+
 def board(config: Config) -> int:
+    problem = terminal_problem()
+    if problem is not None:
+        err(f"pylon-tui: {problem}")
+        return EXIT_FAIL
     services = open_services(config)
     app = make_app(
         services, config=config, crash_log=paths.log_path(create=False), on_exit=services.aclose
@@ -56,7 +91,10 @@ def board(config: Config) -> int:
     return app.return_code or EXIT_OK
 
 
-def ticket_json(ticket: Ticket, services: Services) -> dict[str, object]:
+def ticket_json(
+    ticket: Ticket, services: Services, pending: list[PendingChange] | None = None
+) -> dict[str, object]:
+    """`state` is Pylon's; `pending` lists what this machine queued and has not sent yet."""
     directory, now = services.service.directory, datetime.now(UTC)
     return {
         "id": ticket.id,
@@ -80,10 +118,13 @@ def ticket_json(ticket: Ticket, services: Services) -> dict[str, object]:
             for link in ticket.links
         ],
         "link": ticket.link,
+        "pending": [change.as_json() for change in pending or []],
     }
 
 
-def ticket_line(ticket: Ticket, services: Services) -> str:
+def ticket_line(
+    ticket: Ticket, services: Services, pending: list[PendingChange] | None = None
+) -> str:
     directory = services.service.directory
     badge = ticket.priority.value[0].upper() if ticket.priority else "-"
     links = " ".join(link.short_label for link in ticket.links if link.is_tracking)
@@ -91,7 +132,9 @@ def ticket_line(ticket: Ticket, services: Services) -> str:
     account = one_line(directory.account_name(ticket.account_id))[:18]
     return (
         f"  #{ticket.number:<6} {badge} {waiting:>4}  {account:<18} "
-        f"{one_line(ticket.title)[:60]}" + (f"  [{links}]" if links else "")
+        f"{one_line(ticket.title)[:60]}"
+        + (f"  [{links}]" if links else "")
+        + pending_suffix(pending or [])
     )
 
 
@@ -110,10 +153,24 @@ def _warn_skipped(services: Services) -> None:
         err(f"pylon-tui: warning: {services.service.skipped_note}")
 
 
+def _queue(config: Config, services: Services) -> PendingQueue:
+    """The board's unsent changes; if they cannot be read, say so (on stderr) and go on."""
+    queue = read_queue(config)
+    if queue.problem:
+        err(f"pylon-tui: warning: queued changes not shown: {queue.problem}")
+    return queue
+
+
+def _pending(queue: PendingQueue, ticket: Ticket, services: Services) -> list[PendingChange]:
+    service = services.service
+    return queue.for_ticket(ticket.id, service.board.catalog, service.directory)
+
+
 def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
     async def body(services: Services) -> int:
         await services.service.load()
         _warn_skipped(services)
+        queue = _queue(config, services)
         board = services.service.board
         indexes = list(range(len(board.columns)))
         if column is not None:
@@ -129,11 +186,16 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
                         "key": board.columns[i].key,
                         "title": board.columns[i].title,
                         "count": len(board.column(i)),
-                        "tickets": [ticket_json(t, services) for t in board.column(i)],
+                        "tickets": [
+                            ticket_json(t, services, _pending(queue, t, services))
+                            for t in board.column(i)
+                        ],
                     }
                     for i in indexes
                 ],
-                "other_states": [ticket_json(t, services) for t in board.hidden()],
+                "other_states": [
+                    ticket_json(t, services, _pending(queue, t, services)) for t in board.hidden()
+                ],
             }
             say_json(out)
             return EXIT_OK
@@ -143,11 +205,24 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
             tickets = board.column(i)
             say(f"{board.columns[i].title} ({len(tickets)})")
             for ticket in tickets:
-                say(ticket_line(ticket, services))
+                say(ticket_line(ticket, services, _pending(queue, ticket, services)))
         if column is None and board.hidden_count():
             say(
                 f"Other states ({board.hidden_count()}): "
-                + ", ".join(f"#{t.number}" for t in board.hidden()[:20])
+                + ", ".join(
+                    f"#{t.number}" + pending_suffix(_pending(queue, t, services))
+                    for t in board.hidden()[:20]
+                )
+            )
+        shown = [t.id for i in indexes for t in board.column(i)]
+        if column is None:
+            shown += [t.id for t in board.hidden()[:20]]
+        if queue.rows:
+            elsewhere = len(queue.others(shown))
+            more = f", {elsewhere} of them for tickets not listed here" if elsewhere else ""
+            say(
+                f"({len(queue.rows)} change(s) queued on this machine, not sent yet{more}: "
+                "the board sends them when it runs)"
             )
         return EXIT_OK
 
@@ -159,8 +234,9 @@ def show(config: Config, number: int, *, as_json: bool) -> int:
         await services.service.load_names()
         ticket = await services.service.ticket(str(number))
         messages = await services.service.messages(ticket.id)
+        pending = _pending(_queue(config, services), ticket, services)
         if as_json:
-            data = ticket_json(ticket, services)
+            data = ticket_json(ticket, services, pending)
             data["messages"] = [
                 {
                     "id": m.id,
@@ -176,8 +252,11 @@ def show(config: Config, number: int, *, as_json: bool) -> int:
         say(ticket_line(ticket, services).strip())
         say(
             f"  state: {services.service.board.catalog.label_of(ticket.state)}"
-            f"   link: {ticket.link or '-'}"
+            f"{pending_suffix(pending)}   link: {ticket.link or '-'}"
         )
+        for change in pending:
+            if change.error:
+                say(f"  last try of {change.text}: {change.error}")
         for message in messages:
             kind = "note" if message.is_private else "message"
             say(f"\n— {one_line(message.author_name)} ({kind})")
@@ -217,7 +296,7 @@ def move(
         if check.verdict is MoveVerdict.NEEDS_LINK:
             err(
                 f"pylon-tui: {check.message}.\n  fix: link one first, e.g. "
-                f"`pylon-tui move {number} {column} --link ENG-42`"
+                f"`pylon-tui move {number} {shell_word(column)} --link ENG-42`"
             )
             return EXIT_FAIL
         if not check.allowed:

@@ -11,6 +11,7 @@ from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.api.wire import PriorityOptions
 from pylon_tui.bootstrap import Services, make_services, pylon_base_url, pylon_region
+from pylon_tui.cli.doctor_local import check_columns, print_paths
 from pylon_tui.cli.output import say
 from pylon_tui.config import Config, paths
 from pylon_tui.domain import Ticket
@@ -52,12 +53,12 @@ def run_doctor(config: Config) -> int:
         report.ok(f"config file {source} parses")
     if config.sandbox:
         report.info("no Pylon token: running against the built-in sandbox")
-        report.info(f"sandbox data: {paths.sandbox_db_path(create=False)}")
     else:
         token = config.pylon.token
         report.ok(f"Pylon token from {token.source if token else '?'}")
         _region(config, report)
     asyncio.run(_remote_checks(config, report))
+    print_paths(config, report)
     say("All good." if not report.failed else f"{report.failed} problem(s) found.")
     return 0 if not report.failed else 1
 
@@ -71,6 +72,7 @@ async def _remote_checks(config: Config, report: Report) -> None:
         _rate_budget(services, report)
         if await _check(report, "read statuses, users, teams, accounts", _names(services)):
             _me_email(services, report)
+            check_columns(config, services.service.board.catalog, report)
         await _identity(services, report)
         await _priority(services, report)
         board: list[Ticket] = []

@@ -9,6 +9,8 @@ clipboard (OSC 52). `--json` is already safe (json.dumps escapes controls); plai
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sys
 from typing import TextIO
 
@@ -18,6 +20,17 @@ from pylon_tui.domain.safe_text import strip_controls
 def clean(text: object) -> str:
     """Controls and escape sequences removed; newlines kept (multi-line output is fine)."""
     return strip_controls(str(text), keep_newlines=True)
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word of a command the user can paste: a column title with a space is
+    quoted (`"On Hold"`); double quotes, which work in every common shell, when they are
+    enough, else POSIX single quotes."""
+    if re.fullmatch(r"[A-Za-z0-9_./:@%+=,-]+", text):
+        return text
+    if not re.search(r'["$`\\!]', text):
+        return f'"{text}"'
+    return shlex.quote(text)
 
 
 def say(text: object = "", *, stream: TextIO | None = None) -> None:

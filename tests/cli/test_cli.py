@@ -82,6 +82,7 @@ def test_unwritable_state_dir_is_a_message_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", "/proc/pylon-tui-cannot-write-here")
+    monkeypatch.setattr("pylon_tui.cli.commands.terminal_problem", lambda: None)  # a "tty"
     assert main(["board"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
