@@ -9,7 +9,7 @@ know where it is before anything else.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pylon_tui.bootstrap import cache_path
 from pylon_tui.cli.output import say, shell_word
@@ -18,8 +18,13 @@ from pylon_tui.config import Config, paths
 from pylon_tui.domain import StateCatalog
 from pylon_tui.domain.safe_text import one_line
 
-if TYPE_CHECKING:
-    from pylon_tui.cli.doctor import Report
+
+class Report(Protocol):
+    """`doctor`'s report as these checks use it (doctor imports this module, not back)."""
+
+    def ok(self, what: str) -> None: ...
+    def bad(self, what: str, fix: str) -> None: ...
+    def info(self, what: str) -> None: ...
 
 
 def check_columns(config: Config, catalog: StateCatalog, report: Report) -> None:
