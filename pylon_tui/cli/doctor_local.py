@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 from typing import Protocol
+from urllib.parse import urlsplit
 
-from pylon_tui.bootstrap import cache_path
+from pylon_tui.bootstrap import cache_path, pylon_base_url, pylon_region
 from pylon_tui.cli.output import say, shell_word
 from pylon_tui.cli.pending import read_queue
 from pylon_tui.config import Config, paths
@@ -60,6 +61,9 @@ def print_paths(config: Config, report: Report) -> None:
     sandbox = paths.sandbox_db_path(create=False)
     use = "in use: no Pylon token" if config.sandbox else "used only without a Pylon token"
     report.info(f"sandbox data: {shell_word(str(sandbox))} ({use})")
+    if not config.sandbox:  # shared with this machine's other pylon-tui processes
+        host = urlsplit(pylon_base_url(config, pylon_region(config))).netloc
+        report.info(f"rate budget: {shell_word(str(paths.rate_budget_path(host)))}")
     report.info(f"log of unexpected errors: {shell_word(str(paths.log_path(create=False)))}")
 
 

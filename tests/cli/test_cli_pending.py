@@ -123,10 +123,10 @@ def test_every_kind_of_queued_change_reads_as_words() -> None:
     from pylon_tui.cli.pending import change_text
     from pylon_tui.domain import StateCatalog
     from pylon_tui.domain.directory import Directory
-    from pylon_tui.sync import Assign, Link, Note, Reply, Unlink
+    from pylon_tui.sync import Assign, Intent, Link, Note, Reply, Unlink
     from pylon_tui.sync.intents import INTENT_TYPES
 
-    changes = {
+    changes: dict[Intent, str] = {
         Move("t", "waiting_on_you"): "move to On You",
         SetPriority("t", None): "priority none",
         Assign("t", None): "assign to nobody",

@@ -222,3 +222,19 @@ def test_doctor_counts_queued_changes(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "(1 change(s) queued, not sent yet: the board sends them)" in out
+
+
+def test_doctor_paths_for_a_live_workspace_even_when_it_is_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PYLON_API_TOKEN", "pylon_api_not_a_real_token")
+    config = _write_config(tmp_path, '[pylon]\nbase_url = "http://127.0.0.1:9"\n')
+    assert main(["--config", str(config), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "pylon_api_not_a_real_token" not in out
+    paths_part = out.split("Paths\n", 1)[1]
+    cache = cache_path(load_config(config), create=False)
+    assert cache.name != "cache-sandbox.sqlite3"  # this workspace's own cache
+    assert f"· cache and queued changes: {cache} (not there yet" in paths_part
+    assert "(used only without a Pylon token)" in paths_part
+    assert f"· rate budget: {paths.rate_budget_path('127.0.0.1:9')}\n" in paths_part
