@@ -3,6 +3,9 @@ goes back to On You with an internal note saying which issue closed.
 
 Only a close seen after the link counts: an issue that was already closed when it was linked
 (recorded in the cache, see closed_links) leaves the ticket On Hold until someone moves it.
+Likewise the first poll on a cache (a first start, a new workspace) only takes a baseline: what
+is closed then closed before pylon-tui was watching, so it is recorded the same way and nothing
+is moved or announced before the user has done anything.
 
 One batched Linear query per poll covers every linked Linear issue on the board (cards show
 their live state too); GitHub issues go through the ETag-cached client, so an unchanged issue
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 
 from pylon_tui.api.errors import ApiError
@@ -26,6 +30,8 @@ from .ports import GitHubLookup, LinearLookup
 from .service import ActionFailed, ActionQueued, BoardService
 
 RETURN_STATE = "waiting_on_you"
+BASELINE_KEY = "link_watch_baseline"
+"""Cache meta: present once this cache's watcher has taken its first-poll baseline."""
 
 
 class LinkStates:
@@ -91,6 +97,7 @@ class LinkWatcher:
         self.states = states if states is not None else LinkStates()
         self.queries = 0
         self.closed_when_linked = ClosedWhenLinked(service.store)
+        self._baseline_taken = False
 
     @property
     def live(self) -> dict[str, LinkedIssue]:
@@ -151,6 +158,7 @@ class LinkWatcher:
         """Refresh live states, then return every On Hold ticket whose links all closed,
         at least one of them since it was linked."""
         fresh = await self.refresh_states()
+        baseline = not self._baseline_taken and self.service.store.get_meta(BASELINE_KEY) is None
         already = self._closed_when_linked(fresh)
         returned: list[Returned] = []
         catalog = self.service.board.catalog
@@ -167,6 +175,11 @@ class LinkWatcher:
             )
             if not closed_since:
                 continue  # closed before it was linked: it stays On Hold until moved
+            if baseline:  # closed before pylon-tui first looked: not a close it saw happen
+                for link in ticket.links:
+                    if link.is_tracking and link.external_id not in skip:
+                        self.closed_when_linked.add(ticket.id, link.external_id)
+                continue
             item = Returned(ticket, closed_since)
             try:
                 await self.service.run(
@@ -180,4 +193,9 @@ class LinkWatcher:
             with contextlib.suppress(ActionFailed, ActionQueued):
                 await self.service.run(Note(ticket.id, item.note_html()))
             returned.append(item)
+        if baseline:
+            self._baseline_taken = True  # for this run even if the cache cannot record it
+            self.service.store.best_effort(
+                partial(self.service.store.set_meta, **{BASELINE_KEY: "taken"})
+            )
         return returned
