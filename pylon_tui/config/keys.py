@@ -45,6 +45,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "toggle_select": "space",
     "clear": "escape",
     "refresh": "R",
+    "conflicts": "c",
     "help": "question_mark",
     "quit": "q",
     "dialog_cancel": "escape",
@@ -58,6 +59,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "conflict_later": "escape",
     "picker_down": "down",
     "picker_up": "up",
+    "dialog_help": "f1,question_mark",
     "help_close": "escape,q,question_mark",
     "help_pages": "tab",
 }
@@ -65,7 +67,7 @@ DEFAULT_KEYS: dict[str, str] = {
 
 KEY_ACTIONS: tuple[str, ...] = tuple(DEFAULT_KEYS)
 
-DETAIL_ACTIONS = ("back", "reply", "note", "link", "copy_link")
+DETAIL_ACTIONS = ("back", "reply", "note", "link", "copy_link", "conflicts", "help")
 BOARD_ACTIONS: tuple[str, ...] = tuple(
     a for a in KEY_ACTIONS[: KEY_ACTIONS.index("dialog_cancel")] if a != "back"
 )
@@ -87,15 +89,26 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext("on the detail screen", DETAIL_ACTIONS),
     KeyContext(
         "in the reply editor",
-        ("compose_send", "dialog_cancel", "compose_next_template"),
+        ("compose_send", "dialog_cancel", "compose_next_template", "dialog_help"),
         typing=True,
     ),
     KeyContext(
-        "in the link dialog", ("hold_link", "dialog_new_issue", "dialog_cancel"), typing=True
+        "in the link dialog",
+        ("hold_link", "dialog_new_issue", "dialog_cancel", "dialog_help"),
+        typing=True,
     ),
-    KeyContext("in the new-issue dialog", ("create_issue_send", "dialog_cancel"), typing=True),
-    KeyContext("in the conflict dialog", ("conflict_mine", "conflict_theirs", "conflict_later")),
-    KeyContext("in pickers", ("dialog_cancel", "picker_down", "picker_up"), typing=True),
+    KeyContext(
+        "in the new-issue dialog",
+        ("create_issue_send", "dialog_cancel", "dialog_help"),
+        typing=True,
+    ),
+    KeyContext(
+        "in the conflict dialog",
+        ("conflict_mine", "conflict_theirs", "conflict_later", "dialog_help"),
+    ),
+    KeyContext(
+        "in pickers", ("dialog_cancel", "picker_down", "picker_up", "dialog_help"), typing=True
+    ),
     KeyContext("in help", ("help_close", "help_pages")),
 )
 

@@ -21,7 +21,8 @@ from pylon_tui.domain.safe_text import one_line
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
 from pylon_tui.tui.flows import Flows
-from pylon_tui.tui.messages import OpenTicket, RefreshRequested
+from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
+from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain_message
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
@@ -158,9 +159,10 @@ class PylonApp(App[None]):
             screen.set_sync(report.checking[0])
         if report.read_only:
             screen.set_sync("read-only", error=self.ctx.service.read_only_reason)
-        screen.data_changed()
-        if report.conflicts:
+        if report.conflicts:  # counted in the status bar: never a dialog nobody asked for
             self.flows.conflicts_arrived(report.conflicts, resend=self._drain)
+        screen.data_changed()
+        self._others_catch_up()
 
     def on_open_ticket(self, message: OpenTicket) -> None:
         """A ticket's detail over the board; the board catches up when it closes."""
@@ -169,6 +171,11 @@ class PylonApp(App[None]):
 
     def on_refresh_requested(self, _: RefreshRequested) -> None:
         self.refresh_board()
+
+    def action_dialog_help(self) -> None:
+        """`?` (or f1) in a dialog: help, opened on the dialog keys' page. Help is a dialog
+        over the dialog, which keeps its text and answers once help closes."""
+        self.push_screen(HelpScreen(dict(self.keymap_overrides), others=True))
 
     async def _watch_links(self) -> None:
         watcher = self.ctx.watcher
@@ -221,3 +228,10 @@ class PylonApp(App[None]):
             error=self.ctx.service.read_only_reason,
         )
         screen.rebuild(force=True)  # ages on cards move on even when no ticket changed
+        self._others_catch_up()
+
+    def _others_catch_up(self) -> None:
+        """A sync changed the board: an open detail screen shows it too (dialogs ignore it)."""
+        for screen in self.screen_stack:
+            if screen is not self.board_screen:
+                screen.post_message(TicketsChanged())

@@ -133,8 +133,9 @@ class BoardView:
     # ----- frames ----------------------------------------------------------------------
     def frame(self, *, follow: str | None = None, force: bool = False) -> list[ColumnFrame]:
         """The columns to draw after a data, filter, cursor or mark change; focus follows
-        `follow` (else the ticket focused last). `force` draws every column from row 0."""
-        follow = follow or self._focus_id
+        `follow` (a card the user moved) anywhere, else the ticket focused last within its
+        column only: a change the user did not make (a refresh, an auto-return, a rollback)
+        never takes the cursor to another column. `force` draws every column from row 0."""
         count = len(self._views)
         if force:
             self._view_keys = [None] * count
@@ -143,6 +144,8 @@ class BoardView:
         self._refilter(predicate)
         if follow is not None:
             self._focus_ticket(follow)
+        elif self._focus_id is not None:
+            self._focus_ticket(self._focus_id, within=self.cursor.column)
         self.cursor.clamp([len(v) for v in self._views])
         board = self.board
         marks = frozenset(self.marked)
@@ -234,9 +237,9 @@ class BoardView:
             now=self._now(), me_id=self._me_id(), names=names, haystack=haystack
         )
 
-    def _focus_ticket(self, ticket_id: str) -> None:
+    def _focus_ticket(self, ticket_id: str, *, within: int | None = None) -> None:
         column = self.board.column_index_of(ticket_id)
-        if column is None:
+        if column is None or (within is not None and column != within):
             return
         try:
             row = next(i for i, t in enumerate(self._views[column]) if t.id == ticket_id)
@@ -264,6 +267,15 @@ class BoardView:
             self._mark_drawn(column)
         self._focus_id = self.current_id()
         return frame
+
+    def focus_where_matches(self) -> list[ColumnFrame]:
+        """After a filter is set: when the cursor's column shows nothing, the cursor goes to
+        the first column that does (frames for both), so a card is focused and `enter`
+        opens it. Nothing moves while the column has a match or no column has one."""
+        if self._views[self.cursor.column]:
+            return []
+        target = next((i for i, shown in enumerate(self._views) if shown), None)
+        return [] if target is None else self.move_column(target - self.cursor.column)
 
     def move_column(self, delta: int) -> list[ColumnFrame]:
         """Move the cursor across: frames for the column left (inactive) and the one entered."""

@@ -7,10 +7,26 @@ import pytest
 from pylon_tui.tui.catalog import Scope, board_bindings, help_groups
 from pylon_tui.tui.modals.help import help_binding_ids
 
-from . import test_app, test_find, test_moves, test_navigation, test_tickets
+from . import (
+    test_app,
+    test_background_trust,
+    test_filter_focus,
+    test_find,
+    test_moves,
+    test_navigation,
+    test_tickets,
+)
 from .fakes import EXERCISED
 
-TEST_MODULES = (test_app, test_find, test_moves, test_navigation, test_tickets)
+TEST_MODULES = (
+    test_app,
+    test_background_trust,
+    test_filter_focus,
+    test_find,
+    test_moves,
+    test_navigation,
+    test_tickets,
+)
 
 
 def test_every_binding_is_in_a_help_group():

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.catalog import (
     CATALOG,
     Scope,
@@ -60,8 +61,10 @@ def test_every_binding_has_a_catalogue_id_and_a_real_action(screen: type[Screen[
     assert len(own) == len(screen.BINDINGS)
     for binding in own:
         assert binding.id in action_ids(), binding
-        method = "action_" + binding.action.split("(", 1)[0]
-        assert callable(getattr(screen, method, None)), f"{screen.__name__} lacks {method}"
+        namespace, _, action = binding.action.rpartition(".")
+        owner = PylonApp if namespace == "app" else screen
+        method = "action_" + action.split("(", 1)[0]
+        assert callable(getattr(owner, method, None)), f"{owner.__name__} lacks {method}"
 
 
 def test_every_catalogue_id_is_bound_somewhere():
@@ -77,25 +80,32 @@ def test_dialog_and_detail_keys_are_todays():
         ("n", "note", "Note", True, False),
         ("i", "link", "Link issue", True, False),
         ("y", "copy_link", "Copy link", True, False),
+        ("c", "conflicts", "Conflicts", False, False),
+        ("question_mark", "help", "Help", True, False),
     ]
+    dialog_help = ("f1,question_mark", "app.dialog_help", "Help", True, False)
     assert [_row(b) for b in _own(HoldModal)] == [
         ("ctrl+s", "confirm", "Link", True, True),
         ("ctrl+n", "create", "New issue", True, True),
         ("escape", "cancel", "Cancel", True, True),
+        dialog_help,
     ]
     assert [_row(b) for b in _own(ComposeModal)] == [
         ("ctrl+s", "send", "Send", True, True),
         ("escape", "cancel", "Cancel", True, True),
         ("ctrl+t", "next_template", "Next template", True, True),
+        dialog_help,
     ]
     assert [_row(b) for b in _own(CreateIssueModal)] == [
         ("ctrl+s", "create", "Create", True, True),
         ("escape", "cancel", "Cancel", True, True),
+        dialog_help,
     ]
     assert [_row(b) for b in _own(ConflictModal)] == [
         ("m", "mine", "Apply mine", True, False),
         ("t", "theirs", "Keep server's", True, False),
         ("escape", "later", "Later", True, False),
+        dialog_help,
     ]
     # escape became a priority binding here too: neither the filter Input nor the OptionList
     # binds escape, so nothing the picker did changes.
@@ -103,6 +113,7 @@ def test_dialog_and_detail_keys_are_todays():
         ("escape", "cancel", "Cancel", True, True),
         ("down", "down", "Down", False, False),
         ("up", "up", "Up", False, False),
+        dialog_help,
     ]
 
 

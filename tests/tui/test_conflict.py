@@ -53,6 +53,9 @@ async def test_conflict_shows_both_versions_and_applies_the_choice(
     async with app.run_test(size=(100, 30)) as pilot:
         app.drain_outbox()
         await settle(app, pilot)
+        assert not isinstance(app.screen, ConflictModal), "it waits for the user to ask"
+        await pilot.press("c")
+        await settle(app, pilot)
         modal = app.screen
         assert isinstance(modal, ConflictModal)
         mine = str(modal.query_one("#conflict-mine").render())
@@ -67,15 +70,21 @@ async def test_conflict_shows_both_versions_and_applies_the_choice(
         assert service.board.get(ticket_id).state == final  # type: ignore[union-attr]
 
 
-async def test_later_keeps_it_queued_and_asks_again(tmp_path: Path) -> None:
+async def test_later_keeps_it_queued_until_the_user_asks_again(tmp_path: Path) -> None:
     app, service, _, _ = await conflicted_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         app.drain_outbox()
+        await settle(app, pilot)
+        await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, ConflictModal)
         await pilot.press("escape")
         await settle(app, pilot)
         assert service.pending_count() == 1
         app.drain_outbox()
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConflictModal), "later is not the next drain"
+        assert app.flows.conflicts == 1
+        await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, ConflictModal), "a postponed conflict is asked again"

@@ -197,6 +197,10 @@ async def test_conflicts_are_asked_one_at_a_time_and_drain_waits(
         async with app.run_test(size=(100, 30)) as pilot:
             app.drain_outbox()
             await settled(pilot)
+            assert dialogs() == [], "found in the background: they wait for the user"
+            assert app.flows.conflicts == 2
+            await pilot.press("c")
+            await settled(pilot)
             assert len(dialogs()) == 1, "one dialog at a time"
             first = dialogs()[0].conflict.server.id
             assert app.flows.asking

@@ -172,17 +172,30 @@ CATALOG: tuple[ActionSpec, ...] = (
         group=_FIND,
         palette="Tickets in other states",
     ),
-    ActionSpec("toggle_select", "Select", "space", (BOARD,), "toggle_select", group=_FIND),
+    ActionSpec(
+        "toggle_select", "Select and move down", "space", (BOARD,), "toggle_select", group=_FIND
+    ),
     ActionSpec("clear", "Clear", "escape", (BOARD,), "clear", group=_FIND),
     ActionSpec("refresh", "Refresh", "R", (BOARD,), "refresh", group=_APP, palette="Refresh now"),
+    # A conflict never opens by itself (it would take the keys of whatever the user is
+    # typing): the status bar counts them and this key asks, one dialog per conflict.
+    ActionSpec(
+        "conflicts",
+        "Conflicts",
+        "c",
+        (BOARD, DETAIL),
+        "conflicts",
+        group=_APP,
+        palette="Resolve conflicts",
+    ),
     ActionSpec(
         "help",
         "Help",
         "question_mark",
-        (BOARD,),
+        (BOARD, DETAIL),
         "help",
         group=_APP,
-        show=(BOARD,),
+        show=(BOARD, DETAIL),
         palette="Help: all keys",
     ),
     ActionSpec("quit", "Quit", "q", (BOARD,), "quit", group=_APP, show=(BOARD,)),
@@ -205,6 +218,9 @@ CATALOG: tuple[ActionSpec, ...] = (
     _dialog("conflict_later", "Later", "escape", "later", "Conflict"),
     _dialog("picker_down", "Down", "down", "down", "Pickers", show=False),
     _dialog("picker_up", "Up", "up", "up", "Pickers", show=False),
+    # Not a priority binding: in a dialog with a text field `?` types there, and f1 (which
+    # types nothing) opens help from anywhere; `?` works wherever the focus is not in one.
+    _dialog("dialog_help", "Help", "f1,question_mark", "app.dialog_help", "Any dialog"),
     _dialog("help_close", "Close", "escape,q,question_mark", "close", "Help"),
     _dialog("help_pages", "Other keys", "tab", "other_page", "Help"),
 )

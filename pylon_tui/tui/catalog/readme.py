@@ -65,10 +65,26 @@ README_ROWS: tuple[Row, ...] = (
         "tickets in states no column shows (e.g. waiting on customer), counted in the status bar",
         (("other_states",),),
     ),
-    ("select cards for bulk move / priority / assign", (("toggle_select",),)),
+    (
+        "select or unselect the focused card, then focus the next one down (so `space` `space` "
+        "selects two cards in a row); moves, priorities and assign then act on every selected "
+        "card",
+        (("toggle_select",),),
+    ),
     ("clear the selection, then the filter", (("clear",),)),
     ("refresh now (the board also refreshes every 30 s)", (("refresh",),)),
-    ("help: every key ({help_pages} shows the detail screen's and the dialogs')", (("help",),)),
+    (
+        "settle conflicts: a queued change that met a ticket changed on Pylon waits, counted "
+        "in the status bar (`⚑ 1 conflict (c)`), until you press this; no dialog opens by "
+        "itself, and `escape` in it leaves the rest for the next press",
+        (("conflicts",),),
+    ),
+    (
+        "help: every key ({help_pages} shows the detail screen's and the dialogs'); on the "
+        "detail screen too, and in dialogs {dialog_help} (`?` types into a text field, `f1` "
+        "never does)",
+        (("help",),),
+    ),
     ("quit", (("quit",),)),
 )
 
@@ -81,9 +97,12 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("note", "note"),
             ("link", "link an issue"),
             ("copy_link", "copy link"),
+            ("conflicts", "conflicts"),
+            ("help", "help"),
             ("back", "back"),
         ),
     ),
+    ("In any dialog", (("dialog_help", "help, on the page of dialog keys"),)),
     (
         "In a reply or note",
         (

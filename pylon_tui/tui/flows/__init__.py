@@ -22,6 +22,7 @@ from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.domain.thread import reply_target
 from pylon_tui.sync import Assign, Conflict, LinearPort, Link, Move, Note, Reply, SetPriority
+from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.messages import TicketsChanged, broadcast
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
@@ -44,6 +45,7 @@ class Flows(FlowRunner):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
+        self._resend: Callable[[], object] | None = None
         self._asking = False
 
     @property
@@ -268,28 +270,68 @@ class Flows(FlowRunner):
         self.notify(f"Copied {link}")
 
     # ----- conflicts -------------------------------------------------------------------
+    # A drain finds conflicts in the background, so one never opens a dialog by itself: a
+    # dialog pushed then takes the keys of whatever the user is typing (the `t` of a note
+    # once threw a queued move away). Each waits, counted in the status bar, until the user
+    # presses the conflicts key; "later" leaves it waiting for the next press.
+    @property
+    def conflicts(self) -> int:
+        """Conflicts waiting for the user's decision (the status bar's badge)."""
+        return len(self._conflicts)
+
     def conflicts_arrived(self, conflicts: list[Conflict], *, resend: Callable[[], object]) -> None:
-        """Queue conflicts and ask them one dialog at a time; none waits unseen. `resend`
-        runs when the last answer applied a choice, to send what was resolved."""
-        self._conflicts.extend(conflicts)
-        if self._conflicts and not self._asking:
-            self._asking = True
-            self.start(self._resolve_conflicts(), then=lambda chose: chose and resend())
+        """Keep conflicts a drain found until the user asks for them; `resend` sends what
+        the user then decides. One found again replaces its older copy (newer server side)."""
+        self._resend = resend
+        waiting = {c.queued.action.client_key: i for i, c in enumerate(self._conflicts)}
+        new: list[Conflict] = []
+        for conflict in conflicts:
+            at = waiting.get(conflict.queued.action.client_key)
+            if at is None:
+                waiting[conflict.queued.action.client_key] = len(self._conflicts)
+                self._conflicts.append(conflict)
+                new.append(conflict)
+            else:
+                self._conflicts[at] = conflict
+        if new:
+            key = keys_in_effect("conflicts", keymap_of(self.app)).split(" ", 1)[0]
+            what = (
+                f"#{new[0].server.number} changed on Pylon while your change waited"
+                if len(new) == 1
+                else f"{len(new)} tickets changed on Pylon while your changes waited"
+            )
+            self.notify(f"{what}: press {key} to decide", title="Conflict", severity="warning")
+        broadcast(self.app, TicketsChanged)
+
+    def resolve_conflicts(self) -> None:
+        """The user asked: one dialog per waiting conflict, oldest first."""
+        if self._asking:
+            return
+        if not self._conflicts:
+            self.notify("No conflicts waiting")
+            return
+        self._asking = True
+        self.start(self._resolve_conflicts(), then=self._resend_if)
+
+    def _resend_if(self, chose: bool) -> None:
+        if chose and self._resend is not None:
+            self._resend()
 
     async def _resolve_conflicts(self) -> bool:
+        """True when a choice was applied (there is something to send)."""
         chose = False
+        outbox = self.ctx.service.outbox
         try:
             while self._conflicts:
-                conflict = self._conflicts.pop(0)
+                conflict = self._conflicts[0]
                 labels = {info.slug: info.label for info in self.board.catalog.all()}
                 choice = await self.ask(ConflictModal(conflict, labels))
-                outbox = self.ctx.service.outbox
                 if choice is None:
-                    outbox.postpone(conflict)
-                else:
-                    outbox.resolve(conflict, keep_mine=choice)
-                    broadcast(self.app, TicketsChanged)
-                chose = choice is not None
+                    break  # later: this one and the rest wait for the next press
+                self._conflicts.pop(0)
+                outbox.resolve(conflict, keep_mine=choice)
+                chose = True
         finally:
             self._asking = False
+            broadcast(self.app, TicketsChanged)  # the badge counts down
         return chose

@@ -14,7 +14,9 @@ from pylon_tui.tui.safe import plain
 
 
 class ComposeModal(ModalScreen[str | None]):
-    BINDINGS = bindings(Scope.DIALOG, "compose_send", "dialog_cancel", "compose_next_template")
+    BINDINGS = bindings(
+        Scope.DIALOG, "compose_send", "dialog_cancel", "compose_next_template", "dialog_help"
+    )
 
     def __init__(
         self,

@@ -19,7 +19,9 @@ from pylon_tui.tui.safe import plain
 class ConflictModal(ModalScreen[bool | None]):
     """Dismisses True = apply mine, False = keep the server's, None = decide later."""
 
-    BINDINGS = bindings(Scope.DIALOG, "conflict_mine", "conflict_theirs", "conflict_later")
+    BINDINGS = bindings(
+        Scope.DIALOG, "conflict_mine", "conflict_theirs", "conflict_later", "dialog_help"
+    )
 
     def __init__(self, conflict: Conflict, labels: dict[str, str]) -> None:
         super().__init__()

@@ -34,7 +34,7 @@ def default_description(ticket: Ticket, pylon_link: str | None) -> str:
 
 
 class CreateIssueModal(WorkerBoundary, ModalScreen[LinkedIssue | None]):
-    BINDINGS = bindings(Scope.DIALOG, "create_issue_send", "dialog_cancel")
+    BINDINGS = bindings(Scope.DIALOG, "create_issue_send", "dialog_cancel", "dialog_help")
 
     def __init__(self, ticket: Ticket, linear: LinearPort, *, pylon_link: str | None) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
 """`?`: every key from the catalogue, grouped, with `[keys]` remaps applied.
 
 Two pages: the board's keys (what `?` is mostly for), and on `tab` those of the detail screen
-and the dialogs.
+and the dialogs. Asked from the detail screen or a dialog, it opens on that second page.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ from pylon_tui.tui.safe import plain
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings(Scope.DIALOG, "help_close", "help_pages")
 
-    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, keymap: dict[str, str] | None = None, *, others: bool = False) -> None:
+        """`others`: open on the detail screen's and the dialogs' keys (asked from there)."""
         super().__init__()
         self.keymap = keymap or {}
+        self.others = others
 
     def _table(self, groups: list[tuple[str, list[ActionSpec]]]) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -59,6 +61,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(board, id="help-table")
             yield Static(others, id="help-others", classes="hidden")
             yield Static(plain(keys_line, "dim"), id="help-keys")
+
+    def on_mount(self) -> None:
+        if self.others:
+            self.action_other_page()
 
     def action_other_page(self) -> None:
         for page in self.query("#help-table, #help-others"):

@@ -47,7 +47,9 @@ def issue_label(issue: LinkedIssue) -> Text:
 
 
 class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
-    BINDINGS = bindings(Scope.DIALOG, "hold_link", "dialog_new_issue", "dialog_cancel")
+    BINDINGS = bindings(
+        Scope.DIALOG, "hold_link", "dialog_new_issue", "dialog_cancel", "dialog_help"
+    )
 
     def __init__(
         self,

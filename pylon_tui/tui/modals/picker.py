@@ -28,7 +28,7 @@ class Choice:
 
 
 class PickerModal(ModalScreen[str | None]):
-    BINDINGS = bindings(Scope.DIALOG, "dialog_cancel", "picker_down", "picker_up")
+    BINDINGS = bindings(Scope.DIALOG, "dialog_cancel", "picker_down", "picker_up", "dialog_help")
 
     def __init__(self, title: str, choices: list[Choice], *, hint: str = "") -> None:
         super().__init__()

@@ -156,6 +156,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             filter_text=self.filter.describe(),
             pending=self.ctx.service.waiting_count(),
             sandbox=self.ctx.sandbox,
+            conflicts=self.flows.conflicts,
         )
 
     def data_changed(self) -> None:
@@ -227,6 +228,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter-input":
             self._close_filter()
+            self.paint(self.board_view.focus_where_matches())  # never an empty column's cursor
 
     def _close_filter(self) -> None:
         box = self.query_one("#filter-input", Input)
@@ -347,6 +349,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         if chosen is not None:
             self.filter = chosen
             self.rebuild()
+            self.paint(self.board_view.focus_where_matches())
 
     def action_toggle_select(self) -> None:
         frame = self.board_view.toggle_current_mark()
@@ -387,6 +390,9 @@ class BoardScreen(WorkerBoundary, Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(dict(keymap_of(self.app))))
+
+    def action_conflicts(self) -> None:
+        self.flows.resolve_conflicts()
 
     async def action_quit(self) -> None:
         """Writes in flight get a bounded wait; whatever is left is saved and said so."""

@@ -21,8 +21,10 @@ from pylon_tui.domain import Directory, Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, ago
-from pylon_tui.tui.catalog import Scope, bindings
+from pylon_tui.tui.catalog import Scope, bindings, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.messages import TicketsChanged
+from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -95,6 +97,10 @@ def _sla(value: datetime | None, now: datetime) -> str:
 
 
 class DetailScreen(WorkerBoundary, Screen[None]):
+    """Stays true while open: its own actions and every sync redraw the fields, and the
+    thread is read again whenever the ticket changed on Pylon (a reply, a customer's
+    message, a move), not on every sync: the messages endpoint has the smallest budget."""
+
     BINDINGS = bindings(Scope.DETAIL)
 
     def __init__(self, ctx: AppContext, flows: Flows, ticket_id: str) -> None:
@@ -103,6 +109,8 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         self.flows = flows
         self.ticket_id = ticket_id
         self.messages: list[Message] | None = None
+        self._thread_of: datetime | None = None
+        """The ticket's `updated_at` when the thread was last read."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -125,14 +133,25 @@ class DetailScreen(WorkerBoundary, Screen[None]):
             fields = ticket_fields(ticket, self.ctx.service.directory, self.ctx)
             self.query_one("#detail-fields", Static).update(fields)
 
+    def on_tickets_changed(self, _: TicketsChanged) -> None:
+        """A sync, a send or a dialog's writes changed the board: show the ticket as it is
+        now, and read its thread again if the ticket changed since the last read."""
+        self.show_fields()
+        ticket = self.ticket
+        if ticket is not None and ticket.updated_at != self._thread_of:
+            self.load_messages()
+
     @work(exclusive=True, group="detail-messages", exit_on_error=False)
     async def load_messages(self) -> None:
         thread = self.query_one("#detail-thread", Static)
+        ticket = self.ticket
+        read_at = ticket.updated_at if ticket is not None else None
         try:
             self.messages = await self.ctx.service.messages(self.ticket_id)
         except ApiError as error:
             thread.update(plain(f"Could not load messages: {error}", "red"))
-            return
+            return  # the next sync tries again
+        self._thread_of = read_at
         thread.update(thread_text(self.messages, self.ctx.now()))
 
     def action_back(self) -> None:
@@ -159,7 +178,18 @@ class DetailScreen(WorkerBoundary, Screen[None]):
     def action_link(self) -> None:
         ticket = self.ticket
         if ticket is not None:
-            self.flows.start(self.flows.hold(ticket, then_move_to=None))
+            self.flows.start(self.flows.hold(ticket, then_move_to=None), then=self._linked)
+
+    def _linked(self, linked: bool) -> None:
+        if linked and self.is_attached:
+            self.show_fields()
+
+    def action_conflicts(self) -> None:
+        self.flows.resolve_conflicts()
+
+    def action_help(self) -> None:
+        """Help opens on the page with this screen's keys."""
+        self.app.push_screen(HelpScreen(dict(keymap_of(self.app)), others=True))
 
     def action_copy_link(self) -> None:
         ticket = self.ticket

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from pylon_tui.domain import Board, Category
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age
+from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.load_state import LoadState
 
 
@@ -101,7 +102,9 @@ class StatusBar(_Bar):
         filter_text: str,
         pending: int,
         sandbox: bool = False,
+        conflicts: int = 0,
     ) -> None:
+        key = keys_in_effect("conflicts", keymap_of(self.app)).split(" ", 1)[0]
         self._pieces = status_pieces(
             sync=sync,
             error=error,
@@ -110,6 +113,7 @@ class StatusBar(_Bar):
             filter_text=filter_text,
             pending=pending,
             sandbox=sandbox,
+            conflicts=(conflicts, key),
         )
         self._fit()
 
@@ -131,8 +135,11 @@ def status_pieces(
     filter_text: str,
     pending: int,
     sandbox: bool,
+    conflicts: tuple[int, str] = (0, ""),
 ) -> tuple[Piece, ...]:
-    """The status line's parts in display order, before fitting."""
+    """The status line's parts in display order, before fitting. `conflicts` is (how many
+    wait for the user, the key that opens them): never dropped, like the pending count, as
+    a conflict is never shown unasked."""
     pieces: list[Piece] = []
     if sandbox:
         pieces.append(("sandbox", " sandbox ", "reverse"))
@@ -143,6 +150,10 @@ def status_pieces(
             pieces.append(("fix", f"— {fix} ", "bold"))
     else:
         pieces.append(("head", f" {one_line(sync)} ", ""))
+    count, key = conflicts
+    if count:
+        noun = "conflict" if count == 1 else "conflicts"
+        pieces.append(("conflicts", f"· ⚑ {count} {noun} ({key}) ", "bold yellow"))
     if pending:
         pieces.append(("pending", f"· {pending} pending ", "yellow"))
     if filter_text:
