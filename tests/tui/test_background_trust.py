@@ -9,6 +9,7 @@ never takes the cursor to another column.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from textual.widgets import TextArea
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.bootstrap import Services, make_app, services_for
+from pylon_tui.domain import Message
 from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sync import ActionQueued, Move
 from pylon_tui.sync.store import Store
@@ -228,3 +230,44 @@ async def test_a_card_moved_in_the_background_leaves_the_cursor_in_its_column() 
         await settled(pilot)
         assert board.cursor.column == on_hold
         assert board.current_ticket_id() is not None
+
+
+class SlowThread(FakePylon):
+    """The thread takes its time: the reply editor can only open once it has loaded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def messages(self, issue_id: str) -> list[Message]:
+        await self.gate.wait()
+        return await super().messages(issue_id)
+
+
+async def test_a_reply_whose_thread_loads_late_never_lands_on_what_opened_meanwhile():
+    """`r` loads the thread before the editor opens; if the user opened the note editor in the
+    meantime, the reply editor must not pop up over it and take the rest of the note."""
+    fake = SlowThread()
+    app = build_app(fake)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settled(pilot)
+        await pilot.press("r")  # the thread starts loading
+        await pilot.press("n")
+        await pilot.pause()
+        note = app.screen
+        assert isinstance(note, ComposeModal)
+        await pilot.press(*"first half ")
+        fake.gate.set()  # the thread arrives
+        await settled(pilot)
+        await pilot.press(*"second half")
+        assert app.screen is note
+        assert typed(app) == "first half second half"
+        assert sum(isinstance(s, ComposeModal) for s in app.screen_stack) == 1
+        assert any("was not opened" in m for _, m in notifications(app))
+
+        await pilot.press("escape")
+        await settled(pilot)
+        await pilot.press("r")  # asked again, from where it was asked: it opens
+        await settled(pilot)
+        assert isinstance(app.screen, ComposeModal)
+        assert typed(app) == "On it!"

@@ -192,10 +192,17 @@ class Flows(FlowRunner):
     # ----- messages --------------------------------------------------------------------
     async def reply(self, ticket: Ticket) -> bool:
         """Load the thread, compose (template prefilled), send; True once the send ended."""
+        asked_on = self.app.screen
         try:
             messages = await self.ctx.service.messages(ticket.id)
         except ApiError as error:
             self.notify(f"Could not load #{ticket.number}'s messages: {error}", severity="error")
+            return False
+        if self.app.screen is not asked_on:  # the editor must not land on what opened since
+            self.notify(
+                f"The reply to #{ticket.number} was not opened: something else opened "
+                "while its thread loaded. Press r again when you are ready."
+            )
             return False
         customer = [m for m in messages if not m.is_private]
         if not customer:
