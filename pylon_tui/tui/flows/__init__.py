@@ -30,6 +30,7 @@ from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
+from .drafts import draft_slot, settle_draft
 from .runner import FLOW_GROUP, WRITES_GROUP, FlowRunner
 
 if TYPE_CHECKING:
@@ -215,20 +216,29 @@ class Flows(FlowRunner):
                 context=one_line(ticket.title),
                 text=self.ctx.templates.get("acknowledge", ""),
                 templates=self.ctx.templates,
+                drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
             )
         )
         if not text:
             return False
-        return await self._sent(self.submit(Reply(ticket.id, answered.id, text_to_html(text))))
+        sending = self.submit(Reply(ticket.id, answered.id, text_to_html(text)))
+        settle_draft(self.ctx.service, sending, ticket, "reply", text, self.notify)
+        return await self._sent(sending)
 
     async def note(self, ticket: Ticket) -> bool:
         """Compose an internal note and send it; True once the send ended."""
         text = await self.ask(
-            ComposeModal(f"Internal note on #{ticket.number}", context=one_line(ticket.title))
+            ComposeModal(
+                f"Internal note on #{ticket.number}",
+                context=one_line(ticket.title),
+                drafts=draft_slot(self.ctx.service, ticket.id, "note"),
+            )
         )
         if not text:
             return False
-        return await self._sent(self.submit(Note(ticket.id, text_to_html(text))))
+        sending = self.submit(Note(ticket.id, text_to_html(text)))
+        settle_draft(self.ctx.service, sending, ticket, "note", text, self.notify)
+        return await self._sent(sending)
 
     # ----- find ------------------------------------------------------------------------
     async def quick_filter(self, current: TicketFilter) -> TicketFilter | None:
