@@ -30,6 +30,7 @@ from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.service import BoardService, PylonApi
 from pylon_tui.sync.store import Store
+from pylon_tui.sync.trackers import Trackers
 
 if TYPE_CHECKING:
     from pylon_tui.tui.app import PylonApp
@@ -163,12 +164,13 @@ def services_for(
     now: Callable[[], datetime] | None = None,
     store: Store | None = None,
     linear: LinearClient | None = None,
+    github: GitHubClient | None = None,
     sandbox: bool = True,
 ) -> Services:
     """Services over a client the caller built: a test double, or a PylonClient over a
     sandbox transport with its own budget. The one way tests and benchmarks get a board."""
     service = BoardService(client, columns, me_email=me_email, now=now, store=store)
-    return Services(client, service, sandbox, linear)
+    return Services(client, service, sandbox, linear, github)
 
 
 def open_services(config: Config) -> Services:
@@ -221,6 +223,9 @@ def make_app(
         sandbox=services.sandbox,
         templates=templates if templates is not None else {},
         linear=services.linear,
+        issues=Trackers(services.linear, services.github)
+        if services.linear is not None or services.github is not None
+        else None,
         watcher=services.watcher() if watch_links else None,
         crash_log=crash_log,
     )

@@ -11,7 +11,7 @@ from pylon_tui.bootstrap import Services
 from pylon_tui.cli.output import say
 from pylon_tui.domain import Ticket
 from pylon_tui.domain.issue_refs import GITHUB, IssueRefError, parse_issue_ref
-from pylon_tui.sync.intents import Link
+from pylon_tui.sync import ClosedWhenLinked, Link
 
 
 class LinkProblem(ApiError):
@@ -37,15 +37,13 @@ async def link_ticket(
         )
     if issue.is_closed and not allow_closed:
         raise LinkProblem(
-            f"{issue.identifier} is already closed ({issue.state_name}); the ticket would "
-            "return to On You at the next poll",
+            f"{issue.identifier} is already closed ({issue.state_name}), so it would never "
+            "return the ticket to On You: it stays On Hold until you move it",
             service=service,
             hint="link an open issue, or add --allow-closed to link it anyway",
         )
-    # Built here rather than with Link.to_linear, which names every issue a Linear one.
-    link = Link(
-        ticket.id, issue.external_id, source=issue.source, url=issue.url, label=issue.identifier
-    )
-    result = await services.service.run(link)
+    if issue.is_closed:  # before the link: a running board's watcher reads the same cache
+        ClosedWhenLinked(services.service.store).add(ticket.id, issue.external_id)
+    result = await services.service.run(Link.to_issue(ticket, issue, based=False))
     say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket

@@ -199,8 +199,6 @@ class Link(_Intent):
             base_updated_at=ticket.updated_at if based else None,
         )
 
-    to_linear = to_issue  # the old name, until its last caller moves to to_issue
-
     def describe(self, number: int | None = None) -> str:
         label = self.label if self.label is not None else "an issue"
         return f"link {label} to {_target(number)}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pylon_tui.sync import BoardService, LinearPort, LinkWatcher
+from pylon_tui.sync import BoardService, IssueFinder, LinearPort, LinkWatcher
 
 
 def _utcnow() -> datetime:
@@ -25,6 +25,9 @@ class AppContext:
     """external_id -> short live state ("Done", "In Progress"), filled by the link watcher."""
     bell_on_return: bool = False
     linear: LinearPort | None = None
+    issues: IssueFinder | None = None
+    """Looks up what the hold dialog is given (Linear or GitHub); None when neither is
+    configured."""
     watcher: LinkWatcher | None = None
     crash_log: Path | None = None
     """Where an unexpected error's traceback (never its local variables) is written."""

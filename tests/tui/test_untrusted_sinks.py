@@ -168,6 +168,9 @@ class FailingLinear:
     async def issue(self, ref: str) -> LinkedIssue | None:
         raise raw_error(self.message)
 
+    async def find(self, ref: object) -> LinkedIssue | None:
+        raise raw_error(self.message)
+
 
 async def test_hold_dialog_select_and_errors_are_literal() -> None:
     fake = FakePylon()
@@ -177,7 +180,9 @@ async def test_hold_dialog_select_and_errors_are_literal() -> None:
         await settle(pilot)
         ticket = replace(fake.tickets["t1"], priority=Priority.URGENT)
         linear: Any = FailingLinear("[@click=app.quit]CLICKME[/] \x1b[2J")
-        app.push_screen(HoldModal(ticket, linear, moving=True, users=users, pylon_link=None))
+        app.push_screen(
+            HoldModal(ticket, linear, linear, moving=True, users=users, pylon_link=None)
+        )
         await settle(pilot)
         modal = app.screen
         duplicates = modal.query_one("#hold-duplicates", OptionList)

@@ -104,7 +104,7 @@ CATALOG: tuple[ActionSpec, ...] = (
             ("0", "", "Clear priority"),
         )
     ),
-    ActionSpec("undo", "Undo", "u", (BOARD,), "undo", group=_MOVE, palette="Undo last move"),
+    ActionSpec("undo", "Undo", "u", (BOARD,), "undo", group=_MOVE, palette="Undo last action"),
     # The detail screen's own key comes first: its footer order is this order.
     ActionSpec("back", "Back", "escape,q", (DETAIL,), "back", group=DETAIL_GROUP, show=(DETAIL,)),
     ActionSpec(
@@ -149,7 +149,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         "link",
         group=_WORK,
         show=(DETAIL,),
-        palette="Link a Linear issue",
+        palette="Link a Linear or GitHub issue",
     ),
     ActionSpec(
         "copy_link",

@@ -41,19 +41,24 @@ README_ROWS: tuple[Row, ...] = (
             ("priority_clear",),
         ),
     ),
-    ("undo the last move", (("undo",),)),
+    (
+        "undo your last move, priority, assignee or link (only while the ticket is as you left "
+        "it; a toast names what was undone)",
+        (("undo",),),
+    ),
     (
         "ticket detail: fields, SLA, linked issues and their state, the message thread",
         (("open_detail",),),
     ),
     (
-        "quick reply, prefilled with the `acknowledge` template (edit, {compose_next_template} "
-        "next template, {compose_send} send)",
+        "quick reply: your draft for this ticket if you left one, else the `acknowledge` "
+        "template ({compose_next_template} inserts a template at the cursor, {compose_send} "
+        "send, {dialog_cancel} keeps the draft)",
         (("reply",),),
     ),
-    ("internal note", (("note",),)),
+    ("internal note (its draft is kept the same way)", (("note",),)),
     ("assign to a teammate (picker) / assign to me (`me_email`)", (("assign",), ("assign_me",))),
-    ("link a Linear issue without moving the ticket", (("link",),)),
+    ("link a Linear or GitHub issue without moving the ticket", (("link",),)),
     ("copy the ticket's Pylon link to the clipboard (OSC 52: works over SSH)", (("copy_link",),)),
     (
         "filter by text (number, title, account, assignee, tags); `enter` keeps it, "
@@ -107,8 +112,8 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "In a reply or note",
         (
             ("compose_send", "send"),
-            ("compose_next_template", "next template"),
-            ("dialog_cancel", "cancel"),
+            ("compose_next_template", "insert the next template (`ctrl+z` undoes)"),
+            ("dialog_cancel", "close, keeping the draft"),
         ),
     ),
     (

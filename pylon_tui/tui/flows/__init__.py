@@ -16,12 +16,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import MoveVerdict, Priority, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.domain.thread import reply_target
-from pylon_tui.sync import Assign, Conflict, LinearPort, Link, Move, Note, Reply, SetPriority
+from pylon_tui.sync import (
+    Assign,
+    ClosedWhenLinked,
+    Conflict,
+    LinearPort,
+    Link,
+    Move,
+    Note,
+    Reply,
+)
 from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.messages import TicketsChanged, broadcast
 from pylon_tui.tui.modals.compose import ComposeModal
@@ -31,7 +40,9 @@ from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
 from .drafts import draft_slot, settle_draft
-from .runner import FLOW_GROUP, WRITES_GROUP, FlowRunner
+from .fields import FieldFlows
+from .runner import FLOW_GROUP, WRITES_GROUP
+from .said import place
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -42,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
 
 
-class Flows(FlowRunner):
+class Flows(FieldFlows):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
@@ -62,26 +73,23 @@ class Flows(FlowRunner):
         the On Hold gate stops opens the link dialog and moves once an issue is linked.
         """
         moved: list[str] = []
-        self._undo_group = []
-        for ticket in sorted(tickets, key=lambda t: t.number):
-            column = column_for(ticket)
-            if column is None:
-                continue
-            target = self.board.columns[column]
-            check = check_move_to_column(
-                ticket, target, self.board.catalog, router=self.board.router
-            )
-            if check.verdict is MoveVerdict.ALLOWED:
-                intent = Move(ticket.id, check.target_state, base_updated_at=ticket.updated_at)
-                if self.submit(intent, undo_state=ticket.state) is not None:
-                    moved.append(ticket.id)
-            elif check.verdict is MoveVerdict.NEEDS_LINK:
-                self.start(self.hold(ticket, then_move_to=check.target_state))
-            elif check.verdict is MoveVerdict.UNKNOWN_STATE:
-                self.notify(check.message, severity="error")
-        if self._undo_group:
-            self.undo_stack.append(self._undo_group)
-        self._undo_group = None
+        with self.undo_stack.action():
+            for ticket in sorted(tickets, key=lambda t: t.number):
+                column = column_for(ticket)
+                if column is None:
+                    continue
+                target = self.board.columns[column]
+                check = check_move_to_column(
+                    ticket, target, self.board.catalog, router=self.board.router
+                )
+                if check.verdict is MoveVerdict.ALLOWED:
+                    state = check.target_state
+                    if self.do(Move(ticket.id, state, base_updated_at=ticket.updated_at)):
+                        moved.append(ticket.id)
+                elif check.verdict is MoveVerdict.NEEDS_LINK:
+                    self.start(self.hold(ticket, then_move_to=check.target_state))
+                elif check.verdict is MoveVerdict.UNKNOWN_STATE:
+                    self.notify(check.message, severity="error")
         return moved
 
     def move_to_column(self, tickets: list[Ticket], column: int) -> list[str]:
@@ -94,85 +102,66 @@ class Flows(FlowRunner):
         key = await self.ask(PickerModal(title, choices))
         return None if key is None else self.move_to_column(tickets, int(key))
 
-    def undo(self) -> list[str]:
-        """Put the last action's tickets back; returns the ids moved."""
-        if not self.undo_stack:
-            self.notify("Nothing to undo")
-            return []
-        moved: list[str] = []
-        for ticket_id, state in self.undo_stack.pop():
-            ticket = self.board.get(ticket_id)
-            if ticket is None or ticket.state == state:
-                continue
-            if self.submit(Move(ticket_id, state, base_updated_at=ticket.updated_at)):
-                moved.append(ticket_id)
-        return moved
-
-    # ----- fields ----------------------------------------------------------------------
-    def set_priority(self, tickets: list[Ticket], priority: Priority | None) -> bool:
-        begun = [self.submit(SetPriority(t.id, priority)) for t in tickets]
-        return any(w is not None for w in begun)
-
-    async def assign(self, tickets: list[Ticket]) -> bool:
-        """The assignee picker; True when the user chose (someone or nobody)."""
-        users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
-        choices = [Choice("", "Unassign")]
-        choices += [Choice(u.id, u.name, u.email) for u in users]
-        key = await self.ask(PickerModal("Assign to…", choices))
-        if key is None:
-            return False
-        for ticket in tickets:
-            self.submit(Assign(ticket.id, key or None))
-        return True
-
-    def assign_me(self, tickets: list[Ticket]) -> bool:
-        me = self.ctx.service.me_id
-        if me is None:
-            self.notify(
-                "Set me_email in config.toml to your Pylon user's email so A knows who you are",
-                severity="warning",
-            )
-            return False
-        begun = [self.submit(Assign(t.id, me)) for t in tickets]
-        return any(w is not None for w in begun)
-
     # ----- the On Hold gate ------------------------------------------------------------
     async def hold(self, ticket: Ticket, *, then_move_to: str | None) -> bool:
         """A ticket gets a linked issue before it may go On Hold: the dialog, then the link
-        (and the move, and the urgent ticket's assignee) as ordered writes."""
-        linear = self.ctx.linear
-        if linear is None:
+        (and the move, and the urgent ticket's assignee) as ordered writes, one undo entry."""
+        finder, linear = self.ctx.issues, self.ctx.linear
+        if finder is None:
             self.notify(
-                f"#{ticket.number} needs a linked Linear issue to go On Hold, and no Linear key "
-                "is configured: set LINEAR_API_KEY (or [linear] token_command) and restart",
+                f"#{ticket.number} needs a linked Linear or GitHub issue to go On Hold, and "
+                "neither is configured: set LINEAR_API_KEY (or [linear] token_command) or "
+                "GITHUB_TOKEN, and restart",
                 severity="error",
                 timeout=10,
             )
             return False
         users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
-        result = await self.ask(
-            HoldModal(
-                ticket,
-                linear,
-                moving=then_move_to is not None,
-                users=users,
-                pylon_link=ticket.link,
-                create_issue=lambda chosen: self._create_for(ticket, linear, chosen),
-            )
+        create = None
+        if linear is not None:
+            create = lambda chosen: self._create_for(ticket, linear, chosen)  # noqa: E731
+        dialog = HoldModal(
+            ticket,
+            finder,
+            linear,
+            moving=then_move_to is not None,
+            users=users,
+            pylon_link=ticket.link,
+            create_issue=create,
         )
+        result = await self.ask(dialog)
+        created = dialog.created
+        if created is not None and (
+            result is None or result.issue.external_id != created.external_id
+        ):
+            self.notify(
+                f"{one_line(created.identifier)} was created in Linear but is not linked to "
+                f"#{ticket.number}: link it with i, or close it in Linear",
+                title="Left unlinked",
+                severity="warning",
+                timeout=20,
+            )
         if result is None:
             return False
         issue = result.issue
         self.ctx.link_states[issue.external_id] = issue.state_name
-        self.submit(Link.to_linear(ticket, issue))
+        if issue.is_closed:  # recorded first: the watcher must never read it as a new close
+            ClosedWhenLinked(self.ctx.service.store).add(ticket.id, issue.external_id)
         follow = None
+        with self.undo_stack.action():
+            self.do(Link.to_issue(ticket, issue))
+            if then_move_to is not None:
+                move = Move(ticket.id, then_move_to, base_updated_at=ticket.updated_at)
+                if self.do(move) is not None:
+                    follow = ticket.id
+            if result.assignee_id:
+                self.do(Assign(ticket.id, result.assignee_id))
+        said = f"#{ticket.number} linked to {one_line(issue.identifier)}"
         if then_move_to is not None:
-            move = Move(ticket.id, then_move_to, base_updated_at=ticket.updated_at)
-            if self.submit(move, undo_state=ticket.state) is not None:
-                follow = ticket.id
-        if result.assignee_id:
-            self.submit(Assign(ticket.id, result.assignee_id))
-        self.notify(f"#{ticket.number} linked to {issue.identifier}")
+            said += f" and moved to {place(self.board, then_move_to)}"
+        if issue.is_closed:
+            said += "; it was already closed, so it will not return the ticket to On You"
+        self.notify(said)
         broadcast(self.app, lambda: TicketsChanged(follow))
         return True
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.worker import Worker, WorkerError
 
-from pylon_tui.sync import ActionFailed, ActionNotSaved, ActionQueued, Intent, Pending
+from pylon_tui.sync import (
+    ActionFailed,
+    ActionNotSaved,
+    ActionQueued,
+    Intent,
+    Pending,
+    Undoable,
+)
+from pylon_tui.sync.undo import Done, UndoStack
 from pylon_tui.tui.messages import TicketsChanged, broadcast
 
 if TYPE_CHECKING:
@@ -29,17 +37,14 @@ WRITES_GROUP = "writes"
 QUIT_WAIT_SECONDS = 15
 
 T = TypeVar("T")
-Undo = list[tuple[str, str]]
-"""(ticket id, the state to put it back in), one entry per ticket of one user action."""
 
 
 class FlowRunner:
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         self.app = app
         self.ctx = ctx
-        self.undo_stack: list[Undo] = []
-        """One entry per user action; a bulk move is one entry, undone as a whole."""
-        self._undo_group: Undo | None = None
+        self.undo_stack = UndoStack()
+        """One entry per user action; a bulk move or a hold is one entry, undone as a whole."""
         self._flows = 0
         self._in_dialogs = 0
 
@@ -82,7 +87,7 @@ class FlowRunner:
         self.app.notify(message, **options)
 
     # ----- writes ----------------------------------------------------------------------
-    def submit(self, intent: Intent, *, undo_state: str | None = None) -> Worker[None] | None:
+    def submit(self, intent: Intent) -> Worker[None] | None:
         """Record and apply the change now (durable, optimistic), send it in the background.
 
         Returns the sending worker, or None when the cache could not record the change (the
@@ -94,12 +99,17 @@ class FlowRunner:
         except ActionNotSaved as refused:  # the cache cannot record it: say so, change nothing
             self.notify(str(refused), title="Not saved", severity="error", timeout=20)
             return None
-        if undo_state is not None:
-            if self._undo_group is not None:
-                self._undo_group.append((intent.ticket_id, undo_state))
-            else:
-                self.undo_stack.append([(intent.ticket_id, undo_state)])
         return self.app.run_worker(self._send(pending), group=WRITES_GROUP, exit_on_error=False)
+
+    def do(self, intent: Undoable) -> Worker[None] | None:
+        """The user's own change: submitted, and kept on the undo stack with the ticket as it
+        was before and right after (inside `undo_stack.action()`, one entry for them all)."""
+        before = self.board.get(intent.ticket_id)
+        worker = self.submit(intent)
+        after = self.board.get(intent.ticket_id)
+        if worker is not None and before is not None and after is not None:
+            self.undo_stack.record(Done(intent, before, after))
+        return worker
 
     async def _send(self, pending: Pending) -> None:
         try:

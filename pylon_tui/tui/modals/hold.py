@@ -1,9 +1,11 @@
-"""The On Hold gate's dialog: a ticket gets a valid Linear link before it may go On Hold.
+"""The On Hold gate's dialog: a ticket gets a valid Linear or GitHub link before it may go
+On Hold.
 
 It searches Linear for likely duplicates of the ticket's title (so nobody files the same bug
-twice), accepts a pasted URL/identifier validated live against Linear, or creates a new
-issue. Confirm stays disabled until a real issue is chosen; an already-closed issue needs an
-explicit second confirmation. Escape leaves the ticket exactly where it was.
+twice), accepts a pasted Linear or GitHub reference validated live against its tracker, or
+creates a new Linear issue. Confirm stays disabled until a real issue is chosen, and its key
+hint says so; an already-closed issue needs an explicit second confirmation and the dialog
+says what linking it will (not) do. Escape leaves the ticket exactly where it was.
 """
 
 from __future__ import annotations
@@ -14,17 +16,17 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.domain import LinkedIssue, Priority, Ticket, User
-from pylon_tui.domain.issue_refs import IssueRefError, parse_linear_issue
+from pylon_tui.domain.issue_refs import GITHUB, IssueRef, IssueRefError, parse_issue_ref
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync import LinearPort
-from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
+from pylon_tui.sync import IssueFinder, LinearPort
+from pylon_tui.tui.catalog import Scope, bindings, keymap_of, keys_in_effect
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.safe import plain
 
@@ -54,7 +56,8 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
     def __init__(
         self,
         ticket: Ticket,
-        linear: LinearPort,
+        finder: IssueFinder,
+        linear: LinearPort | None,
         *,
         moving: bool,
         users: list[User],
@@ -63,13 +66,19 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
     ) -> None:
         super().__init__()
         self.ticket = ticket
+        self.finder = finder
+        """Looks a pasted Linear or GitHub reference up."""
         self.linear = linear
+        """Duplicate search and new issues; None when no Linear key is configured (GitHub
+        references still work)."""
         self.create_issue = create_issue
         """How "new issue" files one: the flow that opened this dialog chains the next."""
         self.moving = moving
         self.users = users
         self.pylon_link = pylon_link
         self.chosen: LinkedIssue | None = None
+        self.created: LinkedIssue | None = None
+        """The issue "new issue" filed from here, so leaving without linking it is said."""
         self.duplicates: list[LinkedIssue] = []
 
     def compose(self) -> ComposeResult:
@@ -77,36 +86,62 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         with Vertical(classes="dialog hold"):
             yield Label(Text(f"{verb} #{self.ticket.number}", style="bold"))
             yield Label(Text(one_line(self.ticket.title), style="italic"), id="hold-ticket")
-            yield Label(Text("Likely duplicates in Linear (enter to pick):", style="bold"))
-            yield OptionList(
-                Option(Text("searching…", style="dim"), disabled=True), id="hold-duplicates"
-            )
-            yield Input(placeholder="…or paste a Linear URL / ENG-123", id="hold-ref")
-            yield Label("", id="hold-status")
-            yield Checkbox(
-                "Link anyway: this issue is already closed", id="hold-closed-ok", classes="hidden"
-            )
-            if self.ticket.priority is Priority.URGENT and self.users:
-                yield Label(Text("Urgent: assign a teammate (optional)", style="bold"))
-                options = [(plain(u.name), u.id) for u in self.users]
-                yield Select(options, prompt="nobody", id="hold-assignee")
-            keys = hint(
-                keymap_of(self.app),
-                ("hold_link", "link"),
-                ("dialog_new_issue", "new issue"),
-                ("dialog_cancel", "cancel"),
-            )
-            yield Label(plain(keys, "dim"), id="hold-keys")
+            # Docked, so the keys stay in sight however much the body holds (80x24).
+            yield Label("", id="hold-keys")
+            with VerticalScroll(id="hold-body"):
+                yield Label(Text("Likely duplicates in Linear (enter to pick):", style="bold"))
+                yield OptionList(
+                    Option(Text("searching…", style="dim"), disabled=True), id="hold-duplicates"
+                )
+                yield Input(
+                    placeholder="…or paste a Linear URL / ENG-123 / GitHub issue URL",
+                    id="hold-ref",
+                )
+                yield Label("", id="hold-status")
+                yield Checkbox(
+                    "Link anyway: this issue is already closed",
+                    id="hold-closed-ok",
+                    classes="hidden",
+                )
+                if self.ticket.priority is Priority.URGENT and self.users:
+                    yield Label(Text("Urgent: assign a teammate (optional)", style="bold"))
+                    options = [(plain(u.name), u.id) for u in self.users]
+                    yield Select(options, prompt="nobody", id="hold-assignee")
 
     def on_mount(self) -> None:
         self.query_one("#hold-duplicates", OptionList).focus()
         self.search_duplicates()
         self._update_status()
 
+    def _key(self, action_id: str) -> str:
+        return keys_in_effect(action_id, keymap_of(self.app)).split(" ", 1)[0]
+
+    def _update_keys(self) -> None:
+        """The key line, with why a key does nothing yet: a disabled key looks disabled."""
+        line = Text()
+        if self.can_confirm():
+            line.append(f"{self._key('hold_link')} link", style="bold")
+        else:
+            closed = self.chosen is not None and self.chosen.is_closed
+            why = "tick the box first" if closed else "choose an issue first"
+            line.append(f"{self._key('hold_link')} link ({why})", style="dim")
+        line.append(" · ", style="dim")
+        if self.create_issue is not None and self.linear is not None:
+            line.append(f"{self._key('dialog_new_issue')} new issue")
+        else:
+            line.append(f"{self._key('dialog_new_issue')} new issue (needs Linear)", style="dim")
+        line.append(f" · {self._key('dialog_cancel')} cancel")
+        self.query_one("#hold-keys", Label).update(line)
+
     # ----- duplicates ------------------------------------------------------------------
     @work(exclusive=True, group="hold-search", exit_on_error=False)
     async def search_duplicates(self) -> None:
         options = self.query_one("#hold-duplicates", OptionList)
+        if self.linear is None:
+            options.clear_options()
+            note = "no Linear key configured: paste a GitHub issue URL below"
+            options.add_option(Option(Text(note, style="dim"), disabled=True))
+            return
         try:
             self.duplicates = await self.linear.search(self.ticket.title, first=8)
         except ApiError as error:
@@ -134,12 +169,12 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         if not value:
             return
         try:
-            ref = parse_linear_issue(value)
+            ref = parse_issue_ref(value)
         except IssueRefError as error:
-            self.chosen = None
+            self._unchoose()
             self._update_status(str(error), error=True)
             return
-        self._update_status(f"looking up {ref}…")
+        self._update_status(f"looking up {ref.label}…")
         self.lookup(ref)
 
     @on(Input.Submitted, "#hold-ref")
@@ -147,16 +182,23 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         self.action_confirm()
 
     @work(exclusive=True, group="hold-lookup", exit_on_error=False)
-    async def lookup(self, ref: str) -> None:
+    async def lookup(self, ref: IssueRef) -> None:
+        tracker = "GitHub" if ref.source == GITHUB else "Linear"
         try:
-            issue = await self.linear.issue(ref)
+            issue = await self.finder.find(ref)
         except ApiError as error:
-            self.chosen = None
-            self._update_status(f"Linear: {error}", error=True)
+            self._unchoose()
+            hint = f" ({error.hint})" if error.hint else ""
+            self._update_status(f"{tracker}: {error}{hint}", error=True)
             return
         if issue is None:
-            self.chosen = None
-            self._update_status(f"Linear has no issue {ref}", error=True)
+            self._unchoose()
+            why = (
+                " (or the token cannot see it: a private repository needs GITHUB_TOKEN)"
+                if ref.source == GITHUB
+                else ""
+            )
+            self._update_status(f"{tracker} has no issue {ref.label}{why}", error=True)
             return
         self.choose(issue)
 
@@ -168,6 +210,10 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         closed_ok.set_class(not issue.is_closed, "hidden")
         self._update_status()
 
+    def _unchoose(self) -> None:
+        self.chosen = None
+        self.query_one("#hold-closed-ok", Checkbox).set_class(True, "hidden")
+
     @on(Checkbox.Changed, "#hold-closed-ok")
     def closed_ok_changed(self) -> None:
         self._update_status()
@@ -177,26 +223,63 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
             return False
         return not self.chosen.is_closed or self.query_one("#hold-closed-ok", Checkbox).value
 
-    def _update_status(self, message: str | None = None, *, error: bool = False) -> None:
+    def _update_status(
+        self, message: str | None = None, *, error: bool = False, keep_choice: bool = False
+    ) -> None:
+        """The status line: `message` alone, or (with `keep_choice`) under the chosen issue,
+        which stays in sight while the message says what is missing."""
+        self._update_keys()
         status = self.query_one("#hold-status", Label)
+        text = Text()
+        if message is None or keep_choice:
+            text = self._choice_text()
         if message is not None:
-            status.update(plain(message, "bold red" if error else "dim"))
-            return
-        if self.chosen is None:
-            status.update(
-                Text("Pick a duplicate, paste a link or press ctrl+n to create one.", style="dim")
-            )
-            return
-        text = Text("Selected: ", style="bold green")
-        text.append_text(issue_label(self.chosen))
-        if self.chosen.is_closed:
-            text.append("\nThis issue is closed: tick the box to link it anyway.", style="yellow")
+            if text:
+                text.append("\n")
+            text.append_text(plain(message, "bold red" if error else "dim"))
         status.update(text)
+
+    def _choice_text(self) -> Text:
+        chosen = self.chosen
+        if chosen is None:
+            new = self._key("dialog_new_issue")
+            return Text(f"Pick a duplicate, paste a link or press {new} to create one.", "dim")
+        text = Text("Selected: ", style="bold green")
+        text.append_text(issue_label(chosen))
+        if self.created is not None and chosen.external_id == self.created.external_id:
+            text.append(
+                f"\nCreated in Linear: {self._key('hold_link')} links it; "
+                f"{self._key('dialog_cancel')} leaves it unlinked.",
+                style="dim",
+            )
+        if chosen.is_closed:
+            text.append(f"\n{self.closed_consequence()}", style="yellow")
+        return text
+
+    def closed_consequence(self) -> str:
+        """What linking an already-closed issue will (not) do, said before it is done."""
+        if self.moving:
+            return "This issue is already closed: the ticket will stay On Hold until you move it."
+        return (
+            "This issue is already closed: linking it will never move the ticket back to "
+            "On You by itself."
+        )
 
     # ----- actions ---------------------------------------------------------------------
     def action_confirm(self) -> None:
-        if not self.can_confirm() or self.chosen is None:
-            self._update_status("Choose a valid Linear issue first.", error=True)
+        if self.chosen is None:
+            self._update_status(
+                "Choose an issue first: pick a duplicate, paste a link or create one.",
+                error=True,
+            )
+            return
+        if not self.can_confirm():
+            identifier = one_line(self.chosen.identifier)
+            self._update_status(
+                f'{identifier} is closed: tick "Link anyway" (tab, space) or choose an open one.',
+                error=True,
+                keep_choice=True,
+            )
             return
         assignee: str | None = None
         selects = self.query("#hold-assignee")
@@ -206,8 +289,19 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         self.dismiss(HoldResult(self.chosen, assignee))
 
     def action_create(self) -> None:
-        if self.create_issue is not None:
-            self.create_issue(self.choose)
+        if self.create_issue is None or self.linear is None:
+            self._update_status(
+                "Creating an issue needs Linear: set LINEAR_API_KEY (or [linear] "
+                "token_command) and restart; a GitHub issue URL can be pasted meanwhile.",
+                error=True,
+                keep_choice=True,
+            )
+            return
+        self.create_issue(self._created)
+
+    def _created(self, issue: LinkedIssue) -> None:
+        self.created = issue
+        self.choose(issue)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
