@@ -283,7 +283,9 @@ def move(
         if check.verdict is MoveVerdict.NEEDS_LINK and link:
             from pylon_tui.cli.link import link_ticket
 
-            ticket = await link_ticket(services, ticket, link, allow_closed=allow_closed)
+            ticket = await link_ticket(
+                services, ticket, link, allow_closed=allow_closed, config=config
+            )
             check = check_move_to_column(
                 ticket, target, service.board.catalog, router=service.board.router
             )

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from pylon_tui.api.errors import ApiError
 from pylon_tui.api.issue_lookup import NotConfiguredError, look_up, not_found_hint
-from pylon_tui.bootstrap import Services
-from pylon_tui.cli.output import say
+from pylon_tui.bootstrap import Services, cache_path
+from pylon_tui.cli.output import err, say
+from pylon_tui.config import Config
 from pylon_tui.domain import Ticket
 from pylon_tui.domain.issue_refs import GITHUB, IssueRefError, parse_issue_ref
+from pylon_tui.domain.safe_text import one_line
 from pylon_tui.sync import ClosedWhenLinked, Link
+from pylon_tui.sync.store import Store, StoreCorrupt
 
 
 class LinkProblem(ApiError):
@@ -19,7 +22,12 @@ class LinkProblem(ApiError):
 
 
 async def link_ticket(
-    services: Services, ticket: Ticket, ref: str, *, allow_closed: bool = False
+    services: Services,
+    ticket: Ticket,
+    ref: str,
+    *,
+    allow_closed: bool = False,
+    config: Config | None = None,
 ) -> Ticket:
     try:
         parsed = parse_issue_ref(ref)
@@ -42,8 +50,37 @@ async def link_ticket(
             service=service,
             hint="link an open issue, or add --allow-closed to link it anyway",
         )
-    if issue.is_closed:  # before the link: a running board's watcher reads the same cache
-        ClosedWhenLinked(services.service.store).add(ticket.id, issue.external_id)
+    if issue.is_closed and config is not None:  # before the link: a board may be polling
+        problem = remember_closed(config, ticket.id, issue.external_id)
+        if problem:
+            err(f"pylon-tui: warning: {problem}")
     result = await services.service.run(Link.to_issue(ticket, issue, based=False))
     say(f"#{ticket.number} linked to {issue.identifier} ({issue.state_name})")
     return result or ticket
+
+
+def remember_closed(config: Config, ticket_id: str, external_id: str) -> str | None:
+    """Note in this workspace's board cache that the issue was closed when linked, so the
+    board's link watcher (running now, or at its next start) never reads it as a fresh close
+    and bounces the ticket back. Returns a warning when it could not be noted.
+
+    No cache yet means no board has run here: its first poll takes every close it finds as
+    the baseline anyway. A cache this command cannot open is left exactly as it is (moving a
+    damaged one aside is the board's job, with the user watching)."""
+    path = cache_path(config, create=False)
+    if not path.is_file():
+        return None
+    failed = (
+        "could not note in the board's cache that the issue was already closed; the board may "
+        "return the ticket to On You at its next poll"
+    )
+    try:
+        store = Store(path)
+    except (StoreCorrupt, OSError) as error:
+        if isinstance(error, StoreCorrupt) and error.db is not None:
+            error.db.close()
+        return f"{failed} ({one_line(str(error))[:120]})"
+    try:
+        return None if ClosedWhenLinked(store).add(ticket_id, external_id) else failed
+    finally:
+        store.close()
