@@ -17,7 +17,6 @@ from tests.sync.faultrig import FailingDisk
 from .fakes import (
     NOW,
     FakePylon,
-    exercises,
     notifications,
     on_board,
     sent_notes,
@@ -133,7 +132,6 @@ async def test_a_draft_typed_while_the_app_quits_is_kept(tmp_path: Path):
     assert Store.open(path).store.read_draft("t1", "note") == "half a thought"
 
 
-@exercises("compose_next_template")
 async def test_ctrl_t_inserts_the_template_into_a_draft_and_ctrl_z_undoes_it(app: PylonApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
