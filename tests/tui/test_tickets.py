@@ -198,9 +198,9 @@ async def test_assign_picker(app: PylonApp, fake: FakePylon):
         assert isinstance(app.screen, PickerModal)
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels[0] == "Unassign"
-        assert any(label.startswith("Alex Agent") for label in labels)
-        assert any(label.startswith("Sam Support") for label in labels)
+        assert labels[0] == "✓ Unassign  unassigned now"  # t1 has nobody: marked as current
+        assert any(label.strip().startswith("Alex Agent") for label in labels)
+        assert any(label.strip().startswith("Sam Support") for label in labels)
         await pilot.press(*"al", "enter")
         await settle(pilot)
         assert calls_to(fake, "assign") == [("t1", "u2")]
