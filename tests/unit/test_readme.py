@@ -78,7 +78,7 @@ def test_a_drifted_readme_is_caught_and_rewritten() -> None:
 
 def test_the_table_shows_dialog_keys_from_the_catalogue() -> None:
     table = readme_keys_table()
-    assert "`ctrl+t` next template, `ctrl+s` send" in table
+    assert "`ctrl+t` inserts a template at the cursor, `ctrl+s` send" in table
     assert "`m` apply mine, `t` keep the server's, `escape`" in table
     assert readme_key("shift+right") == "`shift+→`"
     assert readme_key("question_mark") == "`?`"
