@@ -21,6 +21,7 @@ from pylon_tui.domain.safe_text import one_line
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
 from pylon_tui.tui.flows import Flows
+from pylon_tui.tui.flows.pylon_moves import departure_toasts
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain_message
@@ -148,6 +149,7 @@ class PylonApp(App[None]):
         """Retry queued changes; report refusals and hand conflicts to the user."""
         report = await self.ctx.service.drain()
         screen = self.board_screen
+        self._tell_departures()
         for failure in report.failed:
             hint = f" ({failure.error.hint})" if failure.error.hint else ""
             self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
@@ -163,6 +165,12 @@ class PylonApp(App[None]):
             self.flows.conflicts_arrived(report.conflicts, resend=self._drain)
         screen.data_changed()
         self._others_catch_up()
+
+    def _tell_departures(self) -> None:
+        """Cards Pylon took off the board just vanished: say where each went."""
+        gone = self.ctx.service.take_departures()
+        for line in departure_toasts(gone, self.keymap_overrides):
+            self.notify(line, title="Moved in Pylon", timeout=12)
 
     def on_open_ticket(self, message: OpenTicket) -> None:
         """A ticket's detail over the board; the board catches up when it closes."""
@@ -214,6 +222,7 @@ class PylonApp(App[None]):
             hint = f" — {error.hint}" if error.hint else ""
             screen.set_sync(label, error=f"{error}{hint}")
             return
+        self._tell_departures()
         await self._watch_links()
         self.drain_outbox()
         last = self.ctx.service.last_refresh

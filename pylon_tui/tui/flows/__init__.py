@@ -41,6 +41,7 @@ from pylon_tui.tui.modals.picker import Choice, PickerModal
 
 from .drafts import draft_slot, settle_draft
 from .fields import FieldFlows
+from .pylon_moves import reply_context
 from .runner import FLOW_GROUP, WRITES_GROUP
 from .said import place
 
@@ -202,7 +203,7 @@ class Flows(FieldFlows):
         text = await self.ask(
             ComposeModal(
                 f"Reply to #{ticket.number}",
-                context=one_line(ticket.title),
+                context=reply_context(ticket, self.board.catalog),
                 text=self.ctx.templates.get("acknowledge", ""),
                 templates=self.ctx.templates,
                 drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
