@@ -5,7 +5,7 @@ from .column import DEFAULT_COLUMNS, Column, ColumnRouter
 from .cursor import BoardCursor
 from .directory import Account, Directory, Message, Team, User
 from .filters import QuickFilter, TicketFilter, sla_at_risk
-from .links import ExternalLink, IssueStateType, LinkedIssue, all_links_closed
+from .links import ExternalLink, IssueStateType, LinkedIssue, Outcome, all_links_closed
 from .priority import Priority, priority_rank
 from .rules import MoveCheck, MoveVerdict, check_move, check_move_to_column
 from .state import Category, StateCatalog, StateInfo
@@ -26,6 +26,7 @@ __all__ = [
     "Message",
     "MoveCheck",
     "MoveVerdict",
+    "Outcome",
     "Priority",
     "QuickFilter",
     "StateCatalog",

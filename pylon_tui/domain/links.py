@@ -40,6 +40,31 @@ class IssueStateType(StrEnum):
             return cls.UNKNOWN
 
 
+class Outcome(StrEnum):
+    """How an engineering issue stopped being open: only FIXED means the fix shipped."""
+
+    OPEN = "open"
+    FIXED = "fixed"
+    CANCELED = "canceled"
+    WONT_FIX = "wont_fix"
+    DUPLICATE = "duplicate"
+    DELETED = "deleted"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS = {
+    Outcome.OPEN: "open",
+    Outcome.FIXED: "fixed",
+    Outcome.CANCELED: "canceled",
+    Outcome.WONT_FIX: "won't fix",
+    Outcome.DUPLICATE: "duplicate",
+    Outcome.DELETED: "deleted",
+}
+
+
 _CLOSED = frozenset({IssueStateType.COMPLETED, IssueStateType.CANCELED, IssueStateType.DUPLICATE})
 
 
@@ -86,6 +111,27 @@ class LinkedIssue:
     deleted: bool = False
     """Gone from the tracker (GitHub 410, Linear's trash): counts as closed, and is said so,
     because "the fix shipped" and "someone deleted the issue" need different replies."""
+    assignee: str | None = None
+    """Who works on it (Linear's assignee name), for the grouped On Hold view."""
+    release: str | None = None
+    """The release that ships it, when the tracker says (a fix-ready reply names it)."""
+    canonical: LinkedIssue | None = None
+    """For an issue closed as a duplicate: the issue it duplicates, when the tracker says."""
+
+    @property
+    def outcome(self) -> Outcome:
+        """How it ended (or that it has not): each ending gets its own note and reply."""
+        if self.deleted:
+            return Outcome.DELETED
+        if self.state_type is IssueStateType.COMPLETED:
+            return Outcome.FIXED
+        if self.state_type is IssueStateType.DUPLICATE:
+            return Outcome.DUPLICATE
+        if self.state_type is IssueStateType.CANCELED:
+            name = self.state_name.lower().replace("'", "").replace("’", "")
+            wont = "wont" in name.replace(" ", "") or "not planned" in name
+            return Outcome.WONT_FIX if wont else Outcome.CANCELED
+        return Outcome.OPEN
 
     @property
     def is_closed(self) -> bool:

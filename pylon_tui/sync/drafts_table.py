@@ -25,10 +25,11 @@ class DraftRows:
     def write_draft(self, ticket_id: str, kind: str, text: str) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT INTO drafts(ticket_id, kind, text, saved_at) VALUES (?, ?, ?, ?) "
+                "INSERT INTO drafts(ticket_id, kind, text, saved_at, started_at)"
+                " VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(ticket_id, kind) DO UPDATE SET text = excluded.text, "
                 "saved_at = excluded.saved_at",
-                (ticket_id, kind, text, self._clock()),
+                (ticket_id, kind, text, self._clock(), self._clock()),
             )
 
     def read_draft(self, ticket_id: str, kind: str) -> str | None:
@@ -46,6 +47,16 @@ class DraftRows:
             return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
         except UnicodeDecodeError:
             return None
+
+    def draft_started_at(self, ticket_id: str, kind: str) -> float | None:
+        """When the draft was first saved (the collision guard's "since"), or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT started_at FROM drafts WHERE ticket_id = ? AND kind = ?",
+                (ticket_id, kind),
+            ).fetchone()
+        value = row[0] if row else None
+        return float(value) if isinstance(value, int | float) else None
 
     def delete_draft(self, ticket_id: str, kind: str) -> None:
         with self._tx() as db:

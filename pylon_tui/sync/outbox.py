@@ -38,6 +38,7 @@ from .outbox_table import Keep
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
 from .ports import PylonApi
 from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
+from .send_holds import SendHolds
 from .store import Store
 
 READ_ONLY_PAUSE = 30.0
@@ -76,6 +77,8 @@ class Outbox:
         self._asked: set[str] = set()
         """Conflicts shown to the user in this run; stored ones are asked again after a
         restart or a postponement, so no queued action waits forever unseen."""
+        self.holds = SendHolds(store, client, clock)
+        """Undo send and the collision guard (issue 15): entries that must not go yet."""
 
     @property
     def board(self) -> Board:
@@ -156,6 +159,8 @@ class Outbox:
                 raise ActionQueued(action, "another pylon-tui window is sending queued changes")
             if any(q.action.ticket_id == action.ticket_id and q.seq < mine.seq for q in queued):
                 raise ActionQueued(action, "queued behind an earlier change to the same ticket")
+            if action.client_key in self.holds.snapshot():
+                raise ActionQueued(action, "waiting out its undo period")
             if mine.maybe_sent:  # a drain tried it meanwhile: only a drain may verify and resend
                 raise ActionQueued(action, "an earlier attempt is being checked first")
             try:
@@ -208,6 +213,7 @@ class Outbox:
     async def _drain_queue(self, report: DrainReport) -> None:
         """Deliver every due action in order; a ticket with a stuck action waits behind it."""
         blocked: set[str] = set()
+        holds = self.holds.snapshot()
         for q in self._queued():
             ticket_id = q.action.ticket_id
             if ticket_id in blocked:
@@ -221,6 +227,9 @@ class Outbox:
                 blocked.add(ticket_id)
                 continue
             try:
+                if not await self.holds.ready(q, holds, report):
+                    blocked.add(ticket_id)  # its grace period, or held for the user
+                    continue
                 if not await self._deliver(q, report):
                     blocked.add(ticket_id)  # a conflict: later changes wait behind it
             except ActionFailed as failure:

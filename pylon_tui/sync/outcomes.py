@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import Ticket
+from pylon_tui.domain import Message, Ticket
 
 from .cachefile import StoreUnavailable
 from .delivery import Conflict
@@ -58,6 +58,17 @@ class DrainReport:
     """Messages whose earlier attempt may still land: read the thread again later."""
     read_only: str | None = None
     """Set when the cache refused to record a send: sending pauses, nothing is lost."""
+    held: list[Held] = field(default_factory=list)
+    """Replies the collision guard stopped: the customer wrote after the draft was started."""
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A queued reply that waits for the user: `new` are the customer's messages written
+    after the draft was started (the user sends as is, edits, or drops)."""
+
+    action: Intent
+    new: tuple[Message, ...]
 
 
 class ActionNotSaved(StoreUnavailable):

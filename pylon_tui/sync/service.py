@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .ports import PylonApi
 from .restricted import DirectoryReads, UnplacedStates
+from .send_holds import Waiting
 from .store import Store
 
 T = TypeVar("T")
@@ -296,6 +298,36 @@ class BoardService:
         report = await self.outbox.drain()
         self._save(a.ticket_id for a in [*report.sent, *(f.action for f in report.failed)])
         return report
+
+    # ----- undo send and the collision guard (issue 15; see send_holds) -----------------
+    def begin_later(self, action: Intent, *, grace: float, seen_at: float | None) -> Pending:
+        """Queue a reply or note that waits `grace` seconds (undo send) and, for a reply
+        with `seen_at`, is held if the customer writes after that time (collision guard)."""
+        holds = self.outbox.holds
+        holds.hold(action, grace=grace, seen_at=seen_at)
+        try:
+            return self.outbox.begin(action)
+        except ActionNotSaved:
+            holds.forget(action)
+            raise
+
+    def waiting_sends(self) -> list[Waiting]:
+        """Replies and notes inside their grace period or held, soonest first."""
+        return self.outbox.holds.waiting(self.outbox._drawable_queue())
+
+    def take_back(self, client_key: str) -> bool:
+        """Undo send: True when the entry left the outbox and will never be sent."""
+        return self.outbox.holds.take_back(client_key)
+
+    def release_held(self, client_key: str) -> bool:
+        """Send a held reply as it is (the user read what the customer wrote)."""
+        return self.outbox.holds.release(client_key)
+
+    def draft_started_at(self, ticket_id: str, kind: DraftKind) -> float | None:
+        try:
+            return self.store.draft_started_at(ticket_id, kind)
+        except sqlite3.Error:
+            return None
 
     def take_departures(self) -> list[Departure]:
         """Cards Pylon took off the board (into a state no column shows) since the last

@@ -32,6 +32,7 @@ from .cachefile import (
 )
 from .drafts_table import DraftRows
 from .outbox_table import Keep, OutboxRows
+from .send_holds_table import SEND_HOLDS_SCHEMA, SendHoldRows
 from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
 
 try:
@@ -39,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: one window per cache is up to the user
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DAMAGED = "the cache file was damaged: it was moved aside and a fresh one started"
 
 _V1 = """
@@ -72,7 +73,10 @@ _V4 = """
 CREATE TABLE drafts (ticket_id TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
                      saved_at REAL NOT NULL, PRIMARY KEY (ticket_id, kind));
 """
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# v5 (issue 15): replies and notes that wait before they go (undo send, collision guard), in
+# their own table beside the outbox, and when each draft was started.
+_V5 = SEND_HOLDS_SCHEMA
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 
 
 @dataclass
@@ -83,7 +87,7 @@ class OpenResult:
     """The same list as `store.notes`: a cache moved aside later (at first paint) adds to it."""
 
 
-class Store(BoardRows, OutboxRows, DraftRows):
+class Store(BoardRows, OutboxRows, DraftRows, SendHoldRows):
     """One cache file. Writes that the disk refuses raise StoreUnavailable (and are noted in
     `refusal`); reads of damaged rows skip them (`skipped_rows`) except in the
     outbox, where any unreadable row makes the whole file unreadable."""

@@ -1,0 +1,81 @@
+"""Same-issue hint: a New ticket whose title resembles an On Hold ticket's (or its linked
+issue's) is probably the same bug, and should join that issue rather than get a new one.
+
+Word overlap (Jaccard over lower-cased words, short and common words left out) is crude but
+predictable: the hint shows only above a fairly high bar, and it only ever suggests; the
+user decides with one key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .links import ExternalLink, LinkedIssue
+from .ticket import Ticket
+
+THRESHOLD = 0.5
+_WORD = re.compile(r"[a-z0-9]+")
+_COMMON = frozenset(
+    "a an and are at be but by can cant do does for from has have in is it its not of on or "
+    "our the to we when with you your after into our us they their this that".split()
+)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(
+        w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _COMMON
+    )
+
+
+def resemblance(a: str, b: str) -> float:
+    left, right = words(a), words(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+@dataclass(frozen=True, slots=True)
+class SameIssueHint:
+    """"like #23 (ENG-12)": the On Hold ticket and the issue to join."""
+
+    like: Ticket
+    link: ExternalLink
+    label: str
+    score: float
+
+    @property
+    def text(self) -> str:
+        return f"like #{self.like.number} ({self.label})"
+
+
+def same_issue_hint(
+    ticket: Ticket,
+    on_hold: Iterable[Ticket],
+    live: Mapping[str, LinkedIssue] | None = None,
+    *,
+    threshold: float = THRESHOLD,
+) -> SameIssueHint | None:
+    """The best On Hold match for `ticket` at or above `threshold`, or None. A match on the
+    linked issue's title counts as much as one on the ticket's."""
+    known = live or {}
+    best: SameIssueHint | None = None
+    for other in on_hold:
+        if other.id == ticket.id:
+            continue
+        for link in other.links:
+            if not link.is_tracking:
+                continue
+            issue = known.get(link.external_id)
+            score = resemblance(ticket.title, other.title)
+            if issue is not None and issue.title:
+                score = max(score, resemblance(ticket.title, issue.title))
+            if score < threshold or (best is not None and score <= best.score):
+                continue
+            label = issue.identifier if issue is not None else link.short_label
+            best = SameIssueHint(other, link, label, score)
+    return best
+
+
+__all__ = ["THRESHOLD", "SameIssueHint", "resemblance", "same_issue_hint", "words"]
