@@ -214,10 +214,28 @@ def _issue(body: object, external_id: str, identifier: str) -> LinkedIssue:
         external_id=external_id,
         identifier=identifier,
         title=clean_text(title) if isinstance(title, str) else "",
-        state_name=state,
-        state_type=IssueStateType.COMPLETED if state == "closed" else IssueStateType.STARTED,
+        state_name=_state_name(state, body.get("state_reason")),
+        state_type=_state_type(state, body.get("state_reason")),
         url=html_url or _html_url(external_id),
     )
+
+
+def _state_type(state: str, reason: object) -> IssueStateType:
+    """Closed as completed is a fix; closed as not planned or as a duplicate is not (issue
+    15). GitHub adds reasons over time: an unknown one reads as completed, as before."""
+    if state != "closed":
+        return IssueStateType.STARTED
+    if reason == "not_planned":
+        return IssueStateType.CANCELED
+    if reason == "duplicate":
+        return IssueStateType.DUPLICATE
+    return IssueStateType.COMPLETED
+
+
+def _state_name(state: str, reason: object) -> str:
+    if state == "closed" and reason in ("not_planned", "duplicate"):
+        return "closed (not planned)" if reason == "not_planned" else "closed (duplicate)"
+    return state
 
 
 def _deleted(external_id: str, identifier: str) -> LinkedIssue:

@@ -353,6 +353,9 @@ def issue_from_node(node: object) -> LinkedIssue:
     state_type = state.get("type")
     # A trashed issue keeps whatever state it had; it is gone all the same.
     trashed = node.get("trashed") is True
+    canonical = None
+    if state_type == "duplicate":
+        canonical = _duplicate_of(node)
     return LinkedIssue(
         source="linear",
         external_id=clean_text(issue_id),
@@ -365,4 +368,36 @@ def issue_from_node(node: object) -> LinkedIssue:
         url=clean_text(url) if isinstance(url, str) else "",
         team=clean_text(team_key) if isinstance(team_key, str) else None,
         deleted=trashed,
+        assignee=_name_in(node.get("assignee")),
+        release=_first_release(node.get("releases")),
+        canonical=canonical,
     )
+
+
+def _name_in(value: object) -> str | None:
+    name = value.get("name") if isinstance(value, dict) else None
+    return clean_text(name) if isinstance(name, str) and name.strip() else None
+
+
+def _first_release(connection: object) -> str | None:
+    nodes = connection.get("nodes") if isinstance(connection, dict) else None
+    if isinstance(nodes, list) and nodes:
+        return _name_in(nodes[0])
+    return None
+
+
+def _duplicate_of(node: Mapping[str, object]) -> LinkedIssue | None:
+    """The issue a duplicate duplicates: its "duplicate" relation's related issue, when
+    Linear says (a malformed one is no canonical issue, never an error)."""
+    connection = node.get("relations")
+    nodes = connection.get("nodes") if isinstance(connection, dict) else None
+    for relation in nodes if isinstance(nodes, list) else []:
+        if not isinstance(relation, dict) or relation.get("type") != "duplicate":
+            continue
+        related = relation.get("relatedIssue")
+        if isinstance(related, dict) and related.get("id") != node.get("id"):
+            try:
+                return issue_from_node(related)
+            except BadResponseError:
+                return None
+    return None

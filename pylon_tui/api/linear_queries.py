@@ -23,11 +23,20 @@ ISSUE_FIELDS = """
 # What the link watcher reads for every linked issue on every poll, and no more: the card shows
 # the state, the auto-return note names the identifier, and `trashed` counts as closed. Titles,
 # descriptions and teams would only add bytes (and complexity points) to each poll.
+# Issue 15 adds what the fix-ready reply, the grouped On Hold view and the duplicate hand-off
+# need: the title, the assignee, the first release, and (for a duplicate) the issue it
+# duplicates. `first` is explicit and small to keep each batch's complexity well under 10,000.
 WATCH_FIELDS = """
       id
       identifier
+      title
       state { name type }
       trashed
+      assignee { name }
+      releases(first: 1) { nodes { name } }
+      relations(first: 3) {
+        nodes { type relatedIssue { id identifier title url state { name type } } }
+      }
 """
 
 ISSUE = (

@@ -51,6 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--port", type=int, default=8765)
     p_close = sandbox_sub.add_parser("close", help="close a sandbox Linear issue (e.g. ENG-12)")
     p_close.add_argument("ref")
+    p_close.add_argument(
+        "--as",
+        dest="ending",
+        choices=("done", "canceled", "wontfix", "duplicate"),
+        default="done",
+        help="how it ends (default done)",
+    )
+    p_close.add_argument("--duplicate-of", metavar="REF", help="with --as duplicate: of which")
+    p_close.add_argument("--release", help="the release that ships the fix (e.g. 2024.6.2)")
+    p_write = sandbox_sub.add_parser(
+        "write", help="a customer message on a sandbox ticket (e.g. 23 'any news?')"
+    )
+    p_write.add_argument("ticket", help="ticket number")
+    p_write.add_argument("text")
     p_reset = sandbox_sub.add_parser("reset", help="wipe and reseed the sandbox")
     p_reset.add_argument("--tickets", type=int, default=80)
     return parser

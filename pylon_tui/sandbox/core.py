@@ -20,6 +20,7 @@ from . import db
 from .github import endpoints as github
 from .github import fates as github_fates
 from .linear import auth as linear_auth
+from .linear import extras as linear_extras
 from .linear import trash as linear_trash
 from .linear.resolvers import CLOSED_TYPES, LinearApi
 from .pylon import endpoints as pylon
@@ -322,6 +323,22 @@ class Sandbox:
                 raise ValueError(f"team has no {state_type!r} state")
             self._linear.set_state(row["id"], state["id"], state_type)
         return self.linear_issue(row["id"])
+
+    def end_linear_issue(
+        self,
+        identifier_or_id: str,
+        how: str = "done",
+        *,
+        duplicate_of: str | None = None,
+        release: str | None = None,
+    ) -> dict[str, Any]:
+        """Close a Linear issue the ways issue 15 tells apart (done in a release, canceled,
+        won't fix, duplicate of another issue): see linear/extras.py."""
+        with self._lock:
+            issue_id = linear_extras.end_issue(
+                self._conn, self._linear, identifier_or_id, how, duplicate_of, release
+            )
+        return self.linear_issue(issue_id)
 
     def linear_issue(self, identifier_or_id: str) -> dict[str, Any]:
         """A Linear issue summary (id, identifier, title, url, state, timestamps)."""

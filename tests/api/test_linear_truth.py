@@ -125,6 +125,12 @@ def test_batch_query_fetches_only_what_the_watcher_reads() -> None:
         "identifier",
         "state",
         "trashed",
+        # issue 15: the fix-ready reply names the title and release, the grouped On Hold
+        # view the assignee, and a duplicate hands its tickets to the issue it duplicates.
+        "title",
+        "assignee",
+        "releases",
+        "relations",
     }
     assert _selected(q.ISSUES_BY_IDS, ("issues", "nodes", "state")) == {"name", "type"}
     # The dialog's single lookup still shows a title and team, and knows about the trash.

@@ -40,14 +40,17 @@ def handle(
     if row["state"] == fates.DELETED:
         return _gone()
     number = int(row["key"].rsplit("/", 1)[1])
+    # Stored "closed", or "closed:not_planned" / "closed:duplicate" for GitHub's other reasons.
+    state, _, reason = str(row["state"]).partition(":")
+    closed = state == "closed"
     payload = {
         "number": number,
         "title": row["title"],
-        "state": row["state"],
-        "state_reason": "completed" if row["state"] == "closed" else None,
+        "state": state,
+        "state_reason": (reason or "completed") if closed else None,
         "html_url": github_url(row["key"]),
         "updated_at": row["updated_at"],
-        "closed_at": row["updated_at"] if row["state"] == "closed" else None,
+        "closed_at": row["updated_at"] if closed else None,
     }
     body = json.dumps(payload, separators=(",", ":")).encode()
     etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'

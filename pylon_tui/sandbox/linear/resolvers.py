@@ -93,7 +93,41 @@ class LinearApi:
             params,
         ).fetchall()
         gone = trash.trashed(self.conn)
-        return [self._node(r, teams, states, gone.get(r["id"])) for r in rows]
+        extras = {
+            e["id"]: e for e in self.conn.execute("SELECT * FROM linear_extras").fetchall()
+        }
+        return [
+            self._with_extras(self._node(r, teams, states, gone.get(r["id"])), extras.get(r["id"]))
+            for r in rows
+        ]
+
+    def _with_extras(self, node: JSON, extra: sqlite3.Row | None) -> JSON:
+        """Assignee, release and duplicate-of (issue 15), kept in linear_extras."""
+        assignee = extra["assignee"] if extra is not None else None
+        release = extra["release"] if extra is not None else None
+        duplicate_of = extra["duplicate_of"] if extra is not None else None
+        if assignee:
+            node["assignee"] = {
+                "id": f"user-{slugify(assignee, 20)}",
+                "name": assignee,
+                "displayName": assignee.split()[0].lower(),
+                "email": None,
+                "active": True,
+            }
+        releases = [{"id": f"rel-{slugify(release, 20)}", "name": release, "slugId": slugify(release, 20)}] if release else []
+        node["releases"] = _connection(releases)
+        relations: list[JSON] = []
+        if duplicate_of:
+            relations.append(
+                {
+                    "id": f"rel-{node['id']}-{duplicate_of}",
+                    "type": "duplicate",
+                    "issue": lambda: node,
+                    "relatedIssue": lambda: self.node_for(duplicate_of),
+                }
+            )
+        node["relations"] = _connection(relations)
+        return node
 
     def _node(
         self,

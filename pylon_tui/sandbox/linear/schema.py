@@ -36,6 +36,8 @@ _ISSUE: dict[str, str | None] = {
     "team": "Team",
     "assignee": "User",
     "creator": "User",
+    "relations": "IssueRelationConnection",
+    "releases": "ReleaseConnection",
 }
 _PAGE = {"pageInfo": "PageInfo"}
 
@@ -88,6 +90,10 @@ TYPES: dict[str, dict[str, str | None]] = {
         "endCursor": None,
     },
     "IssuePayload": {"success": None, "lastSyncId": None, "issue": "Issue"},
+    "IssueRelationConnection": {"nodes": "IssueRelation", **_PAGE},
+    "IssueRelation": {"id": None, "type": None, "issue": "Issue", "relatedIssue": "Issue"},
+    "ReleaseConnection": {"nodes": "Release", **_PAGE},
+    "Release": {"id": None, "name": None, "slugId": None},
 }
 
 

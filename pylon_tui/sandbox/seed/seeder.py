@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..util import github_url, iso, iso_ms, linear_url, rng_uuid
+from ..linear import extras
 from . import content as C
 
 DEFAULT_SEED = 20240601
@@ -95,6 +96,7 @@ class Seeder:
         self._linear()
         self._github()
         self._tickets(n_tickets)
+        extras.seed_extras(self.conn)  # no randomness: every ticket above is as it was
 
     def _org(self) -> None:
         rng, now = self.rng, self.now
