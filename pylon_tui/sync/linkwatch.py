@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from html import escape
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import LinkedIssue, Ticket, all_links_closed
+from pylon_tui.domain import LinkedIssue, Outcome, Ticket, all_links_closed
+from pylon_tui.domain.fix_reply import draft_fix_reply
 from pylon_tui.domain.links import github_ref_of
 
 from .closed_links import ClosedWhenLinked
-from .intents import Move, Note
+from .intents import Intent, Link, Move, Note, Unlink
+from .ready import ReadyToTell
 from .ports import GitHubLookup, LinearLookup
 from .service import ActionFailed, ActionQueued, BoardService
 
@@ -61,26 +63,74 @@ class LinkStates:
 class Returned:
     ticket: Ticket
     closed: tuple[LinkedIssue, ...]
+    drafted: bool = False
+    """A reply from the ending's template waits in the ticket's draft (ready to tell)."""
 
     @property
     def names(self) -> str:
         """Like "ENG-1 (Done) closed, acme/api#4 was deleted": a deleted issue is said so."""
         return ", ".join(i.ending for i in self.closed)
 
+    @property
+    def main(self) -> LinkedIssue:
+        """The issue the reply is about: a shipped fix if any, else the first to close."""
+        return next((i for i in self.closed if i.outcome is Outcome.FIXED), self.closed[0])
+
+    @property
+    def fixed(self) -> bool:
+        return all(issue.outcome is Outcome.FIXED for issue in self.closed)
+
     def describe(self) -> str:
-        return f"#{self.ticket.number} is back On You: {self.names}"
+        said = f"#{self.ticket.number} is back On You: {self.names}"
+        if not self.fixed:
+            said += f" ({self.main.outcome.label}, not a fix)"
+        return said + (" · reply drafted, t to review" if self.drafted else "")
 
     def note_html(self) -> str:
         note = (
             f"<p>{escape(self.names)}, so pylon-tui moved this ticket from On Hold "
             "back to On You. Let the customer know.</p>"
         )
-        if any(issue.deleted for issue in self.closed):
+        endings = {issue.outcome for issue in self.closed}
+        if Outcome.DELETED in endings:
             note += (
                 "<p>A deleted issue is not a shipped fix: check with engineering before "
                 "telling the customer it is resolved.</p>"
             )
+        if endings & {Outcome.CANCELED, Outcome.WONT_FIX}:
+            note += (
+                "<p>Engineering closed it without a fix (canceled or won't fix): tell the "
+                "customer no change is coming, and why if you can.</p>"
+            )
+        if Outcome.DUPLICATE in endings:
+            note += (
+                "<p>It was closed as a duplicate and the tracker does not say of which: "
+                "find the issue it duplicates and link it to keep the ticket On Hold.</p>"
+            )
         return note
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOver:
+    """A linked issue closed as a duplicate of `canonical`: the ticket now waits on that."""
+
+    ticket: Ticket
+    duplicate: LinkedIssue
+    canonical: LinkedIssue
+
+    def describe(self) -> str:
+        return (
+            f"#{self.ticket.number}: {self.duplicate.identifier} was closed as a duplicate of "
+            f"{self.canonical.identifier}; the ticket now waits on it, still On Hold"
+        )
+
+    def note_html(self) -> str:
+        return (
+            f"<p>{escape(self.duplicate.identifier)} was closed as a duplicate of "
+            f"{escape(self.canonical.identifier)} ({escape(self.canonical.title)}), so "
+            f"pylon-tui linked this ticket to {escape(self.canonical.identifier)} instead. "
+            "It stays On Hold until that issue closes.</p>"
+        )
 
 
 class LinkWatcher:
@@ -98,6 +148,11 @@ class LinkWatcher:
         self.queries = 0
         self.closed_when_linked = ClosedWhenLinked(service.store)
         self._baseline_taken = False
+        self.templates: Mapping[str, str] = {}
+        """The user's `[templates]`: fix-ready replies use `fixed`, `canceled`, `wont_fix`."""
+        self.ready = ReadyToTell(service.store, service.drafts)
+        self.handed_over: list[HandedOver] = []
+        """Duplicates handed to their canonical issue by the last poll (for the UI to say)."""
 
     @property
     def live(self) -> dict[str, LinkedIssue]:
@@ -154,6 +209,37 @@ class LinkWatcher:
             record = self.closed_when_linked.read()
         return record
 
+    async def _hand_over(self, ticket: Ticket, skip: frozenset[str]) -> bool:
+        """Each link closed as a duplicate of an open issue Linear names is swapped for that
+        issue (one Unlink and one Link, so the ticket keeps waiting); True if any was."""
+        handed = False
+        for link in ticket.links:
+            issue = self.live.get(link.external_id)
+            if (
+                not link.is_tracking
+                or link.external_id in skip
+                or issue is None
+                or issue.outcome is not Outcome.DUPLICATE
+                or issue.canonical is None
+                or issue.canonical.is_closed
+            ):
+                continue
+            canonical = issue.canonical
+            self.states.remember(canonical)
+            current = self.service.board.get(ticket.id) or ticket
+            already = any(x.external_id == canonical.external_id for x in current.links)
+            steps: list[Intent] = [] if already else [Link.to_issue(current, canonical, based=False)]
+            steps.append(Unlink(ticket.id, link.external_id, source=link.source, url=link.url))
+            item = HandedOver(ticket, issue, canonical)
+            for step in steps:
+                with contextlib.suppress(ActionFailed, ActionQueued):
+                    await self.service.run(step)
+            with contextlib.suppress(ActionFailed, ActionQueued):
+                await self.service.run(Note(ticket.id, item.note_html()))
+            self.handed_over.append(item)
+            handed = True
+        return handed
+
     async def poll(self) -> list[Returned]:
         """Refresh live states, then return every On Hold ticket whose links all closed,
         at least one of them since it was linked."""
@@ -161,10 +247,13 @@ class LinkWatcher:
         baseline = not self._baseline_taken and self.service.store.get_meta(BASELINE_KEY) is None
         already = self._closed_when_linked(fresh)
         returned: list[Returned] = []
+        self.handed_over = []
         catalog = self.service.board.catalog
         for ticket in list(self.service.board.all()):
             if not catalog.is_on_hold(ticket.state):
                 continue
+            if not baseline and await self._hand_over(ticket, already.get(ticket.id, frozenset())):
+                continue  # it waits on the canonical issue now
             if not all_links_closed(ticket.links, self.live):
                 continue
             skip = already.get(ticket.id, frozenset())
@@ -189,6 +278,8 @@ class LinkWatcher:
                 continue  # retried at the next poll; the board was rolled back
             except ActionQueued:
                 pass  # offline: the move is in the outbox and on the board already
+            draft = draft_fix_reply(item.main, self.templates)
+            item = replace(item, drafted=self.ready.add(ticket, item.main, draft))
             # The move is what matters; the note is a courtesy and may fail on its own.
             with contextlib.suppress(ActionFailed, ActionQueued):
                 await self.service.run(Note(ticket.id, item.note_html()))
