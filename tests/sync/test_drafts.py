@@ -177,5 +177,5 @@ def test_a_v3_file_gains_the_drafts_table_and_keeps_its_queue(path: Path) -> Non
     assert Drafts(store).save("iss-1", "reply", WORDS) is True
     store.close()
     assert user_version(path) == SCHEMA_VERSION
-    assert columns_of(path, "drafts") == {"ticket_id", "kind", "text", "saved_at"}
+    assert columns_of(path, "drafts") == {"ticket_id", "kind", "text", "saved_at", "started_at"}
     assert Drafts(Store.open(path).store).get("iss-1", "reply") == WORDS
