@@ -193,6 +193,7 @@ def make_app(
     templates: dict[str, str] | None = None,
     refresh_seconds: float | None = None,
     bell_on_return: bool | None = None,
+    send_grace: float | None = None,
     now: Callable[[], datetime] | None = None,
     watch_links: bool | None = None,
     autoload: bool = True,
@@ -216,6 +217,8 @@ def make_app(
         bell_on_return = config.board.bell_on_return
     if keymap is None and config is not None:
         keymap = dict(config.keys)
+    if send_grace is None and config is not None:
+        send_grace = config.board.send_grace_seconds
     if watch_links is None:
         watch_links = config is not None
     ctx = AppContext(
@@ -233,6 +236,10 @@ def make_app(
         ctx.refresh_seconds = refresh_seconds
     if bell_on_return is not None:
         ctx.bell_on_return = bell_on_return
+    if send_grace is not None:
+        ctx.send_grace = send_grace
+    if ctx.watcher is not None:
+        ctx.watcher.templates = ctx.templates
     if now is not None:
         ctx.now = now
     return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_move.add_argument(
         "--allow-closed", action="store_true", help="link the --link issue even if it is closed"
     )
+    p_linked = sub.add_parser(
+        "linked", help="linked issues and the tickets waiting on each, most waited first"
+    )
+    p_linked.add_argument("--json", action="store_true", help="machine-readable output")
     p_sandbox = sub.add_parser("sandbox", help="the built-in Pylon + Linear emulator")
     sandbox_sub = p_sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION")
     p_serve = sandbox_sub.add_parser("serve", help="serve the sandbox on 127.0.0.1")
@@ -170,6 +174,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return commands.doctor(config)
     if command == "list":
         return commands.list_board(config, column=args.column, as_json=args.json)
+    if command == "linked":
+        from pylon_tui.cli.linked import linked
+
+        return linked(config, as_json=args.json)
     if command == "show":
         return commands.show(config, args.number, as_json=args.json)
     if command == "move":

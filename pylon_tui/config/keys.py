@@ -42,6 +42,9 @@ DEFAULT_KEYS: dict[str, str] = {
     "filter": "slash",
     "quick_filter": "f",
     "other_states": "o",
+    "group_by_issue": "b",
+    "ready_to_tell": "t",
+    "link_like": "I",
     "toggle_select": "space",
     "clear": "escape",
     "refresh": "R",
@@ -57,6 +60,11 @@ DEFAULT_KEYS: dict[str, str] = {
     "conflict_mine": "m",
     "conflict_theirs": "t",
     "conflict_later": "escape",
+    "collision_send": "s",
+    "collision_edit": "e",
+    "collision_drop": "d",
+    "ready_send_all": "ctrl+s",
+    "group_close": "escape,b",
     "picker_down": "down",
     "picker_up": "up",
     "dialog_help": "f1,question_mark",
@@ -109,6 +117,16 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext(
         "in pickers", ("dialog_cancel", "picker_down", "picker_up", "dialog_help"), typing=True
     ),
+    KeyContext(
+        "in the collision dialog",
+        ("collision_send", "collision_edit", "collision_drop", "conflict_later", "dialog_help"),
+    ),
+    KeyContext(
+        "in the ready-to-tell list",
+        ("ready_send_all", "dialog_cancel", "picker_down", "picker_up", "dialog_help"),
+        typing=True,
+    ),
+    KeyContext("in the grouped On Hold view", ("group_close", "dialog_help")),
     KeyContext("in help", ("help_close", "help_pages")),
 )
 

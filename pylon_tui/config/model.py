@@ -231,6 +231,8 @@ class BoardSettings:
     refresh_seconds: float = 30
     full_reconcile_minutes: float = 10
     bell_on_return: bool = False
+    send_grace_seconds: float = 10
+    """Undo send: a reply or note waits this long in the outbox (0 sends at once)."""
 
 
 DEFAULT_TEMPLATES: dict[str, str] = {

@@ -45,7 +45,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "pylon": ("region", "base_url", "token", "token_command", "rate_share"),
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
-    "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
+    "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return", "send_grace_seconds"),
 }
 TOP_LEVEL: tuple[str, ...] = (*SECTIONS, "columns", "templates", "keys", "me_email")
 COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
@@ -301,6 +301,9 @@ def build_config(
             MAX_RECONCILE_MINUTES,
         ),
         bell_on_return=reader.boolean(board_raw, "bell_on_return", "board.bell_on_return", False),
+        send_grace_seconds=reader.number(
+            board_raw, "send_grace_seconds", "board.send_grace_seconds", 10, 0, 120
+        ),
     )
     columns = _parse_columns(raw, reader)
     templates = {**DEFAULT_TEMPLATES, **_parse_string_table(raw, "templates", reader)}

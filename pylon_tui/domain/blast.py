@@ -77,7 +77,7 @@ def waiting_counts(groups: Iterable[IssueGroup]) -> dict[str, int]:
 
 
 def waiting_label(count: int) -> str:
-    """" · 4 waiting" for an issue more than one ticket waits on; "" for one (itself)."""
+    """ " · 4 waiting" for an issue more than one ticket waits on; "" for one (itself)."""
     return f" · {count} waiting" if count > 1 else ""
 
 

@@ -18,15 +18,53 @@ from .ticket import Ticket
 THRESHOLD = 0.5
 _WORD = re.compile(r"[a-z0-9]+")
 _COMMON = frozenset(
-    "a an and are at be but by can cant do does for from has have in is it its not of on or "
-    "our the to we when with you your after into our us they their this that".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "cant",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "we",
+        "when",
+        "with",
+        "you",
+        "your",
+        "after",
+        "into",
+        "our",
+        "us",
+        "they",
+        "their",
+        "this",
+        "that",
+    ]
 )
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(
-        w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _COMMON
-    )
+    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _COMMON)
 
 
 def resemblance(a: str, b: str) -> float:
@@ -38,7 +76,7 @@ def resemblance(a: str, b: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class SameIssueHint:
-    """"like #23 (ENG-12)": the On Hold ticket and the issue to join."""
+    """ "like #23 (ENG-12)": the On Hold ticket and the issue to join."""
 
     like: Ticket
     link: ExternalLink

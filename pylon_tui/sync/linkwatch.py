@@ -27,8 +27,8 @@ from pylon_tui.domain.links import github_ref_of
 
 from .closed_links import ClosedWhenLinked
 from .intents import Intent, Link, Move, Note, Unlink
-from .ready import ReadyToTell
 from .ports import GitHubLookup, LinearLookup
+from .ready import ReadyToTell
 from .service import ActionFailed, ActionQueued, BoardService
 
 RETURN_STATE = "waiting_on_you"
@@ -228,7 +228,9 @@ class LinkWatcher:
             self.states.remember(canonical)
             current = self.service.board.get(ticket.id) or ticket
             already = any(x.external_id == canonical.external_id for x in current.links)
-            steps: list[Intent] = [] if already else [Link.to_issue(current, canonical, based=False)]
+            steps: list[Intent] = (
+                [] if already else [Link.to_issue(current, canonical, based=False)]
+            )
             steps.append(Unlink(ticket.id, link.external_id, source=link.source, url=link.url))
             item = HandedOver(ticket, issue, canonical)
             for step in steps:

@@ -94,9 +94,7 @@ class ReadyToTell:
         """Still to tell, oldest ticket number first: a sent (or emptied) reply draft
         takes its ticket out, except a flagged one, which waits to be dismissed."""
         entries = self._read()
-        live = {
-            k: e for k, e in entries.items() if e.flagged or self.drafts.get(k, "reply")
-        }
+        live = {k: e for k, e in entries.items() if e.flagged or self.drafts.get(k, "reply")}
         if len(live) != len(entries):
             self._write(live)
         return sorted(live.values(), key=lambda e: e.number)

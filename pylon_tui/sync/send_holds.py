@@ -49,6 +49,8 @@ class SendHolds:
         self.store = store
         self.client = client
         self.clock = clock
+        self._announced: set[str] = set()
+        """Held entries already reported in this run (a restart reports each again once)."""
 
     # ----- the user's side -------------------------------------------------------------
     def hold(self, action: Intent, *, grace: float, seen_at: float | None) -> None:
@@ -97,7 +99,12 @@ class SendHolds:
         hold = holds.get(key)
         if hold is None:
             return True
-        if hold.held is not None or hold.send_after > self.clock():
+        if hold.held is not None:
+            if key not in self._announced:
+                self._announced.add(key)
+                report.held.append(Held(q.action, ()))
+            return False
+        if hold.send_after > self.clock():
             return False
         action = q.action
         if isinstance(action, Reply) and hold.seen_at is not None and not q.maybe_sent:
@@ -110,6 +117,7 @@ class SendHolds:
             new = _written_since(thread, hold.seen_at)
             if new:
                 self.store.best_effort(partial(self.store.hold_send, key, COLLISION))
+                self._announced.add(key)
                 report.held.append(Held(action, new))
                 return False
         return self.store.claim_send(key, self.clock()) == Claim.SEND

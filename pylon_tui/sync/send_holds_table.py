@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -113,17 +112,14 @@ class SendHoldRows:
         """Undo: remove the outbox entry and its hold in one transaction, only while the
         hold row exists and no attempt was made. True when it was taken back."""
         with self._tx() as db:
-            held = db.execute(
-                "SELECT 1 FROM send_holds WHERE client_key = ?", (key,)
-            ).fetchone()
+            held = db.execute("SELECT 1 FROM send_holds WHERE client_key = ?", (key,)).fetchone()
             if held is None:
                 return False
-            cursor = db.execute(
-                "DELETE FROM outbox WHERE client_key = ? AND attempts = 0", (key,)
-            )
-            if cursor.rowcount == 0 and db.execute(
-                "SELECT 1 FROM outbox WHERE client_key = ?", (key,)
-            ).fetchone():
+            cursor = db.execute("DELETE FROM outbox WHERE client_key = ? AND attempts = 0", (key,))
+            if (
+                cursor.rowcount == 0
+                and db.execute("SELECT 1 FROM outbox WHERE client_key = ?", (key,)).fetchone()
+            ):
                 return False  # an attempt was made: it is the sender's now
             db.execute("DELETE FROM send_holds WHERE client_key = ?", (key,))
             return cursor.rowcount > 0

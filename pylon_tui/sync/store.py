@@ -32,8 +32,8 @@ from .cachefile import (
 )
 from .drafts_table import DraftRows
 from .outbox_table import Keep, OutboxRows
-from .send_holds_table import SEND_HOLDS_SCHEMA, SendHoldRows
 from .queued import CONFLICT, PENDING, Queued, QueueUnreadable
+from .send_holds_table import SEND_HOLDS_SCHEMA, SendHoldRows
 
 try:
     import fcntl

@@ -74,6 +74,7 @@ class PylonApp(App[None]):
         self.flows = Flows(self, ctx)
         self.board_screen = BoardScreen(ctx, self.flows)
         self._frozen_at = -1
+        self._counting = False
 
     def notify(
         self,
@@ -139,6 +140,13 @@ class PylonApp(App[None]):
             if self.ctx.refresh_seconds > 0:
                 self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
             self.set_interval(DRAIN_SECONDS, self.drain_outbox)
+        self.set_interval(1.0, self._count_down)
+
+    def _count_down(self) -> None:
+        """Undo send's countdown in the status bar, once a second while a send waits."""
+        if self.flows.sending_text() or self._counting:
+            self._counting = bool(self.flows.sending_text())
+            self.board_screen.update_bars()
 
     def drain_outbox(self) -> None:
         if self.ctx.service.pending_count() and not self.flows.asking:
@@ -163,6 +171,8 @@ class PylonApp(App[None]):
             screen.set_sync("read-only", error=self.ctx.service.read_only_reason)
         if report.conflicts:  # counted in the status bar: never a dialog nobody asked for
             self.flows.conflicts_arrived(report.conflicts, resend=self._drain)
+        if report.held:  # the customer wrote past a queued reply: counted, never opened
+            self.flows.held_arrived(report.held)
         screen.data_changed()
         self._others_catch_up()
 
@@ -197,6 +207,8 @@ class PylonApp(App[None]):
         self.ctx.link_states.update(watcher.short_states())
         for item in returned:
             self.notify(item.describe(), title="Issue closed", timeout=15)
+        for handed in watcher.handed_over:
+            self.notify(handed.describe(), title="Closed as a duplicate", timeout=15)
         if returned and self.ctx.bell_on_return:
             self.bell()
 

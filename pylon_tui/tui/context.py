@@ -29,5 +29,7 @@ class AppContext:
     """Looks up what the hold dialog is given (Linear or GitHub); None when neither is
     configured."""
     watcher: LinkWatcher | None = None
+    send_grace: float = 0.0
+    """Undo send: seconds a reply or note waits in the outbox (0: sent at once, as before)."""
     crash_log: Path | None = None
     """Where an unexpected error's traceback (never its local variables) is written."""

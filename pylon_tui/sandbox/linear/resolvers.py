@@ -93,9 +93,7 @@ class LinearApi:
             params,
         ).fetchall()
         gone = trash.trashed(self.conn)
-        extras = {
-            e["id"]: e for e in self.conn.execute("SELECT * FROM linear_extras").fetchall()
-        }
+        extras = {e["id"]: e for e in self.conn.execute("SELECT * FROM linear_extras").fetchall()}
         return [
             self._with_extras(self._node(r, teams, states, gone.get(r["id"])), extras.get(r["id"]))
             for r in rows
@@ -114,7 +112,11 @@ class LinearApi:
                 "email": None,
                 "active": True,
             }
-        releases = [{"id": f"rel-{slugify(release, 20)}", "name": release, "slugId": slugify(release, 20)}] if release else []
+        releases = (
+            [{"id": f"rel-{slugify(release, 20)}", "name": release, "slugId": slugify(release, 20)}]
+            if release
+            else []
+        )
         node["releases"] = _connection(releases)
         relations: list[JSON] = []
         if duplicate_of:

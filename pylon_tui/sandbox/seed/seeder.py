@@ -13,8 +13,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..util import github_url, iso, iso_ms, linear_url, rng_uuid
 from ..linear import extras
+from ..util import github_url, iso, iso_ms, linear_url, rng_uuid
 from . import content as C
 
 DEFAULT_SEED = 20240601

@@ -104,7 +104,17 @@ CATALOG: tuple[ActionSpec, ...] = (
             ("0", "", "Clear priority"),
         )
     ),
-    ActionSpec("undo", "Undo", "u", (BOARD,), "undo", group=_MOVE, palette="Undo last action"),
+    # `u` takes back the newest reply or note still in its undo-send period first (its text
+    # goes back into the editor), and otherwise undoes the last move, priority, assign or link.
+    ActionSpec(
+        "undo",
+        "Undo (a send first)",
+        "u",
+        (BOARD,),
+        "undo",
+        group=_MOVE,
+        palette="Undo: take back a reply in its grace period, else the last action",
+    ),
     # The detail screen's own key comes first: its footer order is this order.
     ActionSpec("back", "Back", "escape,q", (DETAIL,), "back", group=DETAIL_GROUP, show=(DETAIL,)),
     ActionSpec(
@@ -173,6 +183,33 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Tickets in other states",
     ),
     ActionSpec(
+        "group_by_issue",
+        "On Hold by issue",
+        "b",
+        (BOARD,),
+        "group_by_issue",
+        group=_FIND,
+        palette="On Hold grouped by linked issue",
+    ),
+    ActionSpec(
+        "ready_to_tell",
+        "Ready to tell",
+        "t",
+        (BOARD,),
+        "ready_to_tell",
+        group=_WORK,
+        palette="Ready to tell: drafted fix replies",
+    ),
+    ActionSpec(
+        "link_like",
+        "Link like the hint",
+        "I",
+        (BOARD,),
+        "link_like",
+        group=_WORK,
+        palette="Link to the same issue as the similar On Hold ticket",
+    ),
+    ActionSpec(
         "toggle_select", "Select and move down", "space", (BOARD,), "toggle_select", group=_FIND
     ),
     ActionSpec("clear", "Clear", "escape", (BOARD,), "clear", group=_FIND),
@@ -216,6 +253,18 @@ CATALOG: tuple[ActionSpec, ...] = (
     _dialog("conflict_mine", "Apply mine", "m", "mine", "Conflict"),
     _dialog("conflict_theirs", "Keep server's", "t", "theirs", "Conflict"),
     _dialog("conflict_later", "Later", "escape", "later", "Conflict"),
+    _dialog("collision_send", "Send as is", "s", "send", "Reply held (customer wrote)"),
+    _dialog("collision_edit", "Edit", "e", "edit", "Reply held (customer wrote)"),
+    _dialog("collision_drop", "Drop", "d", "drop", "Reply held (customer wrote)"),
+    _dialog(
+        "ready_send_all",
+        "Send all (each shown)",
+        "ctrl+s",
+        "send_all",
+        "Ready to tell",
+        priority=True,
+    ),
+    _dialog("group_close", "Back to the board", "escape,b", "close", "On Hold by issue"),
     _dialog("picker_down", "Down", "down", "down", "Pickers", show=False),
     _dialog("picker_up", "Up", "up", "up", "Pickers", show=False),
     # Not a priority binding: in a dialog with a text field `?` types there, and f1 (which

@@ -12,6 +12,7 @@ share one reply, note and link implementation without knowing of one another.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +40,11 @@ from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
-from .drafts import draft_slot, settle_draft
-from .fields import FieldFlows
+from .drafts import draft_slot
 from .pylon_moves import reply_context
 from .runner import FLOW_GROUP, WRITES_GROUP
 from .said import place
+from .sending import SendFlows
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
 
 
-class Flows(FieldFlows):
+class Flows(SendFlows):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
@@ -181,8 +182,10 @@ class Flows(FieldFlows):
         return await self.ask(CreateIssueModal(ticket, linear, pylon_link=ticket.link))
 
     # ----- messages --------------------------------------------------------------------
-    async def reply(self, ticket: Ticket) -> bool:
-        """Load the thread, compose (template prefilled), send; True once the send ended."""
+    async def reply(self, ticket: Ticket, *, step: str = "") -> bool:
+        """Load the thread, compose (template prefilled, or the ticket's draft), send; True
+        once the send ended or was queued with its grace period. `step` ("2 of 4") titles
+        the editor in the ready-to-tell queue's send-all."""
         asked_on = self.app.screen
         try:
             messages = await self.ctx.service.messages(ticket.id)
@@ -200,9 +203,10 @@ class Flows(FieldFlows):
             self.notify(f"#{ticket.number} has no customer message to reply to", severity="error")
             return False
         answered = reply_target(customer) or customer[-1]
+        seen_at = self.ctx.service.draft_started_at(ticket.id, "reply") or time.time()
         text = await self.ask(
             ComposeModal(
-                f"Reply to #{ticket.number}",
+                f"Reply to #{ticket.number}{step}",
                 context=reply_context(ticket, self.board.catalog),
                 text=self.ctx.templates.get("acknowledge", ""),
                 templates=self.ctx.templates,
@@ -211,8 +215,10 @@ class Flows(FieldFlows):
         )
         if not text:
             return False
-        sending = self.submit(Reply(ticket.id, answered.id, text_to_html(text)))
-        settle_draft(self.ctx.service, sending, ticket, "reply", text, self.notify)
+        reply = Reply(ticket.id, answered.id, text_to_html(text))
+        sending = self.send_message(reply, ticket, "reply", text, seen_at)
+        if isinstance(sending, bool) or sending is None:
+            return sending is True
         return await self._sent(sending)
 
     async def note(self, ticket: Ticket) -> bool:
@@ -226,8 +232,10 @@ class Flows(FieldFlows):
         )
         if not text:
             return False
-        sending = self.submit(Note(ticket.id, text_to_html(text)))
-        settle_draft(self.ctx.service, sending, ticket, "note", text, self.notify)
+        note = Note(ticket.id, text_to_html(text))
+        sending = self.send_message(note, ticket, "note", text, time.time())
+        if isinstance(sending, bool) or sending is None:
+            return sending is True
         return await self._sent(sending)
 
     # ----- find ------------------------------------------------------------------------
@@ -283,8 +291,9 @@ class Flows(FieldFlows):
     # presses the conflicts key; "later" leaves it waiting for the next press.
     @property
     def conflicts(self) -> int:
-        """Conflicts waiting for the user's decision (the status bar's badge)."""
-        return len(self._conflicts)
+        """Conflicts waiting for the user's decision (the status bar's badge), held
+        replies included (issue 15's collision guard)."""
+        return len(self._conflicts) + self.held_count
 
     def conflicts_arrived(self, conflicts: list[Conflict], *, resend: Callable[[], object]) -> None:
         """Keep conflicts a drain found until the user asks for them; `resend` sends what
@@ -314,7 +323,7 @@ class Flows(FieldFlows):
         """The user asked: one dialog per waiting conflict, oldest first."""
         if self._asking:
             return
-        if not self._conflicts:
+        if not self._conflicts and not self.held_count:
             self.notify("No conflicts waiting")
             return
         self._asking = True
@@ -329,6 +338,7 @@ class Flows(FieldFlows):
         chose = False
         outbox = self.ctx.service.outbox
         try:
+            chose = await self.resolve_held()
             while self._conflicts:
                 conflict = self._conflicts[0]
                 labels = {info.slug: info.label for info in self.board.catalog.all()}

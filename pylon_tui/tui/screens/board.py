@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input
 from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.link_facts import LinkFacts
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
@@ -56,6 +57,9 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self._ready = False
         self._columns: list[ColumnView] = []
         self._titles: list[ColumnTitle] = []
+        watcher = ctx.watcher
+        self.link_facts = LinkFacts(self.board, lambda: watcher.live if watcher is not None else {})
+        """Issue 15: "ENG-13 · 4 waiting" and "like #23 (ENG-12)" on cards."""
 
     # The view model's state, under the names actions, tests and the bench use.
     @property
@@ -92,6 +96,8 @@ class BoardScreen(WorkerBoundary, Screen[None]):
                         link_states=lambda: self.ctx.link_states,
                         empty_text="nothing here" if index else "nothing new",
                         id=f"column-{index}",
+                        waiting=self.link_facts.waiting,
+                        hint=self.link_facts.hint_text,
                     )
         yield Input(
             placeholder="filter: words match #, title, account, assignee, tags",
@@ -127,6 +133,8 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         """
         if not self._ready:
             return
+        if self.link_facts.counts_changed():  # another card's "N waiting" changed too
+            force = True
         if force:
             for column_view in self._columns:
                 column_view.clear_cache()
@@ -157,6 +165,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             pending=self.ctx.service.waiting_count(),
             sandbox=self.ctx.sandbox,
             conflicts=self.flows.conflicts,
+            sending=self.flows.sending_text(),
         )
 
     def data_changed(self) -> None:
@@ -340,6 +349,24 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         ticket = self.current_ticket()
         if ticket is not None:
             self.flows.start(self.flows.note(ticket))
+
+    # ----- linked issues (issue 15) ---------------------------------------------------
+    def action_group_by_issue(self) -> None:
+        self.flows.start(self.flows.grouped(self.link_facts))
+
+    def action_ready_to_tell(self) -> None:
+        self.flows.start(self.flows.ready_to_tell(), then=lambda _: self.rebuild())
+
+    def action_link_like(self) -> None:
+        ticket = self.current_ticket()
+        if ticket is None:
+            return
+        hint = self.link_facts.hint(ticket)
+        if hint is None:
+            self.notify(f"#{ticket.number} looks like no On Hold ticket", severity="warning")
+            return
+        if self.flows.link_like(ticket, hint):
+            self.rebuild(follow=ticket.id)
 
     # ----- find ------------------------------------------------------------------------
     def action_quick_filter(self) -> None:

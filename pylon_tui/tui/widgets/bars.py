@@ -103,6 +103,7 @@ class StatusBar(_Bar):
         pending: int,
         sandbox: bool = False,
         conflicts: int = 0,
+        sending: str = "",
     ) -> None:
         key = keys_in_effect("conflicts", keymap_of(self.app)).split(" ", 1)[0]
         self._pieces = status_pieces(
@@ -114,6 +115,7 @@ class StatusBar(_Bar):
             pending=pending,
             sandbox=sandbox,
             conflicts=(conflicts, key),
+            sending=sending,
         )
         self._fit()
 
@@ -136,6 +138,7 @@ def status_pieces(
     pending: int,
     sandbox: bool,
     conflicts: tuple[int, str] = (0, ""),
+    sending: str = "",
 ) -> tuple[Piece, ...]:
     """The status line's parts in display order, before fitting. `conflicts` is (how many
     wait for the user, the key that opens them): never dropped, like the pending count, as
@@ -154,6 +157,8 @@ def status_pieces(
     if count:
         noun = "conflict" if count == 1 else "conflicts"
         pieces.append(("conflicts", f"· ⚑ {count} {noun} ({key}) ", "bold yellow"))
+    if sending:  # undo send (issue 15): "reply to #23 sends in 7s (u takes it back)"
+        pieces.append(("sending", f"· {one_line(sending)} ", "bold cyan"))
     if pending:
         pieces.append(("pending", f"· {pending} pending ", "yellow"))
     if filter_text:

@@ -3,6 +3,7 @@ is emitted as plain Segments, so markup or escape sequences in a title are inert
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.domain.blast import waiting_label
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age
 
@@ -42,8 +44,15 @@ def card_title(ticket: Ticket, marked: bool) -> tuple[str, str]:
 
 
 def card_meta(
-    ticket: Ticket, directory: Directory, now: datetime, link_states: dict[str, str]
+    ticket: Ticket,
+    directory: Directory,
+    now: datetime,
+    link_states: dict[str, str],
+    waiting: Mapping[str, int] | None = None,
+    hint: str = "",
 ) -> str:
+    """`waiting` (issue 15): open tickets per linked issue ("ENG-13 · 4 waiting"); `hint`:
+    a New ticket's "like #23 (ENG-12)"."""
     parts = [one_line(directory.account_name(ticket.account_id)) or "—"]
     parts.append(age(ticket.waiting_since(), now))
     assignee = directory.user_name(ticket.assignee_id)
@@ -53,7 +62,10 @@ def card_meta(
         if link.is_tracking:
             state = link_states.get(link.external_id)
             label = one_line(link.short_label)
-            parts.append(f"{label} {one_line(state)}" if state else label)
+            label = f"{label} {one_line(state)}" if state else label
+            parts.append(label + waiting_label((waiting or {}).get(link.external_id, 0)))
+    if hint:
+        parts.append(one_line(hint))
     return "  " + " · ".join(part for part in parts if part)
 
 
@@ -68,6 +80,8 @@ def card_segments(
     directory: Directory,
     now: datetime,
     link_states: dict[str, str],
+    waiting: Mapping[str, int] | None = None,
+    hint: str = "",
 ) -> list[Segment]:
     if part == 0:
         badge, title = card_title(ticket, marked)
@@ -76,7 +90,7 @@ def card_segments(
         if marked:
             badge_style += styles.selected
         return [Segment(badge, badge_style), Segment(fit(title, width - 2), base)]
-    meta = card_meta(ticket, directory, now, link_states)
+    meta = card_meta(ticket, directory, now, link_states, waiting, hint)
     style = (styles.cursor + styles.meta) if is_cursor else styles.meta
     return [Segment(fit(meta, width), style)]
 

@@ -8,7 +8,7 @@ repainting only the rows the frame names (a cursor move repaints two cards, not 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -51,8 +51,12 @@ class ColumnView(ScrollView, can_focus=False):
         link_states: Callable[[], dict[str, str]],
         empty_text: str = "empty",
         id: str | None = None,
+        waiting: Callable[[], Mapping[str, int]] | None = None,
+        hint: Callable[[Ticket], str] | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._waiting = waiting
+        self._hint = hint
         self._directory = directory
         self._now = now
         self._link_states = link_states
@@ -213,6 +217,8 @@ class ColumnView(ScrollView, can_focus=False):
             directory=self._directory(),
             now=now,
             link_states=self._link_states(),
+            waiting=self._waiting() if self._waiting is not None else None,
+            hint=self._hint(ticket) if self._hint is not None and part else "",
         )
         strip = Strip(segments, width)
         if len(self._strips) > 4000:
