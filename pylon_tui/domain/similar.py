@@ -18,48 +18,10 @@ from .ticket import Ticket
 THRESHOLD = 0.5
 _WORD = re.compile(r"[a-z0-9]+")
 _COMMON = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "cant",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "the",
-        "to",
-        "we",
-        "when",
-        "with",
-        "you",
-        "your",
-        "after",
-        "into",
-        "our",
-        "us",
-        "they",
-        "their",
-        "this",
-        "that",
-    ]
+    {"a", "an", "and", "are", "at", "be", "but", "by", "can", "cant", "do", "does", "for"}
+    | {"from", "has", "have", "in", "is", "it", "its", "not", "of", "on", "or", "our", "the"}
+    | {"to", "we", "when", "with", "you", "your", "after", "into", "us", "they", "their"}
+    | {"this", "that"}
 )
 
 

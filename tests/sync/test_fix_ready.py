@@ -53,11 +53,15 @@ async def test_done_in_a_release_drafts_a_reply_naming_the_fix(sandbox: Sandbox)
         [ticket] = on_hold_on(service, watcher, "ENG-12")
         sandbox.end_linear_issue("ENG-12", "done")  # seeded release 2024.6.2
         [back] = await watcher.poll()
-        assert back.ticket.id == ticket.id and back.drafted and back.fixed
+        assert back.ticket.id == ticket.id
+        assert back.drafted
+        assert back.fixed
         draft = service.draft(ticket.id, "reply") or ""
-        assert "Scheduled report emails use UTC" in draft and "release 2024.6.2" in draft
+        assert "Scheduled report emails use UTC" in draft
+        assert "release 2024.6.2" in draft
         [entry] = watcher.ready.entries()
-        assert entry.number == ticket.number and entry.identifier == "ENG-12"
+        assert entry.number == ticket.number
+        assert entry.identifier == "ENG-12"
         assert "t to review" in back.describe()
         service.drop_draft(ticket.id, "reply")  # sent (or emptied): it leaves the queue
         assert watcher.ready.entries() == []
@@ -75,7 +79,8 @@ async def test_canceled_and_wont_fix_return_with_their_own_words(sandbox: Sandbo
         returned = {r.ticket.id: r for r in await watcher.poll()}
         for ticket in canceled:
             item = returned[ticket.id]
-            assert not item.fixed and "canceled, not a fix" in item.describe()
+            assert not item.fixed
+            assert "canceled, not a fix" in item.describe()
             assert "without making a change" in (service.draft(ticket.id, "reply") or "")
             assert "without a fix" in item.note_html()
         for ticket in wont:
@@ -99,11 +104,13 @@ async def test_a_duplicate_hands_its_tickets_to_the_canonical_issue(sandbox: San
             fresh = await service.ticket(ticket.id)
             assert service.board.catalog.is_on_hold(fresh.state), "stays On Hold"
             labels = {x.short_label for x in fresh.links}
-            assert "ENG-5" in labels and "ENG-1" not in labels
+            assert "ENG-5" in labels
+            assert "ENG-1" not in labels
             notes = [m for m in await service.messages(ticket.id) if m.is_private]
             assert any("duplicate of ENG-5" in m.html for m in notes)
         assert service.draft(tickets[0].id, "reply") is None, "nothing to tell yet"
-        assert await watcher.poll() == [] and watcher.handed_over == [], "once"
+        assert await watcher.poll() == [], "once"
+        assert watcher.handed_over == []
     finally:
         await close_all(clients)
 
@@ -114,10 +121,12 @@ async def test_a_deleted_issue_is_flagged_without_a_draft(sandbox: Sandbox) -> N
         [ticket] = on_hold_on(service, watcher, "ENG-2")
         sandbox.trash_linear_issue("ENG-2")
         [back] = await watcher.poll()
-        assert back.ticket.id == ticket.id and not back.drafted
+        assert back.ticket.id == ticket.id
+        assert not back.drafted
         assert service.draft(ticket.id, "reply") is None
         [entry] = watcher.ready.entries()
-        assert entry.flagged and "check with engineering" in entry.summary()
+        assert entry.flagged
+        assert "check with engineering" in entry.summary()
     finally:
         await close_all(clients)
 

@@ -5,14 +5,15 @@ wrote past is held with the new messages until the user decides."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pylon_tui.sync.intents import Note, Reply
-from pylon_tui.sync.store import SCHEMA_VERSION, Store
-from tests.sync.test_outbox import sandbox, service_for  # noqa: F401 - fixture
-
 from pylon_tui.sandbox import Sandbox
+from pylon_tui.sync.intents import Note, Reply
+from pylon_tui.sync.service import BoardService
+from pylon_tui.sync.store import SCHEMA_VERSION, Store
+from tests.sync.test_outbox import service_for
 
 
 class Clock:
@@ -24,16 +25,23 @@ class Clock:
 
 
 @pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    sb = Sandbox(tmp_path / "sb.sqlite3")
+    sb.ensure_seeded()
+    return sb
+
+
+@pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache.sqlite3"
 
 
-def posts(switch: object, ticket_id: str) -> int:
-    log = getattr(switch, "log")
+def posts(switch: Any, ticket_id: str) -> int:
+    log = switch.log
     return sum(1 for method, path in log if method == "POST" and ticket_id in path)
 
 
-async def _first_reply(service, ticket_id: str) -> Reply:  # type: ignore[no-untyped-def]
+async def _first_reply(service: BoardService, ticket_id: str) -> Reply:
     messages = await service.messages(ticket_id)
     customer = next(m for m in messages if not m.is_private)
     return Reply(ticket_id, customer.id, "<p>Fixed in 4.2</p>")
@@ -51,12 +59,14 @@ async def test_a_reply_waits_its_grace_period_then_goes_once(sandbox: Sandbox, c
     [waiting] = service.waiting_sends()
     assert waiting.seconds_left(clock.now) == 10
     report = await service.drain()
-    assert report.sent == [] and posts(switch, ticket.id) == 0, "nothing goes inside the grace"
+    assert report.sent == [], "nothing goes inside the grace"
+    assert posts(switch, ticket.id) == 0, "nothing goes inside the grace"
     clock.now += 10.5
     report = await service.drain()
     assert report.sent == [reply]
     assert posts(switch, ticket.id) == 1
-    assert service.waiting_sends() == [] and service.pending_count() == 0
+    assert service.waiting_sends() == []
+    assert service.pending_count() == 0
 
 
 async def test_undo_during_the_grace_period_never_sends_even_across_a_restart(
@@ -77,8 +87,10 @@ async def test_undo_during_the_grace_period_never_sends_even_across_a_restart(
     later.outbox._clock = lambda: 9e12
     later.outbox.holds.clock = lambda: 9e12
     report = await later.drain()
-    assert report.sent == [] and later.pending_count() == 0
-    assert posts(switch, ticket.id) == 0 and posts(switch2, ticket.id) == 0
+    assert report.sent == []
+    assert later.pending_count() == 0
+    assert posts(switch, ticket.id) == 0
+    assert posts(switch2, ticket.id) == 0
 
 
 async def test_a_restart_inside_the_grace_period_keeps_the_countdown_and_the_undo(
@@ -96,7 +108,8 @@ async def test_a_restart_inside_the_grace_period_keeps_the_countdown_and_the_und
     assert await again.drain() is not None
     assert posts(switch, ticket.id) == 0
     [waiting] = again.waiting_sends()
-    assert waiting.action == note and 25 <= waiting.seconds_left(__import__("time").time()) <= 30
+    assert waiting.action == note
+    assert 25 <= waiting.seconds_left(__import__("time").time()) <= 30
     assert again.take_back(note.client_key) is True
     assert again.pending_count() == 0
 
@@ -124,7 +137,8 @@ async def test_a_customer_message_during_the_wait_holds_the_reply(
     service.begin_later(reply, grace=0, seen_at=time.time() - 1)
     sandbox.customer_message(ticket.id, "<p>Actually it works now, never mind</p>")
     report = await service.drain()
-    assert report.sent == [] and posts(switch, ticket.id) == 0, "held, not sent"
+    assert report.sent == [], "held, not sent"
+    assert posts(switch, ticket.id) == 0, "held, not sent"
     [held] = report.held
     assert held.action == reply
     assert any("never mind" in m.html for m in held.new)
@@ -134,7 +148,8 @@ async def test_a_customer_message_during_the_wait_holds_the_reply(
 
     assert service.release_held(reply.client_key)
     report = await service.drain()
-    assert report.sent == [reply] and posts(switch, ticket.id) == 1
+    assert report.sent == [reply]
+    assert posts(switch, ticket.id) == 1
 
 
 async def test_dropping_a_held_reply_sends_nothing(sandbox: Sandbox, cache: Path) -> None:
@@ -148,7 +163,8 @@ async def test_dropping_a_held_reply_sends_nothing(sandbox: Sandbox, cache: Path
     sandbox.customer_message(ticket.id, "<p>hello?</p>")
     assert (await service.drain()).held
     assert service.take_back(reply.client_key) is True
-    assert (await service.drain()).sent == [] and posts(switch, ticket.id) == 0
+    assert (await service.drain()).sent == []
+    assert posts(switch, ticket.id) == 0
 
 
 def test_v4_cache_migrates_to_v5(cache: Path) -> None:

@@ -11,6 +11,7 @@ messages, and the user sends as is, edits or drops it. Nothing here opens by its
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
@@ -248,8 +249,8 @@ class SendFlows(FieldFlows):
             self.ready().done(ticket_id)
             self.app.post_message(OpenTicket(ticket_id))
             return False
-        reply = self.reply
-        return bool(await reply(ticket, step=step))
+        reply: Callable[..., Awaitable[bool]] = getattr(self, "reply")  # noqa: B009 - Flows'
+        return await reply(ticket, step=step)
 
     # ----- same issue, grouped view -----------------------------------------------------
     def link_like(self, ticket: Ticket, hint: SameIssueHint) -> bool:
