@@ -24,6 +24,11 @@ Choice = Literal["send", "edit", "drop"]
 class CollisionModal(ModalScreen[Choice | None]):
     """Dismisses "send" (as is), "edit" (back into the editor), "drop", or None (later)."""
 
+    DEFAULT_CSS = """
+    CollisionModal #collision-body { height: auto; max-height: 14; }
+    CollisionModal #collision-body Label { width: 100%; }
+    """
+
     BINDINGS = bindings(
         Scope.DIALOG,
         "collision_send",
@@ -55,11 +60,11 @@ class CollisionModal(ModalScreen[Choice | None]):
                 for message in self.new:
                     who = one_line(message.author_name) or "Customer"
                     yield Label(
-                        Text.assemble((f"{who}: ", "bold"), one_line(html_to_text(message.html))),
+                        Text.assemble((f"{who}: ", "bold"), _lines(html_to_text(message.html))),
                         classes="collision-new",
                     )
                 yield Label(
-                    Text.assemble(("Your reply: ", "bold"), one_line(self.reply_text)),
+                    Text.assemble(("Your reply: ", "bold"), _lines(self.reply_text)),
                     id="collision-reply",
                 )
             keys = hint(
@@ -82,3 +87,8 @@ class CollisionModal(ModalScreen[Choice | None]):
 
     def action_later(self) -> None:
         self.dismiss(None)
+
+
+def _lines(text: str) -> str:
+    """Untrusted text made safe line by line, keeping its line breaks (it wraps to read)."""
+    return "\n".join(one_line(line) for line in text.splitlines())
