@@ -47,9 +47,7 @@ async def _env(tmp_path: Path, grace: float) -> tuple[Env, object]:
         me_email="maya@sandboxco.dev",
     )
     await services.service.load()
-    app = make_app(
-        services, refresh_seconds=0, autoload=False, send_grace=grace, watch_links=True
-    )
+    app = make_app(services, refresh_seconds=0, autoload=False, send_grace=grace, watch_links=True)
     assert app.ctx.watcher is not None
     await app.ctx.watcher.poll()  # the baseline
     return Env(app, sandbox, services.service), services
@@ -259,3 +257,28 @@ async def test_a_new_look_alike_links_to_the_same_issue_with_one_key(env: Env) -
     fresh = await env.service.ticket(ticket.id)
     assert board.catalog.category_of(fresh.state) is Category.ON_HOLD
     assert hint.link.external_id in {x.external_id for x in fresh.links}
+
+
+@exercises("link")
+async def test_the_hold_dialog_counts_who_waits_on_each_candidate(env: Env) -> None:
+    from pylon_tui.tui.modals.hold import HoldModal
+
+    board = env.service.board
+    column = next(
+        i
+        for i in range(len(board.columns))
+        if any("Attachments stuck" in t.title for t in board.column(i))
+    )
+    target = next(t for t in board.column(column) if "Attachments stuck" in t.title)
+    async with env.app.run_test(size=(120, 40)) as pilot:
+        focus(env.app, column, target.id)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(env.app.screen, HoldModal)
+        for _ in range(20):
+            await settle(pilot)
+            if "waiting" in screen_text(env.app):
+                break
+        assert "MOBILE-10" in screen_text(env.app)
+        assert "· 4 waiting" in screen_text(env.app)
+        await pilot.press("escape")

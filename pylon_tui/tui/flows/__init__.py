@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain import Category, MoveVerdict, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain.blast import group_by_issue, waiting_counts
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.safe_text import copyable_link, one_line
@@ -130,6 +131,7 @@ class Flows(SendFlows):
             users=users,
             pylon_link=ticket.link,
             create_issue=create,
+            waiting=self._waiting_counts(),
         )
         result = await self.ask(dialog)
         created = dialog.created
@@ -166,6 +168,16 @@ class Flows(SendFlows):
         self.notify(said)
         broadcast(self.app, lambda: TicketsChanged(follow))
         return True
+
+    def _waiting_counts(self) -> dict[str, int]:
+        """Open tickets per linked issue, for the duplicate list's "· 3 waiting"."""
+        catalog = self.board.catalog
+        return waiting_counts(
+            group_by_issue(
+                self.board.all(),
+                include=lambda t: catalog.category_of(t.state) is not Category.CLOSED,
+            )
+        )
 
     def _create_for(
         self, ticket: Ticket, linear: LinearPort, chosen: Callable[[LinkedIssue], None]

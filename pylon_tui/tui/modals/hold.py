@@ -10,7 +10,7 @@ says what linking it will (not) do. Escape leaves the ticket exactly where it wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -40,11 +40,14 @@ class HoldResult:
     assignee_id: str | None = None
 
 
-def issue_label(issue: LinkedIssue) -> Text:
+def issue_label(issue: LinkedIssue, waiting: int = 0) -> Text:
+    """`waiting` (issue 15): open tickets already linked to it, "· 3 waiting"."""
     text = Text(f"{one_line(issue.identifier)} ", style="bold")
     text.append(one_line(issue.title))
     team = f" · {one_line(issue.team)}" if issue.team else ""
     text.append(f"  ({one_line(issue.state_name)}{team})", style="dim")
+    if waiting:
+        text.append(f" · {waiting} waiting", style="bold")
     return text
 
 
@@ -63,9 +66,12 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
         users: list[User],
         pylon_link: str | None,
         create_issue: CreateIssue | None = None,
+        waiting: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__()
         self.ticket = ticket
+        self.waiting = dict(waiting or {})
+        """Blast radius (issue 15): external id -> open tickets linked to it."""
         self.finder = finder
         """Looks a pasted Linear or GitHub reference up."""
         self.linear = linear
@@ -153,7 +159,10 @@ class HoldModal(WorkerBoundary, ModalScreen[HoldResult | None]):
             options.add_option(Option(Text("no similar issues found", style="dim"), disabled=True))
             return
         options.add_options(
-            [Option(issue_label(i), id=str(n)) for n, i in enumerate(self.duplicates)]
+            [
+                Option(issue_label(i, self.waiting.get(i.external_id, 0)), id=str(n))
+                for n, i in enumerate(self.duplicates)
+            ]
         )
         options.highlighted = 0
 
