@@ -24,12 +24,15 @@ from pylon_tui.tui.catalog import (
     palette_specs,
     spec,
 )
+from pylon_tui.tui.modals.collision import CollisionModal
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
+from pylon_tui.tui.modals.grouped import GroupedView
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import PickerModal
+from pylon_tui.tui.modals.ready import ReadyPicker
 from pylon_tui.tui.safe import plain_markup
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
@@ -43,6 +46,9 @@ SCREENS: tuple[type[Screen[Any]], ...] = (
     CreateIssueModal,
     HoldModal,
     PickerModal,
+    CollisionModal,
+    GroupedView,
+    ReadyPicker,
 )
 
 

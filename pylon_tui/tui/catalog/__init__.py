@@ -171,6 +171,24 @@ CATALOG: tuple[ActionSpec, ...] = (
         show=(DETAIL,),
         palette="Copy Pylon link",
     ),
+    ActionSpec(
+        "ready_to_tell",
+        "Ready to tell",
+        "t",
+        (BOARD,),
+        "ready_to_tell",
+        group=_WORK,
+        palette="Ready to tell: drafted fix replies",
+    ),
+    ActionSpec(
+        "link_like",
+        "Link like the hint",
+        "I",
+        (BOARD,),
+        "link_like",
+        group=_WORK,
+        palette="Link to the same issue as the similar On Hold ticket",
+    ),
     ActionSpec("filter", "Filter", "slash", (BOARD,), "filter", group=_FIND, show=(BOARD,)),
     ActionSpec("quick_filter", "Quick filter", "f", (BOARD,), "quick_filter", group=_FIND),
     ActionSpec(
@@ -190,24 +208,6 @@ CATALOG: tuple[ActionSpec, ...] = (
         "group_by_issue",
         group=_FIND,
         palette="On Hold grouped by linked issue",
-    ),
-    ActionSpec(
-        "ready_to_tell",
-        "Ready to tell",
-        "t",
-        (BOARD,),
-        "ready_to_tell",
-        group=_WORK,
-        palette="Ready to tell: drafted fix replies",
-    ),
-    ActionSpec(
-        "link_like",
-        "Link like the hint",
-        "I",
-        (BOARD,),
-        "link_like",
-        group=_WORK,
-        palette="Link to the same issue as the similar On Hold ticket",
     ),
     ActionSpec(
         "toggle_select", "Select and move down", "space", (BOARD,), "toggle_select", group=_FIND
@@ -258,7 +258,7 @@ CATALOG: tuple[ActionSpec, ...] = (
     _dialog("collision_drop", "Drop", "d", "drop", "Reply held (customer wrote)"),
     _dialog(
         "ready_send_all",
-        "Send all (each shown)",
+        "Send all (shown)",
         "ctrl+s",
         "send_all",
         "Ready to tell",

@@ -42,8 +42,9 @@ README_ROWS: tuple[Row, ...] = (
         ),
     ),
     (
-        "undo your last move, priority, assignee or link (only while the ticket is as you left "
-        "it; a toast names what was undone)",
+        "undo: first takes back a reply or note still counting down to its send (back into "
+        "the editor, unsent), else your last move, priority, assignee or link (only while the "
+        "ticket is as you left it; a toast names what was undone)",
         (("undo",),),
     ),
     (
@@ -61,6 +62,15 @@ README_ROWS: tuple[Row, ...] = (
     ("link a Linear or GitHub issue without moving the ticket", (("link",),)),
     ("copy the ticket's Pylon link to the clipboard (OSC 52: works over SSH)", (("copy_link",),)),
     (
+        "ready to tell: replies drafted when a linked issue closed; review one, or send all "
+        "with each shown in the editor first",
+        (("ready_to_tell",),),
+    ),
+    (
+        "a New ticket's card says `like #23 (ENG-12)`: link it to that issue and put it On Hold",
+        (("link_like",),),
+    ),
+    (
         "filter by text (number, title, account, assignee, tags); `enter` keeps it, "
         "`escape` clears",
         (("filter",),),
@@ -71,6 +81,11 @@ README_ROWS: tuple[Row, ...] = (
         (("other_states",),),
     ),
     (
+        "On Hold grouped by linked issue: state, assignee, accounts, tickets waiting, most "
+        "waited first (press again to go back)",
+        (("group_by_issue",),),
+    ),
+    (
         "select or unselect the focused card, then focus the next one down (so `space` `space` "
         "selects two cards in a row); moves, priorities and assign then act on every selected "
         "card",
@@ -79,9 +94,10 @@ README_ROWS: tuple[Row, ...] = (
     ("clear the selection, then the filter", (("clear",),)),
     ("refresh now (the board also refreshes every 30 s)", (("refresh",),)),
     (
-        "settle conflicts: a queued change that met a ticket changed on Pylon waits, counted "
-        "in the status bar (`⚑ 1 conflict (c)`), until you press this; no dialog opens by "
-        "itself, and `escape` in it leaves the rest for the next press",
+        "settle conflicts: a queued change that met a ticket changed on Pylon, or a reply the "
+        "customer wrote past while it waited, waits, counted in the status bar "
+        "(`⚑ 1 conflict (c)`), until you press this; no dialog opens by itself, and `escape` "
+        "in it leaves the rest for the next press",
         (("conflicts",),),
     ),
     (
@@ -124,6 +140,16 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("dialog_cancel", "cancel"),
         ),
     ),
+    (
+        "When the customer wrote while your reply waited",
+        (
+            ("collision_send", "send as is"),
+            ("collision_edit", "edit"),
+            ("collision_drop", "drop (the words stay the draft)"),
+        ),
+    ),
+    ("In ready to tell", (("ready_send_all", "send all, each shown first"),)),
+    ("In On Hold by issue", (("group_close", "back to the board"),)),
     ("In a new Linear issue", (("create_issue_send", "create"), ("dialog_cancel", "cancel"))),
     (
         "When a queued change meets a changed ticket",

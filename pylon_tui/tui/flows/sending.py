@@ -23,11 +23,12 @@ from pylon_tui.sync.drafts import DraftKind
 from pylon_tui.sync.outcomes import Held
 from pylon_tui.sync.ready import ReadyToTell
 from pylon_tui.sync.send_holds import Waiting, new_messages
-from pylon_tui.tui.catalog import Scope, bindings, keymap_of, keys_in_effect
+from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.messages import OpenTicket, TicketsChanged, broadcast
 from pylon_tui.tui.modals.collision import CollisionModal
 from pylon_tui.tui.modals.grouped import GroupedView
-from pylon_tui.tui.modals.picker import Choice, PickerModal
+from pylon_tui.tui.modals.picker import Choice
+from pylon_tui.tui.modals.ready import SEND_ALL, ReadyPicker
 
 from .drafts import settle_draft
 from .fields import FieldFlows
@@ -38,19 +39,6 @@ if TYPE_CHECKING:
 
     from pylon_tui.tui.context import AppContext
     from pylon_tui.tui.link_facts import LinkFacts
-
-SEND_ALL = "\x00all"
-
-
-class ReadyPicker(PickerModal):
-    """The ready-to-tell list: enter reviews one reply, the send-all key walks them all."""
-
-    BINDINGS = bindings(
-        Scope.DIALOG, "ready_send_all", "dialog_cancel", "picker_down", "picker_up", "dialog_help"
-    )
-
-    def action_send_all(self) -> None:
-        self.dismiss(SEND_ALL)
 
 
 class SendFlows(FieldFlows):
