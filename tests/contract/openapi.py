@@ -96,7 +96,7 @@ def _apply_newer_docs(doc: JSON) -> JSON:
     return doc
 
 
-SDK_ADDED = {}
+SDK_ADDED: JSON = {}
 """Any value: the SDK oracle checks the type of what the SDK adds (sdk_oracle)."""
 
 

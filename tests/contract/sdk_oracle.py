@@ -55,6 +55,7 @@ class SdkOperation:
     response_type: Any  # the model a 2xx answer must parse as (None: no JSON body)
     body: dict[str, Param]  # wire key -> parameter
     query: dict[str, Param]
+    rate_limit: int | None = None  # "**Rate limit:** N requests per minute" in its docstring
 
     @property
     def name(self) -> str:
@@ -160,6 +161,9 @@ def _operations_in(raw_client: Path) -> Iterable[SdkOperation]:
                 continue
             params = _params(getattr(live, fn.name))
             response = _success_type(fn)
+            limit = re.search(
+                r"Rate limit:\*\* (\d+) requests per minute", ast.get_docstring(fn) or ""
+            )
             yield SdkOperation(
                 client_path=f"{_client_path(raw_client)}.{fn.name}",
                 method=str(method.value).upper(),
@@ -167,6 +171,7 @@ def _operations_in(raw_client: Path) -> Iterable[SdkOperation]:
                 response_type=getattr(module, response) if response else None,
                 body={w: params[p] for w, p in _wire_map(_keyword(call, "json")).items()},
                 query={w: params[p] for w, p in _wire_map(_keyword(call, "params")).items()},
+                rate_limit=int(limit.group(1)) if limit else None,
             )
 
 

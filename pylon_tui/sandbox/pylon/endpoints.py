@@ -95,7 +95,7 @@ class PylonApi(OrgApi, ThreadApi):
         """Current definition (the official SDK): `filter` is optional, `search_text` is a
         fuzzy search intersected with it, `limit` is 1-1000."""
         body = parse_body(raw)
-        where, params = "1", []
+        where, params = "1", list[Any]()
         if body.get("filter") is not None:
             try:
                 where, params = compile_filter(body["filter"], R.ISSUE_FIELD_SLUGS)
@@ -292,19 +292,18 @@ class PylonApi(OrgApi, ThreadApi):
 
 
 # Pylon's rate-limits page: per organization, every endpoint one of 30, 120 or 300 a minute
-# (the OpenAPI notes' 10/20/60 are older). Tiers as the client's budget assumes them (get 300,
-# update 120, list/create/reply/note 30 per Kestra's plugin); an endpoint no source places is
-# on the lowest tier here too, the strict side.
+# (the OpenAPI notes' 10/20/60 are older). Each route's number is the one the official SDK's
+# docstring gives for that endpoint (issue 18; tests/contract checks they agree).
 LOW, MID, HIGH = 30, 120, 300
 # (method, path regex, handler, rate-limit key, requests per minute per organization)
 ROUTES: list[tuple[str, re.Pattern[str], Handler, str, int]] = [
     (m, re.compile(f"^{p}$"), h, key, budget)
     for m, p, h, key, budget in [
-        ("POST", r"/issues/search", PylonApi.search, "search", LOW),
+        ("POST", r"/issues/search", PylonApi.search, "search", MID),
         ("GET", r"/issues", PylonApi.list_issues, "list", LOW),
         ("GET", r"/issues/(?P<id>[^/]+)", PylonApi.get_issue, "get", HIGH),
         ("PATCH", r"/issues/(?P<id>[^/]+)", PylonApi.patch_issue, "patch", MID),
-        ("GET", r"/issues/(?P<id>[^/]+)/messages", PylonApi.messages, "messages", LOW),
+        ("GET", r"/issues/(?P<id>[^/]+)/messages", PylonApi.messages, "messages", MID),
         ("POST", r"/issues/(?P<id>[^/]+)/reply", PylonApi.reply, "reply", LOW),
         ("POST", r"/issues/(?P<id>[^/]+)/note", PylonApi.note, "note", LOW),
         (
@@ -312,10 +311,10 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler, str, int]] = [
             r"/issues/(?P<id>[^/]+)/external-issues",
             PylonApi.external_issues,
             "external-issues",
-            LOW,
+            MID,
         ),
-        ("GET", r"/users", PylonApi.users, "users", LOW),
-        ("GET", r"/teams", PylonApi.teams, "teams", LOW),
+        ("GET", r"/users", PylonApi.users, "users", HIGH),
+        ("GET", r"/teams", PylonApi.teams, "teams", HIGH),
         # Issue 18: routes third-party clients call and the board uses (current definition).
         ("POST", r"/users/search", PylonApi.search_users, "users-search", MID),
         ("GET", r"/users/(?P<id>[^/]+)", PylonApi.user, "user", HIGH),
@@ -323,11 +322,11 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler, str, int]] = [
         ("GET", r"/custom-fields/(?P<id>[^/]+)", PylonApi.custom_field, "custom-field", HIGH),
         ("GET", r"/issues/(?P<id>[^/]+)/threads", PylonApi.threads, "threads", MID),
         ("POST", r"/issues/(?P<id>[^/]+)/threads", PylonApi.create_thread, "create-thread", MID),
-        ("GET", r"/accounts", PylonApi.accounts, "accounts", LOW),
-        ("GET", r"/accounts/(?P<id>[^/]+)", PylonApi.account, "account", LOW),
+        ("GET", r"/accounts", PylonApi.accounts, "accounts", HIGH),
+        ("GET", r"/accounts/(?P<id>[^/]+)", PylonApi.account, "account", HIGH),
         ("GET", r"/issue-statuses", PylonApi.statuses, "issue-statuses", LOW),
-        ("GET", r"/custom-fields", PylonApi.custom_fields, "custom-fields", LOW),
-        ("GET", r"/me", PylonApi.me, "me", LOW),
+        ("GET", r"/custom-fields", PylonApi.custom_fields, "custom-fields", HIGH),
+        ("GET", r"/me", PylonApi.me, "me", HIGH),
     ]
 ]
 

@@ -64,7 +64,7 @@ class OrgApi:
         """POST /users/search: `email` with equals/in/not_in (the only filterable field),
         paged by cursor; deactivated users are found too, and say so."""
         body = parse_body(raw)
-        where, params = "1", []
+        where, params = "1", list[Any]()
         flt = body.get("filter")
         if flt is not None:
             where, params = _email_filter(flt)

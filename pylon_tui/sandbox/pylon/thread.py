@@ -206,7 +206,7 @@ class ThreadApi:
                 "INSERT OR IGNORE INTO issue_threads VALUES (?,?,?,?)",
                 (thread_id, issue_id, DEFAULT_THREAD_NAME, first),
             )
-        return self.conn.execute(  # type: ignore[no-any-return]
+        return self.conn.execute(
             "SELECT * FROM issue_threads WHERE issue_id = ? ORDER BY created_at, rowid",
             (issue_id,),
         ).fetchall()
