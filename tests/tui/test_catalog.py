@@ -31,8 +31,7 @@ from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.grouped import GroupedView
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.modals.hold import HoldModal
-from pylon_tui.tui.modals.picker import PickerModal
-from pylon_tui.tui.modals.ready import ReadyPicker
+from pylon_tui.tui.modals.picker import PickerModal, ReadyPicker
 from pylon_tui.tui.safe import plain_markup
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen

@@ -27,8 +27,7 @@ from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.messages import OpenTicket, TicketsChanged, broadcast
 from pylon_tui.tui.modals.collision import CollisionModal
 from pylon_tui.tui.modals.grouped import GroupedView
-from pylon_tui.tui.modals.picker import Choice
-from pylon_tui.tui.modals.ready import SEND_ALL, ReadyPicker
+from pylon_tui.tui.modals.picker import SEND_ALL, Choice, ReadyPicker
 
 from .drafts import settle_draft
 from .fields import FieldFlows
