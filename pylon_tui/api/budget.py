@@ -46,6 +46,10 @@ PYLON_LIMITS: dict[str, int] = {
     "account": TIER_LOW,  # GET /accounts/{id}
     "custom_fields": TIER_LOW,  # GET /custom-fields
     "me": TIER_LOW,  # GET /me
+    "macros": TIER_LOW,  # GET /macros
+    "tags": TIER_LOW,  # GET /tags
+    "snooze": TIER_LOW,  # POST /issues/{id}/snooze
+    "ai_response": TIER_LOW,  # POST /issues/{id}/ai-response
 }
 DEFAULT_LIMIT = TIER_LOW  # an endpoint added without an entry here: the safe tier
 

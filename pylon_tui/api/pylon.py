@@ -33,7 +33,7 @@ from .errors import (
     RateLimitedError,
     RequestError,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, guarded_pages, send
+from .httpkit import USER_AGENT, decode_json, guarded, guarded_pages, send
 from .pylon_envelope import (
     SERVICE,
     created_id,
@@ -42,6 +42,7 @@ from .pylon_envelope import (
     parsed_list,
     parsing,
 )
+from .pylon_tools import PylonTools
 from .secrecy import Secrets, token_auth
 from .skipped import SkippedTickets, tickets_from_json
 from .wire import CustomField, Organisation, PriorityOptions
@@ -49,7 +50,7 @@ from .wire import CustomField, Organisation, PriorityOptions
 MAX_PAGES = 1000  # a runaway-pagination guard, far above any real workspace
 
 
-class PylonClient(HttpClientBase):
+class PylonClient(PylonTools):
     _service = SERVICE
 
     def __init__(
@@ -203,7 +204,7 @@ class PylonClient(HttpClientBase):
 
     async def _write(self, issue_id: str, key: str, path: str, body: wire.JsonObj) -> Ticket:
         """Send a write; the response's issue if it has one, else re-read the ticket."""
-        method = "PATCH" if key == "update_issue" else "POST"
+        method = "PATCH" if key == "update_issue" else "POST"  # snooze is a POST
         answer = await self._call(key, method, path, json=body)
         with parsing(answer):
             data = wire.data_object(answer, f"{key} response")

@@ -272,6 +272,7 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
         link=_str(issue, "link"),
         body_html=_str(issue, "body_html") or "",
         source=_str(issue, "source"),
+        snoozed_until=parse_time(issue.get("snoozed_until_time")),
     )
 
 

@@ -22,7 +22,19 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.timefmt import parse_time
 
-from .intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority, Unlink
+from .intents import (
+    ActionKind,
+    Assign,
+    Intent,
+    Link,
+    Move,
+    Note,
+    Reply,
+    SetPriority,
+    SetTags,
+    Snooze,
+    Unlink,
+)
 
 Json = dict[str, Any]
 
@@ -52,6 +64,7 @@ def ticket_to_dict(ticket: Ticket) -> Json:
         "link": ticket.link,
         "body_html": ticket.body_html,
         "source": ticket.source,
+        "snoozed_until": _time(ticket.snoozed_until),
     }
 
 
@@ -97,6 +110,7 @@ def ticket_from_dict(data: Json) -> Ticket:
         get("link"),
         get("body_html") or "",
         get("source"),
+        _fast_time(get("snoozed_until")),
     )
 
 
@@ -155,6 +169,10 @@ def intent_to_row(intent: Intent) -> tuple[str, str | None, str]:
             return (intent.kind.value, intent.message_id, _body(intent.body_html))
         case Note():
             return (intent.kind.value, None, _body(intent.body_html))
+        case SetTags():
+            return (intent.kind.value, json.dumps(list(intent.tags)), "{}")
+        case Snooze():
+            return (intent.kind.value, intent.until.isoformat(), "{}")
         case _:
             assert_never(intent)
 
@@ -209,8 +227,25 @@ def intent_from_row(
             return Reply(ticket_id, value or "", body, base_updated_at=at, client_key=key)
         case ActionKind.NOTE:
             return Note(ticket_id, body, base_updated_at=at, client_key=key)
+        case ActionKind.TAGS:
+            return SetTags(ticket_id, _tag_list(value), base_updated_at=at, client_key=key)
+        case ActionKind.SNOOZE:
+            until = _fast_time(value)
+            if until is None:
+                raise ValueError("snooze without a time")
+            return Snooze(ticket_id, until, base_updated_at=at, client_key=key)
         case _:
             assert_never(tag)
+
+
+def _tag_list(value: str | None) -> tuple[str, ...]:
+    try:
+        tags = json.loads(value or "")
+    except (ValueError, RecursionError):
+        raise ValueError("tags are not JSON") from None
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("tags are not a list of strings")
+    return tuple(tags)
 
 
 def _extra(raw: str) -> dict[str, str]:
