@@ -2,15 +2,16 @@
 
 A macro is text (inserted into the reply or note editor as plain text: it is the team's
 shared wording, but still untrusted input) plus actions. Pylon's published `MacroAction`
-has only a `type`; what an action sets travels in extra fields when the server sends them.
-pylon-tui applies an action only when it maps to a field it can set (state, tags, priority,
-assignee) AND the value is there to read; everything else is listed as "not applied here",
+has only a `type`, not the value it sets, so the values come from the team's config
+(`[macros."NAME"]`: state, priority, assignee, tags), or from extra fields should Pylon ever
+send them. pylon-tui applies an action only when it maps to a field it can set (state, tags,
+priority, assignee) AND its value is known; everything else is listed as "not applied here",
 never guessed at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .priority import Priority
@@ -81,11 +82,54 @@ _ASSIGNEE = {"set_issue_assignee", "assign_issue", "set_assignee"}
 APPLIED_TYPES = frozenset(_STATE | _TAGS_SET | _TAGS_ADD | _TAGS_REMOVE | _PRIORITY | _ASSIGNEE)
 
 
+STATE_ACTION, PRIORITY_ACTION, ASSIGNEE_ACTION = (
+    "set_issue_state",
+    "set_issue_priority",
+    "set_issue_assignee",
+)
+TAGS_ACTION, ADD_TAGS_ACTION, REMOVE_TAGS_ACTION = (
+    "set_issue_tags",
+    "add_issue_tags",
+    "remove_issue_tags",
+)
+
+
+def _family(kind: str) -> str:
+    for family in (_STATE, _TAGS_SET, _TAGS_ADD, _TAGS_REMOVE, _PRIORITY, _ASSIGNEE):
+        if kind in family:
+            return min(family)
+    return kind
+
+
+def effective_actions(macro: Macro, configured: Sequence[MacroAction]) -> tuple[MacroAction, ...]:
+    """The macro's actions with the values the config gives them: an action Pylon sent
+    without a value takes the configured one of its kind; configured actions the macro does
+    not list are the team's word and are kept too (after the macro's own)."""
+    given = {_family(a.type): a for a in configured}
+    used: set[str] = set()
+    out: list[MacroAction] = []
+    for action in macro.actions:
+        known = action.value is not None or action.values is not None
+        family = _family(action.type)
+        if not known and family in given:
+            out.append(given[family])
+            used.add(family)
+        else:
+            out.append(action)
+    out += [a for family, a in given.items() if family not in used]
+    return tuple(out)
+
+
 def plan_macros(
-    macros: Sequence[Macro], ticket: Ticket, known_users: Mapping[str, str]
+    macros: Sequence[Macro],
+    ticket: Ticket,
+    user_id: Callable[[str], str | None],
+    configured: Mapping[str, Sequence[MacroAction]] | None = None,
 ) -> MacroPlan:
     """Fold the actions of the macros the user inserted, in order, into one plan for
-    `ticket`; `known_users` (id -> name) decides whether an assignee can be set."""
+    `ticket`. `user_id` turns an action's assignee (an id or an email) into a known user's
+    id, or None; `configured` gives the values of each macro's actions by its name or id."""
+    configured = configured or {}
     state: str | None = None
     tags: list[str] | None = None
     priority: Priority | None = None
@@ -93,7 +137,8 @@ def plan_macros(
     assignee: str | None = None
     skipped: list[str] = []
     for macro in macros:
-        for action in macro.actions:
+        given = configured.get(macro.id) or configured.get(macro.name) or ()
+        for action in effective_actions(macro, given):
             kind = action.type
             if kind not in APPLIED_TYPES:
                 skipped.append(kind or "an action with no type")
@@ -115,10 +160,13 @@ def plan_macros(
                     else:
                         priority, clear = parsed, False
             elif kind in _ASSIGNEE:
-                if action.value and action.value in known_users:
-                    assignee = action.value
+                found = user_id(action.value) if action.value else None
+                if found:
+                    assignee = found
+                elif action.value:
+                    skipped.append(f"{kind} (no teammate {action.value!r} in Pylon)")
                 else:
-                    skipped.append(f"{kind} (no teammate pylon-tui knows)")
+                    skipped.append(f"{kind} (Pylon did not say who)")
             elif action.values is None:
                 skipped.append(f"{kind} (Pylon did not say which tags)")
             else:

@@ -95,6 +95,9 @@ CREATE TABLE IF NOT EXISTS github_moves (key TEXT PRIMARY KEY, moved_to TEXT NOT
 CREATE TABLE IF NOT EXISTS linear_trash (
     id TEXT PRIMARY KEY, trashed_at TEXT NOT NULL, listed INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pylon_snoozes (
+    issue_id TEXT PRIMARY KEY, until TEXT NOT NULL, from_state TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pylon_automations (
     issue_id TEXT PRIMARY KEY, due TEXT NOT NULL, reply_id TEXT NOT NULL, from_state TEXT NOT NULL
 );
@@ -115,6 +118,7 @@ TABLES = (
     "github_moves",
     "linear_trash",
     "pylon_automations",
+    "pylon_snoozes",
 )
 
 

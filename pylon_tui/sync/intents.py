@@ -21,6 +21,7 @@ from .intents_tools import SetTags, Snooze
 if TYPE_CHECKING:
     from .ports import PylonWrites
 
+
 @dataclass(frozen=True, slots=True)
 class Move(_Intent):
     state: str

@@ -115,6 +115,12 @@ OK_CASES: dict[str, list[Case]] = {
     "issue-statuses": [Case("GET", "/issue-statuses")],
     "custom-fields": [Case("GET", "/custom-fields", {"object_type": "issue"})],
     "me": [Case("GET", "/me")],
+    "macros": [Case("GET", "/macros")],
+    "tags": [Case("GET", "/tags")],
+    "snooze": [Case("POST", "/issues/{issue}/snooze", body={"snooze_until": "{in_an_hour}"})],
+    "ai-response": [
+        Case("POST", "/issues/{issue}/ai-response", body={"ai_agent_id": "sandbox-support-agent"}),
+    ],
 }
 
 BAD_CASES: list[tuple[Case, int]] = [
@@ -159,6 +165,9 @@ BAD_CASES: list[tuple[Case, int]] = [
     (Case("POST", "/issues/{issue}/reply", body={"body_html": "<p>x</p>"}), 400),
     (Case("POST", "/issues/no-such-issue/reply", body={"body_html": "x", "message_id": "y"}), 404),
     (Case("POST", "/issues/{issue}/note", body={}), 400),
+    (Case("POST", "/issues/{issue}/snooze", body={}), 400),
+    (Case("POST", "/issues/{issue}/snooze", body={"snooze_until": "{week_ago}"}), 400),
+    (Case("POST", "/issues/{issue}/ai-response", body={"ai_agent_id": "nobody"}), 404),
     (Case("POST", "/issues/no-such-issue/note", body={"body_html": "x"}), 404),
     (Case("POST", "/issues/{issue}/external-issues", body={"source": "linear"}), 400),
     (
@@ -260,6 +269,7 @@ def _ids(sandbox: Sandbox) -> dict[str, str]:
         "github": GITHUB_ISSUES[0][0],
         "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "week_ago": (now - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "in_an_hour": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 

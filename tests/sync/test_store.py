@@ -79,6 +79,7 @@ def full_ticket(**overrides: object) -> Ticket:
         "link": "https://app.usepylon.com/issues?issueNumber=4242",
         "body_html": "<p>Hello<br>world</p>",
         "source": "slack",
+        "snoozed_until": T0 + timedelta(days=2),
     }
     values.update(overrides)
     return Ticket(**values)  # type: ignore[arg-type]

@@ -40,6 +40,7 @@ from .common import (
 from .filters import FilterError, compile_filter
 from .org import OrgApi
 from .thread import ThreadApi
+from .tools import ToolsApi
 
 Handler = Callable[["PylonApi", dict[str, str], dict[str, str], bytes], Response]
 
@@ -48,7 +49,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 PAST_THE_END = "9999-12-31T23:59:59Z"
 
 
-class PylonApi(OrgApi, ThreadApi):
+class PylonApi(OrgApi, ThreadApi, ToolsApi):
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
         self.conn = conn
         self.clock = clock
@@ -291,6 +292,10 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler, str, int]] = [
             "external-issues",
             LOW,
         ),
+        ("POST", r"/issues/(?P<id>[^/]+)/snooze", PylonApi.snooze, "snooze", LOW),
+        ("POST", r"/issues/(?P<id>[^/]+)/ai-response", PylonApi.ai_response, "ai-response", LOW),
+        ("GET", r"/macros", PylonApi.macros, "macros", LOW),
+        ("GET", r"/tags", PylonApi.tags, "tags", LOW),
         ("GET", r"/users", PylonApi.users, "users", LOW),
         ("GET", r"/teams", PylonApi.teams, "teams", LOW),
         ("GET", r"/accounts", PylonApi.accounts, "accounts", LOW),
