@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import SplitResult, urlsplit
 
+from pylon_tui.domain.alerts import NotifySettings
+from pylon_tui.domain.custom_actions import CustomAction
+from pylon_tui.domain.macros import MacroAction
+
 Region = Literal["us", "eu"]
 REGIONS: tuple[str, ...] = get_args(Region)
 REGION_URLS: dict[str, str] = {
@@ -169,6 +173,8 @@ class PylonSettings:
     rate_share: float = 1.0
     """The fraction of Pylon's per-minute limits this client may use: Pylon counts a shared
     token's requests together, so five teammates on one token each take 0.2."""
+    ai_agent_id: str | None = None
+    """The Pylon AI agent the reply editor asks for a draft (Settings -> AI agents)."""
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:
@@ -262,6 +268,9 @@ class Config:
     # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.
     me_email: str | None = None
     source_path: Path | None = None
+    actions: tuple[CustomAction, ...] = ()
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    macros: dict[str, tuple[MacroAction, ...]] = field(default_factory=dict)
 
     @property
     def sandbox(self) -> bool:

@@ -33,6 +33,7 @@ from .model import (
     base_url_problem,
 )
 from .reader import Reader, describe, key_text
+from .tools import parse_actions, parse_macros, parse_notify
 
 TOKEN_COMMAND_TIMEOUT = 10.0
 MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense
@@ -42,12 +43,21 @@ MAX_RECENT_DAYS = 30  # Pylon's closed-ticket search window (the board never loa
 TOKEN_ENV = {"pylon": "PYLON_API_TOKEN", "linear": "LINEAR_API_KEY", "github": "GITHUB_TOKEN"}
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "pylon": ("region", "base_url", "token", "token_command", "rate_share"),
+    "pylon": ("region", "base_url", "token", "token_command", "rate_share", "ai_agent_id"),
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
 }
-TOP_LEVEL: tuple[str, ...] = (*SECTIONS, "columns", "templates", "keys", "me_email")
+TOP_LEVEL: tuple[str, ...] = (
+    *SECTIONS,
+    "columns",
+    "templates",
+    "keys",
+    "me_email",
+    "actions",
+    "notify",
+    "macros",
+)
 COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
 
 # Column keys become widget ids in the TUI, which accept only identifier-like names.
@@ -305,6 +315,10 @@ def build_config(
     columns = _parse_columns(raw, reader)
     templates = {**DEFAULT_TEMPLATES, **_parse_string_table(raw, "templates", reader)}
     keys = _parse_keys(raw, reader)
+    actions = parse_actions(raw, reader, keys)
+    notify = parse_notify(raw, reader)
+    macros = parse_macros(raw, reader)
+    ai_agent_id = reader.string(pylon_raw, "ai_agent_id", "pylon.ai_agent_id")
     me_email = reader.string(raw, "me_email", "me_email")
     if me_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", me_email):
         raise reader.error("me_email", f"must be an email address (got {me_email!r})")
@@ -322,6 +336,7 @@ def build_config(
             base_url=base_url,
             token=tokens["pylon"],
             rate_share=rate_share,
+            ai_agent_id=ai_agent_id,
         ),
         linear=LinearSettings(
             token=tokens["linear"], workspace=workspace, default_team=default_team
@@ -333,4 +348,7 @@ def build_config(
         keys=keys,
         me_email=me_email,
         source_path=source,
+        actions=actions,
+        notify=notify,
+        macros=macros,
     )
