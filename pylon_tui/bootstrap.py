@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 from urllib.parse import urlsplit
 
 import httpx
@@ -26,17 +26,38 @@ from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.config import REGION_URLS, Config, Secret, paths
 from pylon_tui.domain import DEFAULT_COLUMNS, Column
+from pylon_tui.domain.alerts import NotifySettings
+from pylon_tui.domain.macros import MacroAction
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.sync.linkwatch import LinkWatcher
+from pylon_tui.sync.ports import PylonExtras
 from pylon_tui.sync.service import BoardService, PylonApi
 from pylon_tui.sync.store import Store
 from pylon_tui.sync.trackers import Trackers
 
 if TYPE_CHECKING:
     from pylon_tui.tui.app import PylonApp
+    from pylon_tui.tui.context_tools import ToolsContext
 
 SANDBOX_ME_EMAIL = "maya@sandboxco.dev"  # a seeded sandbox user, so A and Mine work
 SANDBOX_BASE_URL = "https://api.usepylon.com"
+SANDBOX_AI_AGENT_ID = "sandbox-support-agent"  # the sandbox's one AI agent
+SANDBOX_MACRO_SETTINGS: dict[str, tuple[MacroAction, ...]] = {
+    # What the sandbox's macros do: Pylon's API names each action's type only, so a team
+    # states the values in [macros."NAME"]; the sandbox comes with its own (README).
+    "Investigating": (
+        MacroAction("set_issue_state", "waiting_on_customer"),
+        MacroAction("add_issue_tags", values=("investigating",)),
+    ),
+    "Billing hand-off": (
+        MacroAction("add_issue_tags", values=("billing",)),
+        MacroAction("set_issue_priority", "high"),
+    ),
+    "Escalate to engineering": (
+        MacroAction("set_issue_assignee", "priya@sandboxco.dev"),
+        MacroAction("set_issue_priority", "urgent"),
+    ),
+}
 
 
 @runtime_checkable
@@ -235,7 +256,28 @@ def make_app(
         ctx.bell_on_return = bell_on_return
     if now is not None:
         ctx.now = now
+    ctx.tools = tools_context(services, config)
     return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+
+
+def tools_context(services: Services, config: Config | None) -> ToolsContext:
+    """Macros, tags, AI drafts, custom actions and notifications for the app (issue 14)."""
+    from pylon_tui.tui.context_tools import ToolsContext
+
+    client: object = services.pylon
+    extras = cast(PylonExtras, client) if hasattr(client, "macros") else None
+    agent = config.pylon.ai_agent_id if config is not None else None
+    macros = dict(config.macros) if config is not None else {}
+    if services.sandbox:
+        agent = agent or SANDBOX_AI_AGENT_ID
+        macros = macros or dict(SANDBOX_MACRO_SETTINGS)
+    return ToolsContext(
+        extras=extras,
+        ai_agent_id=agent,
+        actions=config.actions if config is not None else (),
+        macro_settings=macros,
+        notify=config.notify if config is not None else NotifySettings(),
+    )
 
 
 def _rate_budget(config: Config, base_url: str, *, networked: bool) -> RateBudget:

@@ -38,6 +38,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "assign": "a",
     "assign_me": "A",
     "link": "i",
+    "tags": "t",
+    "snooze": "z",
     "copy_link": "y",
     "filter": "slash",
     "quick_filter": "f",
@@ -51,6 +53,10 @@ DEFAULT_KEYS: dict[str, str] = {
     "dialog_cancel": "escape",
     "compose_send": "ctrl+s",
     "compose_next_template": "ctrl+t",
+    "compose_macro": "ctrl+o",
+    "compose_ai_draft": "ctrl+g",
+    "tags_save": "ctrl+s",
+    "confirm_yes": "y,enter",
     "hold_link": "ctrl+s",
     "dialog_new_issue": "ctrl+n",
     "create_issue_send": "ctrl+s",
@@ -67,7 +73,17 @@ DEFAULT_KEYS: dict[str, str] = {
 
 KEY_ACTIONS: tuple[str, ...] = tuple(DEFAULT_KEYS)
 
-DETAIL_ACTIONS = ("back", "reply", "note", "link", "copy_link", "conflicts", "help")
+DETAIL_ACTIONS = (
+    "back",
+    "reply",
+    "note",
+    "link",
+    "tags",
+    "snooze",
+    "copy_link",
+    "conflicts",
+    "help",
+)
 BOARD_ACTIONS: tuple[str, ...] = tuple(
     a for a in KEY_ACTIONS[: KEY_ACTIONS.index("dialog_cancel")] if a != "back"
 )
@@ -89,7 +105,19 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext("on the detail screen", DETAIL_ACTIONS),
     KeyContext(
         "in the reply editor",
-        ("compose_send", "dialog_cancel", "compose_next_template", "dialog_help"),
+        (
+            "compose_send",
+            "dialog_cancel",
+            "compose_next_template",
+            "compose_macro",
+            "compose_ai_draft",
+            "dialog_help",
+        ),
+        typing=True,
+    ),
+    KeyContext(
+        "in the tag editor",
+        ("tags_save", "dialog_cancel", "picker_down", "picker_up", "dialog_help"),
         typing=True,
     ),
     KeyContext(
@@ -109,6 +137,7 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext(
         "in pickers", ("dialog_cancel", "picker_down", "picker_up", "dialog_help"), typing=True
     ),
+    KeyContext("in a custom action's dialogs", ("confirm_yes", "dialog_cancel", "dialog_help")),
     KeyContext("in help", ("help_close", "help_pages")),
 )
 
@@ -140,7 +169,7 @@ _ALIASES = {
     "newline": "ctrl+j",
 }
 _FREE_LETTERS = "bcdefgijklnopstvwxzBCDEFIJKMNOPQSTUVWXYZ56789"
-_FREE_CTRL = "bglor"  # not the text fields' own (ctrl+a/e/k/u/w/x/v/y/z, ctrl+d) nor ctrl+p/q
+_FREE_CTRL = "blr"  # not the text fields' own (ctrl+a/e/k/u/w/x/v/y/z, ctrl+d) nor ctrl+p/q
 
 
 def is_key_name(text: str) -> bool:

@@ -8,7 +8,7 @@ were already there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -75,12 +75,12 @@ class AlertWatch:
     _sla_told: set[str] = field(default_factory=set)
 
     def after_refresh(
-        self, tickets: Iterable[Ticket], new_state: str, now: datetime
+        self, tickets: Iterable[Ticket], new_states: Collection[str], now: datetime
     ) -> list[Alert]:
-        """New tickets since the last look (state `new_state`) and SLAs about to breach."""
+        """New tickets since the last look (in `new_states`) and SLAs about to breach."""
         tickets = list(tickets)
         alerts: list[Alert] = []
-        fresh = {t.id for t in tickets if t.state == new_state}
+        fresh = {t.id for t in tickets if t.state in new_states}
         if self._known is not None and AlertEvent.NEW_TICKET in self.settings.events:
             for t in sorted(tickets, key=lambda t: t.number):
                 if t.id in fresh and t.id not in self._known:

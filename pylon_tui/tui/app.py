@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.bugreport import bug_summary, write_crash_log
+from pylon_tui.domain import Category
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
@@ -24,6 +25,7 @@ from pylon_tui.tui.flows import Flows
 from pylon_tui.tui.flows.pylon_moves import departure_toasts
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
+from pylon_tui.tui.notify import Notifier
 from pylon_tui.tui.safe import plain_message
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
@@ -74,6 +76,8 @@ class PylonApp(App[None]):
         self.flows = Flows(self, ctx)
         self.board_screen = BoardScreen(ctx, self.flows)
         self._frozen_at = -1
+        self.notifier = Notifier(self, ctx.tools.notify)
+        """Desktop notifications and the [notify] hook (issue 14 item 10)."""
 
     def notify(
         self,
@@ -172,6 +176,16 @@ class PylonApp(App[None]):
         for line in departure_toasts(gone, self.keymap_overrides):
             self.notify(line, title="Moved in Pylon", timeout=12)
 
+    def _alert_after_refresh(self) -> None:
+        """New tickets and SLAs about to breach, outside the terminal (the first refresh is
+        the baseline: nothing already on the board is announced)."""
+        if not self.notifier.enabled:
+            return
+        board = self.ctx.service.board
+        new_states = board.catalog.slugs_in(Category.NEW)
+        alerts = self.notifier.watch.after_refresh(board.all(), new_states, self.ctx.now())
+        self.notifier.send(alerts)
+
     def on_open_ticket(self, message: OpenTicket) -> None:
         """A ticket's detail over the board; the board catches up when it closes."""
         detail = DetailScreen(self.ctx, self.flows, message.ticket_id)
@@ -197,6 +211,9 @@ class PylonApp(App[None]):
         self.ctx.link_states.update(watcher.short_states())
         for item in returned:
             self.notify(item.describe(), title="Issue closed", timeout=15)
+        if self.notifier.enabled:
+            said = [(item.ticket, item.describe()) for item in returned]
+            self.notifier.send(self.notifier.watch.returned(said))
         if returned and self.ctx.bell_on_return:
             self.bell()
 
@@ -223,6 +240,7 @@ class PylonApp(App[None]):
             screen.set_sync(label, error=f"{error}{hint}")
             return
         self._tell_departures()
+        self._alert_after_refresh()
         await self._watch_links()
         self.drain_outbox()
         last = self.ctx.service.last_refresh

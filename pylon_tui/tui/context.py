@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pylon_tui.sync import BoardService, IssueFinder, LinearPort, LinkWatcher
 
+from .context_tools import ToolsContext
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -29,5 +31,7 @@ class AppContext:
     """Looks up what the hold dialog is given (Linear or GitHub); None when neither is
     configured."""
     watcher: LinkWatcher | None = None
+    tools: ToolsContext = field(default_factory=ToolsContext)
+    """Macros, tags, AI drafts, custom actions and notifications (issue 14)."""
     crash_log: Path | None = None
     """Where an unexpected error's traceback (never its local variables) is written."""

@@ -37,6 +37,8 @@ class BoardTarget(Protocol):
 
     async def run_action(self, action: str) -> None: ...
 
+    def custom_commands(self) -> list[tuple[str, Callable[[], object], str]]: ...
+
 
 class BoardCommands(Provider):
     def _commands(self) -> list[Command]:
@@ -56,6 +58,10 @@ class BoardCommands(Provider):
             assert spec.palette is not None
             keys = plain_markup(f"key {keys_in_effect(spec.id, keymap)}")
             commands.append((spec.palette, partial(screen.run_action, spec.action), keys))
+        commands += [
+            (name, run, plain_markup(help_text))
+            for name, run, help_text in screen.custom_commands()
+        ]
         return commands
 
     async def search(self, query: str) -> Hits:

@@ -44,6 +44,9 @@ class ActionSpec:
     """Checked before the focused widget (dialogs with text fields)."""
     palette: str | None = None
     """Title in the command palette; None keeps it out."""
+    writes: bool = False
+    """It changes something in Pylon (or runs a command that may): read-only mode disables
+    it."""
 
 
 def _dialog(
@@ -152,6 +155,26 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Link a Linear or GitHub issue",
     ),
     ActionSpec(
+        "tags",
+        "Tags",
+        "t",
+        (BOARD, DETAIL),
+        "tags",
+        group=_WORK,
+        palette="Edit tags…",
+        writes=True,
+    ),
+    ActionSpec(
+        "snooze",
+        "Snooze",
+        "z",
+        (BOARD, DETAIL),
+        "snooze",
+        group=_WORK,
+        palette="Snooze…",
+        writes=True,
+    ),
+    ActionSpec(
         "copy_link",
         "Copy link",
         "y",
@@ -210,6 +233,10 @@ CATALOG: tuple[ActionSpec, ...] = (
         "Reply or note",
         priority=True,
     ),
+    _dialog("compose_macro", "Insert macro", "ctrl+o", "macro", "Reply or note", priority=True),
+    _dialog("compose_ai_draft", "AI draft", "ctrl+g", "ai_draft", "Reply or note", priority=True),
+    _dialog("tags_save", "Save tags", "ctrl+s", "save", "Tag editor", priority=True),
+    _dialog("confirm_yes", "Run", "y,enter", "yes", "Custom action"),
     _dialog("hold_link", "Link", "ctrl+s", "confirm", "Link dialog", priority=True),
     _dialog("dialog_new_issue", "New issue", "ctrl+n", "create", "Link dialog", priority=True),
     _dialog("create_issue_send", "Create", "ctrl+s", "create", "New Linear issue", priority=True),
@@ -279,6 +306,11 @@ def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
         if s.scopes[0] is scope:
             groups.setdefault(s.group, []).append(s)
     return list(groups.items())
+
+
+def write_action_ids() -> frozenset[str]:
+    """The ids that change Pylon: what read-only mode disables and labels."""
+    return frozenset(s.id for s in CATALOG if s.writes)
 
 
 def palette_specs() -> list[ActionSpec]:

@@ -20,6 +20,7 @@ from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_col
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.safe_text import copyable_link, one_line
+from pylon_tui.domain.snooze import describe_until
 from pylon_tui.domain.thread import reply_target
 from pylon_tui.sync import (
     Assign,
@@ -40,10 +41,10 @@ from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import Choice, PickerModal
 
 from .drafts import draft_slot, settle_draft
-from .fields import FieldFlows
 from .pylon_moves import reply_context
 from .runner import FLOW_GROUP, WRITES_GROUP
 from .said import place
+from .tools import ToolFlows
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
 
 
-class Flows(FieldFlows):
+class Flows(ToolFlows):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
@@ -200,34 +201,39 @@ class Flows(FieldFlows):
             self.notify(f"#{ticket.number} has no customer message to reply to", severity="error")
             return False
         answered = reply_target(customer) or customer[-1]
-        text = await self.ask(
-            ComposeModal(
-                f"Reply to #{ticket.number}",
-                context=reply_context(ticket, self.board.catalog),
-                text=self.ctx.templates.get("acknowledge", ""),
-                templates=self.ctx.templates,
-                drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
-            )
+        editor = ComposeModal(
+            f"Reply to #{ticket.number}",
+            context=reply_context(ticket, self.board.catalog),
+            text=self.ctx.templates.get("acknowledge", ""),
+            templates=self.ctx.templates,
+            drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
+            pick_macro=lambda: self.pick_macro("reply"),
+            ai_draft=lambda: self.ai_draft(ticket),
         )
+        text = await self.ask(editor)
         if not text:
             return False
         sending = self.submit(Reply(ticket.id, answered.id, text_to_html(text)))
         settle_draft(self.ctx.service, sending, ticket, "reply", text, self.notify)
+        if sending is not None:
+            self.apply_macros(ticket, editor.applied_macros)
         return await self._sent(sending)
 
     async def note(self, ticket: Ticket) -> bool:
         """Compose an internal note and send it; True once the send ended."""
-        text = await self.ask(
-            ComposeModal(
-                f"Internal note on #{ticket.number}",
-                context=one_line(ticket.title),
-                drafts=draft_slot(self.ctx.service, ticket.id, "note"),
-            )
+        editor = ComposeModal(
+            f"Internal note on #{ticket.number}",
+            context=one_line(ticket.title),
+            drafts=draft_slot(self.ctx.service, ticket.id, "note"),
+            pick_macro=lambda: self.pick_macro("note"),
         )
+        text = await self.ask(editor)
         if not text:
             return False
         sending = self.submit(Note(ticket.id, text_to_html(text)))
         settle_draft(self.ctx.service, sending, ticket, "note", text, self.notify)
+        if sending is not None:
+            self.apply_macros(ticket, editor.applied_macros)
         return await self._sent(sending)
 
     # ----- find ------------------------------------------------------------------------
@@ -255,9 +261,16 @@ class Flows(FieldFlows):
         if not hidden:
             self.notify("Every ticket is on the board")
             return None
-        catalog = self.board.catalog
+        catalog, now = self.board.catalog, self.local_now()
         choices = [
-            Choice(t.id, f"#{t.number} {t.title}", catalog.label_of(t.state)) for t in hidden
+            Choice(
+                t.id,
+                f"#{t.number} {t.title}",
+                f"snoozed until {describe_until(t.snoozed_until, now)}"
+                if t.snoozed_until is not None and t.snoozed(now)
+                else catalog.label_of(t.state),
+            )
+            for t in hidden
         ]
         return await self.ask(PickerModal("Tickets in other states", choices)) or None
 

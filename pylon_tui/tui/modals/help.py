@@ -30,11 +30,19 @@ from pylon_tui.tui.safe import plain
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings(Scope.DIALOG, "help_close", "help_pages")
 
-    def __init__(self, keymap: dict[str, str] | None = None, *, others: bool = False) -> None:
-        """`others`: open on the detail screen's and the dialogs' keys (asked from there)."""
+    def __init__(
+        self,
+        keymap: dict[str, str] | None = None,
+        *,
+        others: bool = False,
+        custom: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """`others`: open on the detail screen's and the dialogs' keys (asked from there);
+        `custom`: the `[actions.NAME]` keys and what they run."""
         super().__init__()
         self.keymap = keymap or {}
         self.others = others
+        self.custom = custom or []
 
     def _table(self, groups: list[tuple[str, list[ActionSpec]]]) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -49,6 +57,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         board = self._table(help_groups(Scope.BOARD))
+        if self.custom:
+            board.add_row(Text("Custom actions ([actions])", style="bold underline"), Text(""))
+            for keys, description in self.custom:
+                board.add_row(plain(keys), plain(description))
         board.add_row(Text("Anywhere", style="bold underline"), Text(""))
         for keys, description in ANYWHERE:
             board.add_row(Text(keys), Text(description))

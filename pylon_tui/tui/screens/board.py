@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter
+from pylon_tui.tui.board_tools import BoardTools
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.load_state import LoadState
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from pylon_tui.tui.flows import Flows
 
 
-class BoardScreen(WorkerBoundary, Screen[None]):
+class BoardScreen(BoardTools, WorkerBoundary, Screen[None]):
     BINDINGS = bindings(Scope.BOARD)
     AUTO_FOCUS = None
 
@@ -56,6 +57,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self._ready = False
         self._columns: list[ColumnView] = []
         self._titles: list[ColumnTitle] = []
+        self.install_custom_actions()
 
     # The view model's state, under the names actions, tests and the bench use.
     @property
@@ -389,7 +391,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self.post_message(RefreshRequested())
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(dict(keymap_of(self.app))))
+        self.app.push_screen(HelpScreen(dict(keymap_of(self.app)), custom=self.custom_help()))
 
     def action_conflicts(self) -> None:
         self.flows.resolve_conflicts()

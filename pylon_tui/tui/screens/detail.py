@@ -184,6 +184,16 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         if linked and self.is_attached:
             self.show_fields()
 
+    def action_tags(self) -> None:
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.edit_tags(ticket), then=self._refresh_if)
+
+    def action_snooze(self) -> None:
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.snooze([ticket]), then=self._refresh_if)
+
     def action_conflicts(self) -> None:
         self.flows.resolve_conflicts()
 
