@@ -32,7 +32,9 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MAX_ACTION_TIMEOUT = 600.0
 
 
-def _argv(value: object, key: str, reader: Reader, allowed: set[str] | None) -> tuple[str, ...]:
+def _argv(
+    value: object, key: str, reader: Reader, allowed: tuple[str, ...] | None
+) -> tuple[str, ...]:
     """An argv template: an array of strings (or one string split like a shell would, but
     never run by one); each `{name}` must be a known placeholder."""
     if isinstance(value, str):
@@ -50,12 +52,9 @@ def _argv(value: object, key: str, reader: Reader, allowed: set[str] | None) -> 
         raise reader.error(key, "must name a program to run")
     for part in parts:
         try:
-            names = template_fields(part)
+            template_fields(part, *(() if allowed is None else (tuple(allowed),)))
         except TemplateError as error:
             raise reader.error(key, str(error)) from None
-        if allowed is not None and not set(names) <= allowed:
-            known = ", ".join("{" + n + "}" for n in sorted(allowed))
-            raise reader.error(key, f"{part!r} may use only {known}")
     if "{" in parts[0]:
         raise reader.error(key, "must not fill the program name from a placeholder")
     return tuple(parts)
@@ -133,7 +132,7 @@ def parse_notify(raw: Mapping[str, Any], reader: Reader) -> NotifySettings:
         ) from None
     command: tuple[str, ...] = ()
     if "command" in table:
-        command = _argv(table["command"], "notify.command", reader, set(NOTIFY_PLACEHOLDERS))
+        command = _argv(table["command"], "notify.command", reader, NOTIFY_PLACEHOLDERS)
     events = frozenset(AlertEvent)
     if "events" in table:
         value = table["events"]

@@ -8,7 +8,7 @@ when the config is read, so a typo is an error at start, not a surprise at the k
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
 
@@ -39,8 +39,9 @@ class TemplateError(ValueError):
     """A template that cannot be filled: an unknown `{name}`, or a stray brace."""
 
 
-def template_fields(argument: str) -> list[str]:
-    """The `{names}` one argument uses; TemplateError for a bad one (`{{`/`}}` are braces)."""
+def template_fields(argument: str, known: Collection[str] = tuple(PLACEHOLDERS)) -> list[str]:
+    """The `{names}` one argument uses; TemplateError for one not in `known`, or a stray
+    brace (`{{` and `}}` are literal braces)."""
     try:
         parsed = list(Formatter().parse(argument))
     except ValueError as error:
@@ -51,9 +52,9 @@ def template_fields(argument: str) -> list[str]:
     for _, name, spec, conversion in parsed:
         if name is None:
             continue
-        if name not in PLACEHOLDERS or spec or conversion:
-            known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            raise TemplateError(f"{argument!r} uses {{{name}}}; the placeholders are {known}")
+        if name not in known or spec or conversion:
+            names_known = ", ".join("{" + p + "}" for p in known)
+            raise TemplateError(f"{argument!r} uses {{{name}}}; the placeholders are {names_known}")
         names.append(name)
     return names
 

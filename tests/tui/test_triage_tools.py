@@ -115,7 +115,7 @@ async def test_z_snoozes_off_the_board_and_o_lists_it(app: PylonApp, fake: FakeP
         await settle(pilot)
         [(ticket_id, until)] = calls_to(fake, "snooze")
         assert ticket_id == "t1"
-        assert until == NOW + timedelta(hours=1)  # type: ignore[operator]
+        assert until == NOW + timedelta(hours=1)
         assert "t1" not in column_ids(app)[0]
         assert "#1 snoozed until" in toasts(app)
         await pilot.press("o")
@@ -159,7 +159,7 @@ async def test_a_macro_inserts_plain_text_and_its_actions_run_after_send(
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PickerModal)
-        assert [c.label for c in app.screen.choices][0] == "Investigating"  # reply macros first
+        assert app.screen.choices[0].label == "Investigating"  # reply macros first
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ComposeModal)
@@ -183,7 +183,7 @@ async def test_a_macro_text_with_markup_and_escapes_is_literal(app: PylonApp, fa
         await settle(pilot)
         await pilot.press("ctrl+o")
         await settle(pilot)
-        assert [c.label for c in app.screen.choices][0] == "Escalate"  # type: ignore[attr-defined]
+        assert app.screen.choices[0].label == "Escalate"  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
         text = app.screen.query_one(TextArea).text

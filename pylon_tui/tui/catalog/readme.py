@@ -59,6 +59,16 @@ README_ROWS: tuple[Row, ...] = (
     ("internal note (its draft is kept the same way)", (("note",),)),
     ("assign to a teammate (picker) / assign to me (`me_email`)", (("assign",), ("assign_me",))),
     ("link a Linear or GitHub issue without moving the ticket", (("link",),)),
+    (
+        "edit the tags: the organization's tags to tick, or type a new one (`enter` ticks or "
+        "adds, {tags_save} saves the exact list)",
+        (("tags",),),
+    ),
+    (
+        "snooze: 1 hour, tomorrow 9:00, next Monday 9:00 or a typed time (`2h`, `14:30`, "
+        "`fri 10:00`); the card leaves the board and is listed under `o`",
+        (("snooze",),),
+    ),
     ("copy the ticket's Pylon link to the clipboard (OSC 52: works over SSH)", (("copy_link",),)),
     (
         "filter by text (number, title, account, assignee, tags); `enter` keeps it, "
@@ -101,6 +111,8 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("reply", "reply"),
             ("note", "note"),
             ("link", "link an issue"),
+            ("tags", "tags"),
+            ("snooze", "snooze"),
             ("copy_link", "copy link"),
             ("conflicts", "conflicts"),
             ("help", "help"),
@@ -113,8 +125,15 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("compose_send", "send"),
             ("compose_next_template", "insert the next template (`ctrl+z` undoes)"),
+            ("compose_macro", "insert a Pylon macro"),
+            ("compose_ai_draft", "ask the AI agent for a draft (replies)"),
             ("dialog_cancel", "close, keeping the draft"),
         ),
+    ),
+    ("In the tag editor", (("tags_save", "save"), ("dialog_cancel", "cancel"))),
+    (
+        "Before a custom action with `confirm`",
+        (("confirm_yes", "run"), ("dialog_cancel", "cancel")),
     ),
     (
         "In the link dialog",

@@ -97,7 +97,7 @@ class ComposeModal(ModalScreen[str | None]):
             cancel = "cancel (draft kept)" if self.drafts is not None else "cancel"
             pairs = [("compose_send", "send"), ("dialog_cancel", cancel)]
             if self.templates and (len(self.templates) > 1 or self._template_index < 0):
-                pairs.append(("compose_next_template", "template"))
+                pairs.append(("compose_next_template", "insert template"))
             if self.pick_macro is not None:
                 pairs.append(("compose_macro", "macro"))
             if self.ai_draft is not None:
