@@ -116,11 +116,6 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
         typing=True,
     ),
     KeyContext(
-        "in the tag editor",
-        ("tags_save", "dialog_cancel", "picker_down", "picker_up", "dialog_help"),
-        typing=True,
-    ),
-    KeyContext(
         "in the link dialog",
         ("hold_link", "dialog_new_issue", "dialog_cancel", "dialog_help"),
         typing=True,
@@ -137,7 +132,13 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext(
         "in pickers", ("dialog_cancel", "picker_down", "picker_up", "dialog_help"), typing=True
     ),
-    KeyContext("in a custom action's dialogs", ("confirm_yes", "dialog_cancel", "dialog_help")),
+    KeyContext(
+        "in the tag editor",
+        ("tags_save", "dialog_cancel", "picker_down", "picker_up", "dialog_help"),
+        typing=True,
+    ),
+    KeyContext("before a custom action", ("confirm_yes", "dialog_cancel", "dialog_help")),
+    KeyContext("in a custom action's output", ("dialog_cancel", "dialog_help")),
     KeyContext("in help", ("help_close", "help_pages")),
 )
 
