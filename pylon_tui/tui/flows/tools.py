@@ -207,10 +207,8 @@ class ToolFlows(FieldFlows):
 
 
 def _macro_hint(macro: Macro, editor: str) -> str:
-    kinds = {"reply": "reply", "email": "email", "note": "note"}
-    parts = [kinds.get(macro.text_type, macro.text_type)]
-    if not macro.fits(editor):
-        parts.append(f"written for a {macro.text_type}")
+    """ "reply · 2 actions", or "note macro" when it was written for the other editor."""
+    parts = [macro.text_type if macro.fits(editor) else f"{macro.text_type} macro"]
     if macro.actions:
         parts.append(f"{len(macro.actions)} action{'s' if len(macro.actions) != 1 else ''}")
     return " · ".join(parts)

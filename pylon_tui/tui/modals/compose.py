@@ -98,12 +98,13 @@ class ComposeModal(ModalScreen[str | None]):
             pairs = [("compose_send", "send"), ("dialog_cancel", cancel)]
             if self.templates and (len(self.templates) > 1 or self._template_index < 0):
                 pairs.append(("compose_next_template", "insert template"))
-            if self.pick_macro is not None:
-                pairs.append(("compose_macro", "macro"))
-            if self.ai_draft is not None:
-                pairs.append(("compose_ai_draft", "AI draft"))
             keys = hint(keymap_of(self.app), *pairs)
             yield Label(plain(keys, "dim"), id="compose-keys")
+            extra = [("compose_macro", "insert a Pylon macro")] if self.pick_macro else []
+            if self.ai_draft is not None:
+                extra.append(("compose_ai_draft", "AI draft"))
+            if extra:
+                yield Label(plain(hint(keymap_of(self.app), *extra), "dim"), id="compose-tools")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -179,6 +180,11 @@ class ComposeModal(ModalScreen[str | None]):
         finally:
             self._asking = False
         if text and not self._finished:
+            area = self.query_one(TextArea)
+            untouched = not area.text.strip() or area.text in (b for _, b in self.templates)
+            if untouched:  # only a template there: the draft takes its place (ctrl+z back)
+                area.history.checkpoint()
+                area.replace("", (0, 0), area.document.end, maintain_selection_offset=False)
             self.insert_text(text)
             self.notify("AI draft inserted: read it, edit it, then send", timeout=4)
 
@@ -192,7 +198,9 @@ class ComposeModal(ModalScreen[str | None]):
         area.history.checkpoint()
         cursor = area.cursor_location
         lead = _separator(area.get_text_range((0, 0), cursor))
-        area.insert(lead + body, cursor, maintain_selection_offset=False)
+        after = area.get_text_range(cursor, area.document.end)
+        trail = "\n\n" if after.strip() and not after.startswith("\n") else ""
+        area.insert(lead + body + trail, cursor, maintain_selection_offset=False)
         area.history.checkpoint()
         self._inserted = None
         area.focus()

@@ -76,6 +76,7 @@ class TagsModal(ModalScreen[tuple[str, ...] | None]):
         self._redraw(keep=tag)
 
     def on_mount(self) -> None:
+        self.query_one(OptionList).styles.max_height = 9  # the key line stays in at 80x24
         self.query_one(Input).focus()
         self._redraw()
 
