@@ -34,7 +34,7 @@ class SnoozeModal(ModalScreen[datetime | None]):
             yield Label(plain(self.title_text, "bold"))
             yield OptionList(
                 *(
-                    Option(f"{p.label}  ({describe_until(p.until(now), now)})", id=p.key)
+                    Option(plain(f"{p.label}  ({describe_until(p.until(now), now)})"), id=p.key)
                     for p in PRESETS
                 ),
                 id="snooze-presets",
