@@ -10,9 +10,12 @@ import hmac
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import SplitResult, urlsplit
+
+from pylon_tui.domain.filters import View
 
 Region = Literal["us", "eu"]
 REGIONS: tuple[str, ...] = get_args(Region)
@@ -262,6 +265,10 @@ class Config:
     # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.
     me_email: str | None = None
     source_path: Path | None = None
+    views: tuple[View, ...] = ()
+    """`[views.NAME]`, in file order (the built-in views are added by the domain)."""
+    sla_first_response: timedelta | None = None
+    """`[sla] first_response`: the team's first-response target, counted from creation."""
 
     @property
     def sandbox(self) -> bool:

@@ -33,6 +33,7 @@ from .model import (
     base_url_problem,
 )
 from .reader import Reader, describe, key_text
+from .triage import parse_first_response, parse_views
 
 TOKEN_COMMAND_TIMEOUT = 10.0
 MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense
@@ -47,7 +48,15 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
 }
-TOP_LEVEL: tuple[str, ...] = (*SECTIONS, "columns", "templates", "keys", "me_email")
+TOP_LEVEL: tuple[str, ...] = (
+    *SECTIONS,
+    "columns",
+    "templates",
+    "keys",
+    "me_email",
+    "views",
+    "sla",
+)
 COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
 
 # Column keys become widget ids in the TUI, which accept only identifier-like names.
@@ -333,4 +342,6 @@ def build_config(
         keys=keys,
         me_email=me_email,
         source_path=source,
+        views=parse_views(raw, reader),
+        sla_first_response=parse_first_response(raw, reader),
     )

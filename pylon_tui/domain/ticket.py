@@ -30,6 +30,8 @@ class Ticket:
     link: str | None = None
     body_html: str = ""
     source: str | None = None
+    first_response_breach_time: datetime | None = None
+    """Not in Pylon's documented Issue (see domain/sla.py); read when a server sends it."""
 
     def waiting_since(self) -> datetime:
         """New tickets wait since creation; the rest since the customer last spoke."""

@@ -52,6 +52,7 @@ def ticket_to_dict(ticket: Ticket) -> Json:
         "link": ticket.link,
         "body_html": ticket.body_html,
         "source": ticket.source,
+        "first_response_breach_time": _time(ticket.first_response_breach_time),
     }
 
 
@@ -97,6 +98,7 @@ def ticket_from_dict(data: Json) -> Ticket:
         get("link"),
         get("body_html") or "",
         get("source"),
+        _fast_time(get("first_response_breach_time")),
     )
 
 

@@ -141,6 +141,10 @@ class PylonApp(App[None]):
             self.set_interval(DRAIN_SECONDS, self.drain_outbox)
 
     def drain_outbox(self) -> None:
+        """Queued changes wait under --read-only: they go out the next time the board runs
+        without it (the status bar counts them)."""
+        if self.ctx.read_only:
+            return
         if self.ctx.service.pending_count() and not self.flows.asking:
             self._drain()
 
@@ -183,14 +187,20 @@ class PylonApp(App[None]):
     def action_dialog_help(self) -> None:
         """`?` (or f1) in a dialog: help, opened on the dialog keys' page. Help is a dialog
         over the dialog, which keeps its text and answers once help closes."""
-        self.push_screen(HelpScreen(dict(self.keymap_overrides), others=True))
+        self.push_screen(
+            HelpScreen(dict(self.keymap_overrides), others=True, read_only=self.ctx.read_only)
+        )
 
     async def _watch_links(self) -> None:
         watcher = self.ctx.watcher
         if watcher is None:
             return
         try:
-            returned = await watcher.poll()
+            if self.ctx.read_only:  # states for the cards, but no auto-return (a write)
+                await watcher.refresh_states()
+                returned = []
+            else:
+                returned = await watcher.poll()
         except ApiError as error:
             self.notify(f"Could not check linked issues: {error}", severity="warning")
             return

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pylon_tui.domain import SlaPolicy, View
+from pylon_tui.domain.views import BUILTIN_VIEWS
 from pylon_tui.sync import BoardService, IssueFinder, LinearPort, LinkWatcher
 
 
@@ -31,3 +33,13 @@ class AppContext:
     watcher: LinkWatcher | None = None
     crash_log: Path | None = None
     """Where an unexpected error's traceback (never its local variables) is written."""
+    views: tuple[View, ...] = BUILTIN_VIEWS
+    """The view picker's list: the config's `[views.NAME]` first, then the built-ins."""
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    read_only: bool = False
+    """`--read-only`: no key, flow, queued change or auto-return writes to Pylon."""
+
+    def link_closed(self, external_id: str) -> bool | None:
+        """What the link watcher last saw: True closed, False open, None not known."""
+        issue = self.watcher.live.get(external_id) if self.watcher is not None else None
+        return None if issue is None else issue.is_closed

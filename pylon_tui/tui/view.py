@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter
-from pylon_tui.domain.filters import searchable_text
+from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter, View
+from pylon_tui.domain.filters import MatchContext, compile_query, searchable_text
+from pylon_tui.domain.sla import SlaPolicy
+from pylon_tui.domain.sorting import SortOrder, sort_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,8 @@ class ColumnFrame:
     """Rows above `first_changed` whose ticket was replaced in place by a newer copy."""
     cursor_row: int
     active: bool
+    sort: SortOrder = SortOrder.DEFAULT
+    """The column's order (the title shows any but the default)."""
 
 
 class ViewKey(NamedTuple):
@@ -44,18 +48,22 @@ class ViewKey(NamedTuple):
     column_version: int
     filter: TicketFilter
     me_id: str | None
-    content_version: int | None  # only for filtered views, which copy ticket objects
+    content_version: int | None  # only for filtered or sorted views, which copy tickets
+    sort: SortOrder = SortOrder.DEFAULT
 
     def narrows(self, previous: ViewKey) -> bool:
-        """Same column, same quick filters, and the text only grew: every new match is an
-        old match, so the previous (filtered) list is enough to filter again."""
+        """Same column, view and order, and plain words that only grew: every new match is
+        an old match, so the previous (filtered) list is enough to filter again."""
         old, new = previous.filter, self.filter
         return (
             previous.column_version == self.column_version
             and previous.content_version == self.content_version
             and previous.me_id == self.me_id
+            and previous.sort == self.sort
             and old.active
-            and old.quick == new.quick
+            and old.view == new.view
+            and old.typed.words_only
+            and new.typed.words_only
             and new.text.lower().startswith(old.text.lower())
         )
 
@@ -82,6 +90,8 @@ def _rows_above_stand(previous: PaintKey | None, paint: PaintKey) -> bool:
         and paint.view != previous.view
         and not previous.view.filter.active
         and not paint.view.filter.active
+        and previous.view.sort is SortOrder.DEFAULT
+        and paint.view.sort is SortOrder.DEFAULT
         and paint.marks == previous.marks
     )
 
@@ -98,14 +108,20 @@ class BoardView:
         now: Callable[[], datetime],
         me_id: Callable[[], str | None],
         directory: Callable[[], Directory],
+        sla: SlaPolicy | None = None,
+        link_closed: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.board = board
+        self.sla = sla or SlaPolicy()
+        self._link_closed = link_closed or (lambda _eid: None)
         self._now = now
         self._me_id = me_id
         self._directory = directory
         count = len(board.columns)
         self.cursor = BoardCursor(count)
         self.filter = TicketFilter()
+        self.sorts: list[SortOrder] = [SortOrder.DEFAULT] * count
+        """Each column's order: `s` cycles the focused one, a view sets them all."""
         self.marked: set[str] = set()
         self._views: list[Sequence[Ticket]] = [() for _ in range(count)]
         self._view_keys: list[ViewKey | None] = [None] * count
@@ -175,16 +191,24 @@ class BoardView:
         board = self.board
         me_id = self._me_id()
         for index in range(len(self._views)):
-            # A filtered view is a copy holding ticket objects: in-place changes refilter it.
-            content = board.content_version(index) if predicate else None
-            key = ViewKey(board.column_version(index), self.filter, me_id, content)
+            # A filtered or sorted view is a copy holding ticket objects: in-place changes
+            # (which may change a sort key, like updated_at) refilter and resort it.
+            order = self.sorts[index]
+            copied = predicate is not None or order is not SortOrder.DEFAULT
+            content = board.content_version(index) if copied else None
+            key = ViewKey(board.column_version(index), self.filter, me_id, content, order)
             previous = self._view_keys[index]
             if key == previous:
                 continue
             items: Sequence[Ticket] = board.column(index)
             if predicate and previous is not None and key.narrows(previous):
                 items = self._views[index]  # typing more only removes matches
-            self._views[index] = [t for t in items if predicate(t)] if predicate else items
+            if predicate:
+                items = [t for t in items if predicate(t)]
+            by = sort_key(order, self.sla)
+            if by is not None and not (previous is not None and key.narrows(previous)):
+                items = sorted(items, key=by)
+            self._views[index] = items
             self._view_keys[index] = key
 
     def _column_frame(
@@ -199,6 +223,7 @@ class BoardView:
             replaced=replaced,
             cursor_row=self.cursor.rows[index],
             active=index == self.cursor.column,
+            sort=self.sorts[index],
         )
 
     def _mark_drawn(self, index: int, marks: frozenset[str] | None = None) -> None:
@@ -233,8 +258,21 @@ class BoardView:
             self._hay[t.id] = (t, text)
             return text
 
-        return self.filter.predicate(
-            now=self._now(), me_id=self._me_id(), names=names, haystack=haystack
+        catalog = self.board.catalog
+        return compile_query(
+            self.filter.query,
+            MatchContext(
+                now=self._now(),
+                me_id=self._me_id(),
+                account_name=directory.account_name,
+                user_name=directory.user_name,
+                link_closed=self._link_closed,
+                category_of=lambda state: (
+                    found.value if (found := catalog.category_of(state)) else None
+                ),
+                sla=self.sla,
+                haystack=haystack,
+            ),
         )
 
     def _focus_ticket(self, ticket_id: str, *, within: int | None = None) -> None:
@@ -246,6 +284,19 @@ class BoardView:
         except StopIteration:
             return
         self.cursor.focus(column, row)
+
+    # ----- views and order -------------------------------------------------------------
+    def cycle_sort(self) -> SortOrder:
+        """The focused column's next order; the cursor stays on its ticket."""
+        column = self.cursor.column
+        self.sorts[column] = self.sorts[column].next()
+        return self.sorts[column]
+
+    def use_view(self, view: View | None) -> None:
+        """A view sets the filter and every column's order (None: all tickets, default)."""
+        self.filter = self.filter.with_view(view)
+        order = view.sort if view is not None else SortOrder.DEFAULT
+        self.sorts = [order] * len(self.sorts)
 
     # ----- cursor and marks ------------------------------------------------------------
     def current(self) -> Ticket | None:

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 
-from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter
-from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter, View
+from pylon_tui.domain.query import EMPTY, Field, QueryError, parse
+from pylon_tui.domain.query_hints import hint
+from pylon_tui.tui.catalog import Scope, bindings, is_write_action, keymap_of, read_only_refusal
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
@@ -30,6 +33,7 @@ from pylon_tui.tui.safe import plain
 from pylon_tui.tui.view import BoardView, ColumnFrame
 from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTitle, StatusBar
 from pylon_tui.tui.widgets.column import ColumnView
+from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester, field_candidates
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
@@ -50,7 +54,10 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             now=ctx.now,
             me_id=lambda: ctx.service.me_id,
             directory=lambda: ctx.service.directory,
+            sla=ctx.sla,
+            link_closed=ctx.link_closed,
         )
+        self.outlook = BreachCache(ctx.sla)
         self.sync_text = "loading…"
         self.error: str | None = None
         self._ready = False
@@ -92,13 +99,16 @@ class BoardScreen(WorkerBoundary, Screen[None]):
                         link_states=lambda: self.ctx.link_states,
                         empty_text="nothing here" if index else "nothing new",
                         id=f"column-{index}",
+                        sla=self.ctx.sla,
                     )
         yield Input(
-            placeholder="filter: words match #, title, account, assignee, tags",
+            placeholder="filter: words, or assignee:me priority:urgent,high tag:x -tag:y sla:<2h",
             id="filter-input",
             classes="hidden",
             disabled=True,
+            suggester=QuerySuggester(self.candidates),
         )
+        yield Static("", id="filter-hint", classes="hidden")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -138,7 +148,9 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         for frame in frames:
             self._columns[frame.index].show(frame)
             shown = len(frame.tickets)
-            self._titles[frame.index].show(frame.title, frame.total, shown, frame.active)
+            self._titles[frame.index].show(
+                frame.title, frame.total, shown, frame.active, sort=frame.sort.arrow
+            )
 
     def update_bars(self) -> None:
         if not self._ready:
@@ -147,7 +159,17 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         for index, column_view in enumerate(self._columns):
             column_view.set_empty_text(load.empty_text(first_column=index == 0))
             self._titles[index].set_loaded(load.loaded)
-        self.query_one(BoardHeader).show(self.board, self.ctx.now(), self.ctx.sandbox, load)
+        now = self.ctx.now()
+        view = self.filter.view
+        self.query_one(BoardHeader).show(
+            self.board,
+            now,
+            self.ctx.sandbox,
+            load,
+            view=view.title if view is not None else "",
+            breach=self.outlook.text(self.board_view, now) if load.loaded else "",
+            read_only=self.ctx.read_only,
+        )
         self.query_one(StatusBar).show(
             sync=self.sync_text,
             error=self.error,
@@ -217,16 +239,36 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         box = self.query_one("#filter-input", Input)
         box.disabled = False
         box.remove_class("hidden")
+        self.query_one("#filter-hint", Static).remove_class("hidden")
         box.value = self.filter.text
         box.focus()
+        self._show_hint(box.value)
+
+    def candidates(self, field: Field) -> list[str]:
+        """Values the filter input completes for a field: what the board holds now."""
+        return field_candidates(field, self.board.all(), self.ctx.service.directory)
+
+    def _show_hint(self, text: str) -> None:
+        self.query_one("#filter-hint", Static).update(plain(hint(text, self.candidates)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter-input":
-            self.filter = self.filter.with_text(event.value)
+            self._show_hint(event.value)
+            try:
+                typed = parse(event.value)
+            except QueryError:
+                return  # the hint says what is wrong; the last good filter stays
+            self.filter = self.filter.with_text(event.value, typed)
             self.rebuild()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter-input":
+            try:
+                parse(event.value)
+            except QueryError as error:
+                self.app.bell()
+                self.app.notify(error.message, title="Filter not applied", severity="warning")
+                return
             self._close_filter()
             self.paint(self.board_view.focus_where_matches())  # never an empty column's cursor
 
@@ -234,17 +276,37 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         box = self.query_one("#filter-input", Input)
         box.add_class("hidden")
         box.disabled = True
+        self.query_one("#filter-hint", Static).add_class("hidden")
         self.set_focus(None)
 
     def on_key(self, event: object) -> None:
         from textual.events import Key
 
-        if isinstance(event, Key) and event.key == "escape":
-            box = self.query_one("#filter-input", Input)
-            if box.has_focus:
-                event.stop()
-                box.value = ""
-                self._close_filter()
+        if not isinstance(event, Key):
+            return
+        box = self.query_one("#filter-input", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            self.filter = self.filter.with_text("", EMPTY)
+            self._close_filter()
+            self.rebuild()
+        elif self.ctx.read_only and not box.has_focus:
+            self._refuse_write_key(event)
+
+    def _refuse_write_key(self, event: Key) -> None:
+        """Under --read-only a write key is dimmed in the footer and does nothing; say why
+        rather than nothing."""
+        active = self.active_bindings.get(event.key)
+        if active is not None and is_write_action(active.binding.action.split("(", 1)[0]):
+            event.stop()
+            self.app.notify(read_only_refusal(active.binding.description), severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Under --read-only every write is disabled: None dims it in the footer."""
+        if self.ctx.read_only and is_write_action(action):
+            return None
+        return True
 
     # ----- triage ----------------------------------------------------------------------
     def targets(self) -> list[Ticket]:
@@ -342,14 +404,40 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             self.flows.start(self.flows.note(ticket))
 
     # ----- find ------------------------------------------------------------------------
-    def action_quick_filter(self) -> None:
-        self.flows.start(self.flows.quick_filter(self.filter), then=self._filtered)
+    def action_views(self) -> None:
+        self.flows.start(self.flows.pick_view(self.filter.view), then=self._view_chosen)
 
-    def _filtered(self, chosen: TicketFilter | None) -> None:
-        if chosen is not None:
-            self.filter = chosen
-            self.rebuild()
-            self.paint(self.board_view.focus_where_matches())
+    def _view_chosen(self, name: str | None) -> None:
+        if name is None:
+            return
+        view = next((v for v in self.ctx.views if v.name == name), None)
+        self.use_view(view)
+
+    def action_view(self, number: int) -> None:
+        views = self.ctx.views
+        if not 1 <= number <= len(views):
+            self.app.notify(
+                f"No view {number}: there are {len(views)} (v lists them; add more as "
+                "[views.NAME] in config.toml)",
+                severity="warning",
+            )
+            return
+        self.use_view(views[number - 1])
+
+    def use_view(self, view: View | None) -> None:
+        """Show `view` (None: all tickets); the typed filter stays on top of it."""
+        if view is not None and not self.flows.view_usable(view):
+            return
+        self.board_view.use_view(view)
+        self.rebuild()
+        self.paint(self.board_view.focus_where_matches())
+
+    def action_sort(self) -> None:
+        order = self.board_view.cycle_sort()
+        follow = self.current_ticket_id()
+        self.rebuild(follow=follow)
+        column = self.board.columns[self.cursor.column].title
+        self.app.notify(f"{column}: {order.describe}", timeout=3)
 
     def action_toggle_select(self) -> None:
         frame = self.board_view.toggle_current_mark()
@@ -363,9 +451,11 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         if self.marked:
             self.marked.clear()
             self.rebuild()
-        elif self.filter.active:
-            self.filter = type(self.filter)()
+        elif self.filter.typed.parts or self.filter.text:
+            self.filter = self.filter.with_text("", EMPTY)
             self.rebuild()
+        elif self.filter.view is not None:
+            self.use_view(None)
 
     def action_other_states(self) -> None:
         self.flows.start(self.flows.pick_hidden(), then=self._open)
@@ -389,7 +479,7 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self.post_message(RefreshRequested())
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(dict(keymap_of(self.app))))
+        self.app.push_screen(HelpScreen(dict(keymap_of(self.app)), read_only=self.ctx.read_only))
 
     def action_conflicts(self) -> None:
         self.flows.resolve_conflicts()

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -21,7 +22,7 @@ from pylon_tui.domain import Directory, Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, ago
-from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.tui.catalog import Scope, bindings, is_write_action, keymap_of, read_only_refusal
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.messages import TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
@@ -47,6 +48,7 @@ def ticket_fields(ticket: Ticket, directory: Directory, ctx: AppContext) -> Text
         ("Created", f"{_when(ticket.created_at, now)}"),
         ("Last message", _when(ticket.latest_message_time, now)),
         ("First response", _when(ticket.first_response_time, now)),
+        ("1st reply due", _sla(ctx.sla.first_response_due(ticket), now)),
         ("SLA breach", _sla(ticket.resolution_breach_time, now)),
         ("Tags", ", ".join(ticket.tags) or "—"),
         ("Pylon", ticket.link or "—"),
@@ -165,6 +167,20 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         if sent and self.is_attached:  # the user may have left while it was sending
             self.refresh_view()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Under --read-only every write is disabled: None dims it in the footer."""
+        if self.ctx.read_only and is_write_action(action):
+            return None
+        return True
+
+    def on_key(self, event: Key) -> None:
+        if not self.ctx.read_only:
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and is_write_action(active.binding.action.split("(", 1)[0]):
+            event.stop()
+            self.app.notify(read_only_refusal(active.binding.description), severity="warning")
+
     def action_reply(self) -> None:
         ticket = self.ticket
         if ticket is not None:
@@ -189,7 +205,9 @@ class DetailScreen(WorkerBoundary, Screen[None]):
 
     def action_help(self) -> None:
         """Help opens on the page with this screen's keys."""
-        self.app.push_screen(HelpScreen(dict(keymap_of(self.app)), others=True))
+        self.app.push_screen(
+            HelpScreen(dict(keymap_of(self.app)), others=True, read_only=self.ctx.read_only)
+        )
 
     def action_copy_link(self) -> None:
         ticket = self.ticket

@@ -35,13 +35,30 @@ class _Bar(Static):
 class BoardHeader(_Bar):
     DEFAULT_CSS = "BoardHeader { height: 1; }"
 
-    def show(self, board: Board, now: datetime, sandbox: bool, load: LoadState) -> None:
+    def show(
+        self,
+        board: Board,
+        now: datetime,
+        sandbox: bool,
+        load: LoadState,
+        *,
+        view: str = "",
+        breach: str = "",
+        read_only: bool = False,
+    ) -> None:
         """`load` is required: "inbox zero" is a claim about Pylon, made only once a load has
-        succeeded (an unreachable server leaves the board empty, not done)."""
+        succeeded (an unreachable server leaves the board empty, not done). `view` names the
+        active view, `breach` is the next SLA breach ("next breach 12m: #71")."""
         text = Text()
         text.append(" pylon-tui ", style="bold reverse")
         if sandbox:
             text.append(" SANDBOX ", style="bold black on yellow")
+        if read_only:
+            text.append(" READ-ONLY ", style="bold reverse")
+        if view:
+            text.append(f" view: {one_line(view)} ", style="bold cyan")
+        if breach:
+            text.append(f" ⏱ {breach} ", style="bold red" if "breached" in breach else "bold")
         text.append(" ")
         not_loaded = load.header_text()
         if not_loaded is not None:
@@ -211,12 +228,13 @@ class ColumnTitle(_Bar):
     the cursor is in it. Before the board has ever loaded, an empty column's count is "?":
     zero would be a claim about Pylon."""
 
-    _shown_values: tuple[str, int, int, bool, bool] | None = None
-    _values: tuple[str, int, int, bool] | None = None
+    _shown_values: tuple[str, int, int, bool, str, bool] | None = None
+    _values: tuple[str, int, int, bool, str] | None = None
     _loaded = True
 
-    def show(self, title: str, total: int, shown: int, active: bool) -> None:
-        self._values = (title, total, shown, active)
+    def show(self, title: str, total: int, shown: int, active: bool, *, sort: str = "") -> None:
+        """`sort` is the column's order as shown after the count ("↑sla"); "" the default."""
+        self._values = (title, total, shown, active, sort)
         self._draw()
 
     def set_loaded(self, loaded: bool) -> None:
@@ -229,13 +247,16 @@ class ColumnTitle(_Bar):
         values = (*self._values, self._loaded)
         if values != self._shown_values:  # a cursor key builds no Text here
             self._shown_values = values
-            self.show_text(column_title(*self._values, known=self._loaded))
+            title, total, shown, active, sort = self._values
+            self.show_text(column_title(title, total, shown, active, known=self._loaded, sort=sort))
 
 
-def column_title(title: str, count: int, shown: int, active: bool, *, known: bool = True) -> Text:
+def column_title(
+    title: str, count: int, shown: int, active: bool, *, known: bool = True, sort: str = ""
+) -> Text:
     if not known and count == 0:
         numbers = "?"
     else:
         numbers = f"{shown}" if shown == count else f"{shown}/{count}"
-    label = f" {one_line(title)} {numbers}"
+    label = f" {one_line(title)} {numbers}" + (f" {sort}" if sort else "")
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)

@@ -3,7 +3,7 @@ is emitted as plain Segments, so markup or escape sequences in a title are inert
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
@@ -12,6 +12,7 @@ from rich.style import Style
 
 from pylon_tui.domain import Directory, Priority, Ticket
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.domain.timefmt import age
 
 CARD_HEIGHT = 2
@@ -34,6 +35,8 @@ class CardStyles:
     cursor: Style
     selected: Style
     badges: dict[Priority | None, Style]
+    sla: dict[Urgency, Style] = field(default_factory=dict)
+    """The SLA countdown's style by how near the breach is (meta style when missing)."""
 
 
 def card_title(ticket: Ticket, marked: bool) -> tuple[str, str]:
@@ -68,6 +71,7 @@ def card_segments(
     directory: Directory,
     now: datetime,
     link_states: dict[str, str],
+    sla: SlaPolicy | None = None,
 ) -> list[Segment]:
     if part == 0:
         badge, title = card_title(ticket, marked)
@@ -78,7 +82,30 @@ def card_segments(
         return [Segment(badge, badge_style), Segment(fit(title, width - 2), base)]
     meta = card_meta(ticket, directory, now, link_states)
     style = (styles.cursor + styles.meta) if is_cursor else styles.meta
-    return [Segment(fit(meta, width), style)]
+    clock = sla_countdown(ticket, sla, now)
+    if clock is None or width < 12:
+        return [Segment(fit(meta, width), style)]
+    text, urgency = clock
+    clock_style = style + styles.sla.get(urgency, Style())
+    return [
+        Segment(fit(f"  {text}", width), clock_style),
+        *_rest(meta, width - 2 - len(text), style),
+    ]
+
+
+def sla_countdown(
+    ticket: Ticket, sla: SlaPolicy | None, now: datetime
+) -> tuple[str, Urgency] | None:
+    """ "⏱12m" to the ticket's next SLA breach ("⏱-3h" once breached), and how near it is."""
+    deadline = sla.next_deadline(ticket) if sla is not None else None
+    if deadline is None:
+        return None
+    return f"⏱{deadline.countdown(now)}", deadline.urgency(now)
+
+
+def _rest(meta: str, width: int, style: Style) -> list[Segment]:
+    """The meta line after the countdown (its two leading spaces become one)."""
+    return [Segment(fit(" " + meta.lstrip(), width), style)] if width > 0 else []
 
 
 def fit(text: str, width: int) -> str:

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.tui.view import ColumnFrame
 
 from .cards import CARD_HEIGHT, CardStyles, card_segments, fit
@@ -37,6 +38,9 @@ class ColumnView(ScrollView, can_focus=False):
         "column--low",
         "column--none",
         "column--empty",
+        "column--sla-soon",
+        "column--sla-near",
+        "column--sla-breached",
     }
 
     DEFAULT_CSS = """
@@ -51,8 +55,10 @@ class ColumnView(ScrollView, can_focus=False):
         link_states: Callable[[], dict[str, str]],
         empty_text: str = "empty",
         id: str | None = None,
+        sla: SlaPolicy | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._sla = sla
         self._directory = directory
         self._now = now
         self._link_states = link_states
@@ -92,6 +98,11 @@ class ColumnView(ScrollView, can_focus=False):
                     Priority.MEDIUM: get("column--medium", partial=True),
                     Priority.LOW: get("column--low", partial=True),
                     None: get("column--none", partial=True),
+                },
+                sla={
+                    Urgency.SOON: get("column--sla-soon", partial=True),
+                    Urgency.NEAR: get("column--sla-near", partial=True),
+                    Urgency.BREACHED: get("column--sla-breached", partial=True),
                 },
             )
         return self._styles
@@ -213,6 +224,7 @@ class ColumnView(ScrollView, can_focus=False):
             directory=self._directory(),
             now=now,
             link_states=self._link_states(),
+            sla=self._sla,
         )
         strip = Strip(segments, width)
         if len(self._strips) > 4000:
@@ -229,4 +241,4 @@ def _wrapped(text: str, width: int) -> tuple[str, ...]:
 
 
 def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
-    return CardStyles(styles.base, styles.meta, cursor, styles.selected, styles.badges)
+    return CardStyles(styles.base, styles.meta, cursor, styles.selected, styles.badges, styles.sla)
