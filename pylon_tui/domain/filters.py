@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .priority import Priority
-from .query import EMPTY, Comparison, Field, Query, Term, Word
+from .query import EMPTY, Comparison, Field, Query, Term, Word, parse
 from .sla import SlaPolicy
 from .sorting import SortOrder
 from .ticket import Ticket
@@ -49,8 +49,14 @@ class TicketFilter:
     def active(self) -> bool:
         return not self.query.empty
 
-    def with_text(self, text: str, typed: Query) -> TicketFilter:
-        return replace(self, text=text, typed=typed)
+    @classmethod
+    def of(cls, text: str = "", view: View | None = None) -> TicketFilter:
+        """A filter from query text (raises QueryError when it does not parse)."""
+        return cls(view, text, parse(text))
+
+    def with_text(self, text: str, typed: Query | None = None) -> TicketFilter:
+        """`typed` is `text` parsed, when the caller has already parsed it."""
+        return replace(self, text=text, typed=parse(text) if typed is None else typed)
 
     def with_view(self, view: View | None) -> TicketFilter:
         return replace(self, view=view)
