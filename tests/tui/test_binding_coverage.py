@@ -15,6 +15,7 @@ from . import (
     test_moves,
     test_navigation,
     test_tickets,
+    test_triage_core,
 )
 from .fakes import EXERCISED
 
@@ -26,6 +27,7 @@ TEST_MODULES = (
     test_moves,
     test_navigation,
     test_tickets,
+    test_triage_core,
 )
 
 

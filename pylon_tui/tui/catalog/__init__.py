@@ -168,7 +168,7 @@ CATALOG: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("filter", "Filter", "slash", (BOARD,), "filter", group=_FIND, show=(BOARD,)),
     ActionSpec(
-        "views", "Views", "v", (BOARD,), "views", group=_FIND, show=(BOARD,), palette="Views…"
+        "views", "Views", "v", (BOARD,), "views", group=_FIND, palette="Views…"
     ),
     *(
         ActionSpec(
