@@ -167,9 +167,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Copy Pylon link",
     ),
     ActionSpec("filter", "Filter", "slash", (BOARD,), "filter", group=_FIND, show=(BOARD,)),
-    ActionSpec(
-        "views", "Views", "v", (BOARD,), "views", group=_FIND, palette="Views…"
-    ),
+    ActionSpec("views", "Views", "v", (BOARD,), "views", group=_FIND, palette="Views…"),
     *(
         ActionSpec(
             f"view_{n}",

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter, View
 from pylon_tui.domain.query import EMPTY, Field, QueryError, parse
 from pylon_tui.domain.query_hints import hint
-from pylon_tui.tui.catalog import Scope, bindings, is_write_action, keymap_of, read_only_refusal
+from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from pylon_tui.tui.flows import Flows
 
 
-class BoardScreen(WorkerBoundary, Screen[None]):
+class BoardScreen(WorkerBoundary, ReadOnlyGuard):
     BINDINGS = bindings(Scope.BOARD)
     AUTO_FOCUS = None
 
@@ -280,7 +280,6 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self.set_focus(None)
 
     def on_key(self, event: object) -> None:
-        from textual.events import Key
 
         if not isinstance(event, Key):
             return
@@ -291,22 +290,12 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             self.filter = self.filter.with_text("", EMPTY)
             self._close_filter()
             self.rebuild()
-        elif self.ctx.read_only and not box.has_focus:
-            self._refuse_write_key(event)
+        elif not box.has_focus:
+            self.refuse_write_key(event)
 
-    def _refuse_write_key(self, event: Key) -> None:
-        """Under --read-only a write key is dimmed in the footer and does nothing; say why
-        rather than nothing."""
-        active = self.active_bindings.get(event.key)
-        if active is not None and is_write_action(active.binding.action.split("(", 1)[0]):
-            event.stop()
-            self.app.notify(read_only_refusal(active.binding.description), severity="warning")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Under --read-only every write is disabled: None dims it in the footer."""
-        if self.ctx.read_only and is_write_action(action):
-            return None
-        return True
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.read_only
 
     # ----- triage ----------------------------------------------------------------------
     def targets(self) -> list[Ticket]:

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pylon_tui.api.errors import ApiError
@@ -22,7 +21,8 @@ from pylon_tui.domain import Directory, Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
 from pylon_tui.domain.timefmt import age, ago
-from pylon_tui.tui.catalog import Scope, bindings, is_write_action, keymap_of, read_only_refusal
+from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.messages import TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
@@ -98,7 +98,7 @@ def _sla(value: datetime | None, now: datetime) -> str:
     return f"in {age(now - (value - now), now)}"
 
 
-class DetailScreen(WorkerBoundary, Screen[None]):
+class DetailScreen(WorkerBoundary, ReadOnlyGuard):
     """Stays true while open: its own actions and every sync redraw the fields, and the
     thread is read again whenever the ticket changed on Pylon (a reply, a customer's
     message, a move), not on every sync: the messages endpoint has the smallest budget."""
@@ -167,19 +167,12 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         if sent and self.is_attached:  # the user may have left while it was sending
             self.refresh_view()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Under --read-only every write is disabled: None dims it in the footer."""
-        if self.ctx.read_only and is_write_action(action):
-            return None
-        return True
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.read_only
 
     def on_key(self, event: Key) -> None:
-        if not self.ctx.read_only:
-            return
-        active = self.active_bindings.get(event.key)
-        if active is not None and is_write_action(active.binding.action.split("(", 1)[0]):
-            event.stop()
-            self.app.notify(read_only_refusal(active.binding.description), severity="warning")
+        self.refuse_write_key(event)
 
     def action_reply(self) -> None:
         ticket = self.ticket
