@@ -256,8 +256,11 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
             self._show_hint(event.value)
             try:
                 typed = parse(event.value)
-            except QueryError:
-                return  # the hint says what is wrong; the last good filter stays
+            except QueryError as error:  # the hint says what is wrong; the terms before
+                try:  # the bad one apply (while `priority:` is typed, not the word)
+                    typed = parse(event.value[: error.start])
+                except QueryError:
+                    return
             self.filter = self.filter.with_text(event.value, typed)
             self.rebuild()
 

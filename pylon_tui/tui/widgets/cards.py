@@ -86,11 +86,10 @@ def card_segments(
     if clock is None or width < 12:
         return [Segment(fit(meta, width), style)]
     text, urgency = clock
+    lead = f"  {text}"
     clock_style = style + styles.sla.get(urgency, Style())
-    return [
-        Segment(fit(f"  {text}", width), clock_style),
-        *_rest(meta, width - 2 - len(text), style),
-    ]
+    rest = fit(" " + meta.lstrip(), width - cell_len(lead))
+    return [Segment(lead, clock_style), Segment(rest, style)]
 
 
 def sla_countdown(
@@ -101,11 +100,6 @@ def sla_countdown(
     if deadline is None:
         return None
     return f"⏱{deadline.countdown(now)}", deadline.urgency(now)
-
-
-def _rest(meta: str, width: int, style: Style) -> list[Segment]:
-    """The meta line after the countdown (its two leading spaces become one)."""
-    return [Segment(fit(" " + meta.lstrip(), width), style)] if width > 0 else []
 
 
 def fit(text: str, width: int) -> str:
