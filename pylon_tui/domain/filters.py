@@ -62,8 +62,8 @@ class TicketFilter:
         return replace(self, view=view)
 
     def describe(self) -> str:
-        """The status bar's filter marker: the typed part (the header names the view)."""
-        return self.text.strip()
+        """The status bar's filter marker: the typed part, quoted (the header names the view)."""
+        return f'"{self.text.strip()}"' if self.text.strip() else ""
 
 
 @dataclass(frozen=True, slots=True)

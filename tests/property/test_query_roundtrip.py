@@ -23,9 +23,7 @@ from pylon_tui.domain.query import (
     to_text,
 )
 
-TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
-)
+TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)
 DURATION = st.integers(0, 60 * 24 * 400).map(lambda m: timedelta(minutes=m))
 COMPARISON = st.builds(Comparison, st.sampled_from(["<", ">"]), DURATION)
 SLUG = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}", fullmatch=True)

@@ -226,7 +226,7 @@ def test_typing_more_refilters_the_previous_matches_not_the_column(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    real = view_module.compile_query
+    real = compile_query
 
     def counting(query: Query, ctx: MatchContext) -> Callable[[Ticket], bool]:
         inner = real(query, ctx)

@@ -224,7 +224,7 @@ def test_a_filter_is_its_view_and_the_typed_text_together() -> None:
     assert not run(make(tags=("sso",)))
     assert not run(make(title="Other", tags=("billing",)))
     assert flt.active
-    assert flt.describe() == "login"
+    assert flt.describe() == '"login"'
     assert not TicketFilter().active
     assert not TicketFilter.of("   ").active
     assert TicketFilter(view=view).active
