@@ -24,7 +24,7 @@ from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import REGION_URLS, Config, Secret, paths
+from pylon_tui.config import REGION_URLS, Config, Secret, paths, save_theme
 from pylon_tui.domain import DEFAULT_COLUMNS, Column
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.sync.linkwatch import LinkWatcher
@@ -235,6 +235,10 @@ def make_app(
         ctx.bell_on_return = bell_on_return
     if now is not None:
         ctx.now = now
+    if config is not None:
+        ctx.theme = config.ui.theme
+        target = config.source_path or paths.config_path()
+        ctx.save_theme = lambda choice: save_theme(target, choice)
     return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
 
 

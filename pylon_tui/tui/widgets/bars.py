@@ -239,3 +239,21 @@ def column_title(title: str, count: int, shown: int, active: bool, *, known: boo
         numbers = f"{shown}" if shown == count else f"{shown}/{count}"
     label = f" {one_line(title)} {numbers}"
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)
+
+
+class ColumnTabs(_Bar):
+    """The one-column layout's tabs: every column's name and count, the shown one reversed
+    (`h`/`l` switch), so the columns out of sight are still counted."""
+
+    DEFAULT_CSS = "ColumnTabs { height: 1; }"
+
+    def show(self, tabs: Sequence[tuple[str, int]], current: int) -> None:
+        width = self.size.width or self.app.size.width
+        full = sum(len(one_line(t)) + len(str(n)) + 4 for t, n in tabs) <= width
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (title, count) in enumerate(tabs):
+            if index:
+                text.append("│" if not full else " │")
+            label = f" {one_line(title)} {count} " if full else f"{one_line(title)} {count}"
+            text.append(label, style="bold reverse" if index == current else "")
+        self.show_text(text)

@@ -13,7 +13,6 @@ from datetime import datetime
 from functools import lru_cache
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -29,7 +28,8 @@ class ColumnView(ScrollView, can_focus=False):
         "column--card",
         "column--meta",
         "column--cursor",
-        "column--cursor-inactive",
+        "column--cursor-meta",
+        "column--remembered",
         "column--selected",
         "column--urgent",
         "column--high",
@@ -61,6 +61,8 @@ class ColumnView(ScrollView, can_focus=False):
         self.active = False
         self.marked: set[str] = set()
         self.empty_text = empty_text
+        self.more_fields = False
+        """Wide layout: cards show their `more` fields too (SLA, tags)."""
         self._styles: CardStyles | None = None
         self._strips: dict[tuple[int, int, int, int, bool, int], tuple[Ticket, Strip]] = {}
         """Rendered card lines by (ticket identity, line, width, cursor kind, marked, minute):
@@ -86,6 +88,8 @@ class ColumnView(ScrollView, can_focus=False):
                 meta=get("column--meta"),
                 cursor=get("column--cursor"),
                 selected=get("column--selected"),
+                cursor_meta=get("column--cursor-meta"),
+                remembered=get("column--remembered"),
                 badges={
                     Priority.URGENT: get("column--urgent", partial=True),
                     Priority.HIGH: get("column--high", partial=True),
@@ -95,6 +99,12 @@ class ColumnView(ScrollView, can_focus=False):
                 },
             )
         return self._styles
+
+    def set_more_fields(self, more: bool) -> None:
+        if more != self.more_fields:
+            self.more_fields = more
+            self._strips.clear()
+            self.refresh()
 
     def set_empty_text(self, text: str) -> None:
         """What the column says when it has no card ("nothing new", or why it is not loaded);
@@ -198,21 +208,18 @@ class ColumnView(ScrollView, can_focus=False):
         hit = self._strips.get(key)
         if hit is not None and hit[0] is ticket:
             return hit[1]
-        styles = self._card_styles()
-        is_cursor = cursor_kind == 1
-        if cursor_kind == 2:
-            styles = _with_cursor(styles, self.get_component_rich_style("column--cursor-inactive"))
-            is_cursor = True
         segments = card_segments(
             ticket,
             part,
             width,
-            styles=styles,
-            is_cursor=is_cursor,
+            styles=self._card_styles(),
+            is_cursor=cursor_kind == 1,
+            remembered=cursor_kind == 2,
             marked=marked,
             directory=self._directory(),
             now=now,
             link_states=self._link_states(),
+            more=self.more_fields,
         )
         strip = Strip(segments, width)
         if len(self._strips) > 4000:
@@ -226,7 +233,3 @@ def _wrapped(text: str, width: int) -> tuple[str, ...]:
     """An empty column's message over as many lines as it needs (a reason and its fix do not
     fit in one line of a quarter of 80 columns); one space is kept for the left margin."""
     return tuple(textwrap.wrap(text, max(1, width - 1))) or ("",)
-
-
-def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
-    return CardStyles(styles.base, styles.meta, cursor, styles.selected, styles.badges)
