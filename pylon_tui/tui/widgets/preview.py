@@ -34,7 +34,7 @@ class CardPreview(Static):
         "preview--low",
         "preview--none",
     }
-    DEFAULT_CSS = "CardPreview { height: 4; padding: 0 1; }"
+    DEFAULT_CSS = "CardPreview { height: 3; padding: 0 0 0 1; }"
 
     _key: tuple[object, ...] | None = None
     _args: tuple[Ticket | None, Directory, datetime, dict[str, str]] | None = None
