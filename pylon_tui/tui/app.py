@@ -120,7 +120,7 @@ class PylonApp(App[None]):
             if command.title != "Theme":
                 yield command
 
-    def switch_theme(self) -> None:
+    def action_switch_theme(self) -> None:
         """Default <-> high contrast, saved in the config so the next start keeps it."""
         choice = next_choice(self.ctx.theme)
         self.ctx.theme = choice

@@ -21,7 +21,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
 from textual.filter import LineFilter
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 THEME_CHOICES = ("default", "high-contrast")
 DEFAULT_CHOICE = "default"
@@ -91,6 +91,7 @@ _TRUECOLOR = {
 }
 
 _ANSI_COMMON = {
+    **BUILTIN_THEMES["ansi-dark"].variables,  # what Textual's own CSS needs under :ansi
     "footer-foreground": "ansi_default",
     "footer-background": "ansi_default",
     "footer-key-background": "ansi_default",

@@ -52,10 +52,10 @@ def ticket_fields(ticket: Ticket, directory: Directory, ctx: AppContext) -> Text
         ("Pylon", ticket.link or "—"),
     ]
     for name, value in rows:
-        text.append(f"{name:>15}  ", style="dim")
+        text.append(f"{name:>15}  ", style="italic")
         text.append(one_line(value))
         text.append("\n")
-    text.append(f"{'Linked issues':>15}  ", style="dim")
+    text.append(f"{'Linked issues':>15}  ", style="italic")
     tracking = [link for link in ticket.links if link.is_tracking]
     if not tracking:
         text.append("none (press i to link one)")
@@ -71,12 +71,12 @@ def ticket_fields(ticket: Ticket, directory: Directory, ctx: AppContext) -> Text
 def thread_text(messages: list[Message], now: datetime) -> Text:
     text = Text()
     if not messages:
-        text.append("No messages.", style="dim")
+        text.append("No messages.", style="italic")
     for message in messages:
         who = one_line(message.author_name) or "unknown"
         kind = "internal note" if message.is_private else (message.source or "message")
         text.append(f"\n{who}", style="bold yellow" if message.is_private else "bold")
-        text.append(f"  ·  {one_line(kind)}  ·  {ago(message.timestamp, now)}\n", style="dim")
+        text.append(f"  ·  {one_line(kind)}  ·  {ago(message.timestamp, now)}\n", style="italic")
         text.append(html_to_text(message.html) or "(empty)")
         text.append("\n")
     return text
@@ -116,7 +116,7 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         with VerticalScroll(id="detail"):
             yield Static(id="detail-fields")
             yield Static(Text("Thread", style="bold underline"))
-            yield Static(Text("loading messages…", style="dim"), id="detail-thread")
+            yield Static(Text("loading messages…", style="italic"), id="detail-thread")
         yield Footer()
 
     @property

@@ -161,7 +161,7 @@ def status_pieces(
     if selected:
         pieces.append(("selected", f"· {selected} selected ", "bold magenta"))
     if hidden:
-        pieces.append(("hidden", f"· {hidden} in other states (o) ", "dim"))
+        pieces.append(("hidden", f"· {hidden} in other states (o) ", ""))
     return tuple(pieces)
 
 
@@ -247,7 +247,14 @@ class ColumnTabs(_Bar):
 
     DEFAULT_CSS = "ColumnTabs { height: 1; }"
 
+    _tabs: tuple[Sequence[tuple[str, int]], int] | None = None
+
+    def on_resize(self) -> None:
+        if self._tabs is not None:
+            self.show(*self._tabs)
+
     def show(self, tabs: Sequence[tuple[str, int]], current: int) -> None:
+        self._tabs = (tabs, current)
         width = self.size.width or self.app.size.width
         full = sum(len(one_line(t)) + len(str(n)) + 4 for t, n in tabs) <= width
         text = Text(no_wrap=True, overflow="ellipsis")
