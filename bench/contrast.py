@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.contrast import TARGET, describe, parse_screen, text_pairs  # noqa: E402
+from tests.contrast import TARGET, describe, parse_screen, text_pairs
 
 MODES: dict[str, dict[str, str]] = {
     "16 colours": {"TERM": "screen"},
@@ -35,7 +35,7 @@ def capture(mode_env: dict[str, str], width: int, height: int, keys: list[str], 
     binary = Path(sys.executable).parent / "pylon-tui"
     root = Path(tempfile.mkdtemp(prefix="pylon-contrast-"))
     env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "NO_COLOR", "COLORTERM")}
-    session_env = {}
+    session_env: dict[str, str] = {}
     for name in ("home", "data", "state", "config", "cache"):
         (root / name).mkdir()
     session_env.update(

@@ -28,7 +28,7 @@ DEFAULT_CHOICE = "default"
 
 
 def _theme(name: str, *, ansi: bool, variables: dict[str, str], **colours: str) -> Theme:
-    return Theme(name=name, ansi=ansi, dark=True, variables=variables, **colours)
+    return Theme(name, ansi=ansi, dark=True, variables=variables, **colours)  # type: ignore[arg-type]
 
 
 _TRUECOLOR = {

@@ -29,10 +29,10 @@ from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain
-from pylon_tui.tui.screens.detail import ticket_fields
 from pylon_tui.tui.view import BoardView, ColumnFrame
 from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTabs, ColumnTitle, StatusBar
 from pylon_tui.tui.widgets.column import ColumnView
+from pylon_tui.tui.widgets.fields import ticket_fields
 from pylon_tui.tui.widgets.preview import CardPreview
 
 if TYPE_CHECKING:
