@@ -198,6 +198,8 @@ def make_app(
     autoload: bool = True,
     crash_log: Path | None = None,
     on_exit: Callable[[], Awaitable[None]] | None = None,
+    theme: str | None = None,
+    sixteen_colours: bool | None = None,
 ) -> PylonApp:
     """The board app over `services`. Settings come from `config` when given and explicit
     arguments win (tests pass refresh_seconds=0, a frozen `now`, templates). Without a config
@@ -239,7 +241,16 @@ def make_app(
         ctx.theme = config.ui.theme
         target = config.source_path or paths.config_path()
         ctx.save_theme = lambda choice: save_theme(target, choice)
-    return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+    if theme is not None:
+        ctx.theme = theme
+    return PylonApp(
+        ctx,
+        keymap=keymap,
+        autoload=autoload,
+        on_exit=on_exit,
+        notes=services.notes,
+        sixteen_colours=sixteen_colours,
+    )
 
 
 def _rate_budget(config: Config, base_url: str, *, networked: bool) -> RateBudget:

@@ -203,7 +203,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         "Theme",
         "t",
         (BOARD,),
-        "app.switch_theme",
+        "switch_theme",
         group=_APP,
         palette="Theme: default / high contrast (saved)",
     ),

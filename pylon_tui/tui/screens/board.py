@@ -178,6 +178,10 @@ class BoardScreen(WorkerBoundary, Screen[None]):
                 text = ticket_fields(ticket, directory, self.ctx) if ticket else None
                 self.query_one("#pane", Static).update(text or "no card focused", layout=False)
 
+    async def action_switch_theme(self) -> None:
+        """The theme is the app's (every screen and dialog follows it)."""
+        await self.app.run_action("app.switch_theme")
+
     def action_toggle_pane(self) -> None:
         self.pane_open = not self.pane_open
         self._apply_layout()
