@@ -39,7 +39,7 @@ STATES = {"n": "new", "y": "waiting_on_you", "h": "on_hold", "c": "closed"}
 def long_titles() -> FakePylon:
     tickets = []
     for number, (tid, title) in enumerate(LONG.items(), start=10):
-        links = ()
+        links: tuple[ExternalLink, ...] = ()
         if tid.startswith("h"):
             links = (ExternalLink("linear", "lin-9", "https://linear.app/acme/issue/ENG-9/x"),)
         tickets.append(
@@ -79,13 +79,19 @@ async def test_at_80x24_the_focused_cards_title_and_fields_are_readable_after_j_
         await pilot.pause()
         text = joined_preview(app)
         assert f"#11 {LONG['n2']}" in text
-        assert "High" in text and "waiting 3h" not in text  # New waits since creation
-        assert "waiting 11h" in text and "unassigned" in text and "no linked issue" in text
+        assert "High" in text
+        assert "waiting 3h" not in text
+        assert "waiting 11h" in text
+        assert "unassigned" in text
+        assert "no linked issue" in text
         await pilot.press("l")
         await pilot.pause()
         text = joined_preview(app)
         assert f"#12 {LONG['y1']}" in text
-        assert "Urgent" in text and "waiting 3h" in text and "Sam" in text and "Acme Corp" in text
+        assert "Urgent" in text
+        assert "waiting 3h" in text
+        assert "Sam" in text
+        assert "Acme Corp" in text
         await pilot.press("l")
         await pilot.pause()
         assert "ENG-9" in joined_preview(app)  # the linked issue (state once the watcher knows)
@@ -128,13 +134,17 @@ async def test_below_80_columns_one_column_shows_with_tabs_and_h_l_switch(size):
         shown = [p.id for p in screen.query(".column-panel") if p.display]
         assert shown == ["panel-0"]
         text = screen_text(app)
-        assert "New 2" in text and "On You 2" in text and "Closed 1" in text  # the tabs
-        assert "#10 Dashboard charts are blank" in text and "#12" not in text
+        assert "New 2" in text
+        assert "On You 2" in text
+        assert "Closed 1" in text
+        assert "#10 Dashboard charts are blank" in text
+        assert "#12" not in text
         await pilot.press("l")
         await pilot.pause()
         shown = [p.id for p in screen.query(".column-panel") if p.display]
         assert shown == ["panel-1"]
-        assert "#12 Files stored" in screen_text(app) and "#10 " not in screen_text(app)
+        assert "#12 Files stored" in screen_text(app)
+        assert "#10 " not in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
         assert [p.id for p in screen.query(".column-panel") if p.display] == ["panel-0"]
@@ -147,14 +157,17 @@ async def test_below_40x12_the_board_says_it_is_too_small_and_keys_wait():
         screen = app.board_screen
         assert screen.layout_mode is LayoutMode.TOO_SMALL
         text = screen_text(app)
-        assert "Terminal too small: 39×11" in text and "40×12" in text
+        assert "Terminal too small: 39×11" in text
+        assert "40×12" in text
         await pilot.press("j", "L")
         await pilot.pause()
-        assert screen.cursor.row == 0 and screen.views[0][0].id == "n1"  # nothing happened
-        assert screen.check_action("quit", ()) and not screen.check_action("move_right", ())
+        assert screen.cursor.row == 0
+        assert screen.views[0][0].id == "n1"
+        assert screen.check_action("quit", ())
+        assert not screen.check_action("move_right", ())
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
-        assert screen.layout_mode is LayoutMode.BOARD
+        assert screen.layout_mode is LayoutMode.BOARD  # type: ignore[comparison-overlap]
         assert "too small" not in screen_text(app)
 
 
@@ -166,12 +179,14 @@ async def test_wide_terminals_show_the_detail_pane_and_more_card_fields():
         screen = app.board_screen
         assert screen.layout_mode is LayoutMode.WIDE
         pane = screen.query_one("#pane")
-        assert pane.display and not screen.query_one("#preview").display
+        assert pane.display
+        assert not screen.query_one("#preview").display
         assert "Dashboard charts are blank" in str(pane.render())
         assert "SLA in 5h" in screen.view(0).render_line(1).text  # a wide card's more fields
         await pilot.press("p")
         await pilot.pause()
-        assert not pane.display and screen.query_one("#preview").display
+        assert not pane.display
+        assert screen.query_one("#preview").display
         await pilot.press("p")
         await pilot.pause()
         assert pane.display
@@ -197,13 +212,16 @@ async def test_t_switches_to_high_contrast_and_saves_the_choice(tmp_path: Path):
         assert app.theme == "pylon"
         await pilot.press("t")
         await pilot.pause()
-        assert app.theme == "pylon-high-contrast" and saved == ["high-contrast"]
+        assert app.theme == "pylon-high-contrast"
+        assert saved == ["high-contrast"]
         assert any("saved in" in message for _, message in notifications(app))
         cursor = app.board_screen.view(0).get_component_rich_style("column--cursor")
-        assert cursor.bgcolor is not None and cursor.bgcolor.triplet == (255, 255, 0)
+        assert cursor.bgcolor is not None
+        assert cursor.bgcolor.triplet == (255, 255, 0)
         await pilot.press("t")
         await pilot.pause()
-        assert app.theme == "pylon" and saved == ["high-contrast", "default"]
+        assert app.theme == "pylon"
+        assert saved == ["high-contrast", "default"]
 
 
 async def test_a_theme_the_disk_refuses_still_applies_and_says_how_to_keep_it():
@@ -220,7 +238,8 @@ async def test_a_theme_the_disk_refuses_still_applies_and_says_how_to_keep_it():
         await pilot.pause()
         assert app.theme == "pylon-ansi-high-contrast"
         (message,) = [m for _, m in notifications(app) if "Theme" in m]
-        assert "this session only" in message and '[ui] theme = "high-contrast"' in message
+        assert "this session only" in message
+        assert '[ui] theme = "high-contrast"' in message
 
 
 async def test_the_configured_theme_is_used_at_start():
@@ -235,7 +254,8 @@ async def test_the_palette_offers_no_theme_the_stylesheet_lacks():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Theme" not in titles and "Quit" in titles
+        assert "Theme" not in titles
+        assert "Quit" in titles
 
 
 async def test_no_color_marks_the_focused_card_with_reverse_and_no_dim(
@@ -250,10 +270,12 @@ async def test_no_color_marks_the_focused_card_with_reverse_and_no_dim(
         for line_filter in app.get_line_filters():
             strip = strip.apply_filter(line_filter, app.screen.styles.background)
         styles = [seg.style for seg in strip if seg.text.strip()]
-        assert styles and all(s is not None and s.reverse for s in styles)
+        assert styles
+        assert all(s is not None and s.reverse for s in styles)
         assert all(s is not None and (s.color is None or s.color.is_default) for s in styles)
         dim = Strip([Segment("x", Style(dim=True, color="red"))])
         for line_filter in app.get_line_filters():
             dim = dim.apply_filter(line_filter, app.screen.styles.background)
         (segment,) = list(dim)
-        assert segment.style is not None and not segment.style.dim
+        assert segment.style is not None
+        assert not segment.style.dim

@@ -42,16 +42,20 @@ def test_the_preview_gives_way_to_the_pane_and_to_short_terminals() -> None:
     assert not shows_preview(LayoutMode.SINGLE, 12, pane_open=True)
     assert not shows_preview(LayoutMode.WIDE, 60, pane_open=True)
     assert shows_preview(LayoutMode.WIDE, 60, pane_open=False)
-    assert "39×11" in too_small_text(39, 11) and "40×12" in too_small_text(39, 11)
+    assert "39×11" in too_small_text(39, 11)
+    assert "40×12" in too_small_text(39, 11)
 
 
 def test_a_title_wraps_at_spaces_and_joins_back() -> None:
     title = "#71 Dashboard charts are blank in Safari 17 after the last release for EU users"
     lines = title_lines(title, 40)
-    assert len(lines) == 2 and all(len(line) <= 40 for line in lines)
+    assert len(lines) == 2
+    assert all(len(line) <= 40 for line in lines)
     assert " ".join(lines) == title
     long = title_lines("word " * 40, 20)
-    assert len(long) == 2 and long[-1].endswith("…") and len(long[-1]) <= 20
+    assert len(long) == 2
+    assert long[-1].endswith("…")
+    assert len(long[-1]) <= 20
 
 
 def test_theme_choices_match_the_config_and_every_theme_defines_the_board_variables() -> None:
@@ -61,7 +65,8 @@ def test_theme_choices_match_the_config_and_every_theme_defines_the_board_variab
         assert theme_name(choice, sixteen_colours=False) in names
         assert theme_name(choice, sixteen_colours=True) in names
     assert theme_name("nonsense", sixteen_colours=True) == "pylon-ansi"
-    assert next_choice("default") == "high-contrast" and next_choice("high-contrast") == "default"
+    assert next_choice("default") == "high-contrast"
+    assert next_choice("high-contrast") == "default"
     wanted = set(THEMES[0].variables)
     for theme in THEMES:
         assert {v for v in wanted if v.startswith("pylon-")} <= set(theme.variables), theme.name
@@ -94,9 +99,10 @@ def test_with_theme_adds_the_key_or_the_table() -> None:
     assert tomllib.loads(with_theme(no_key, "high-contrast"))["ui"]["theme"] == "high-contrast"
     no_table = '[pylon]\nregion = "eu"\n'
     out = with_theme(no_table, "high-contrast")
-    assert out.startswith(no_table) and tomllib.loads(out)["ui"] == {"theme": "high-contrast"}
+    assert out.startswith(no_table)
+    assert tomllib.loads(out)["ui"] == {"theme": "high-contrast"}
     assert tomllib.loads(with_theme("", "default")) == {"ui": {"theme": "default"}}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown theme 'neon'"):
         with_theme(CONFIG, "neon")
 
 
@@ -119,14 +125,17 @@ def test_an_unknown_theme_in_the_config_is_an_error_naming_the_choices(tmp_path:
 
 def test_contrast_reads_sgr_like_a_terminal() -> None:
     assert round(ratio((255, 255, 255), (0, 0, 0)), 1) == 21.0
-    assert xterm_256(196) == (255, 0, 0) and xterm_256(244) == (128, 128, 128)
+    assert xterm_256(196) == (255, 0, 0)
+    assert xterm_256(244) == (128, 128, 128)
     # bright red on bright red (the old focused priority letter), then white on blue, reversed
     raw = "\x1b[91;101mH\x1b[0m \x1b[97;44mok\x1b[0m \x1b[7mrv\x1b[0m \x1b[2mdim\x1b[0m ─"
     pairs = {p.sample: p for p in text_pairs(parse_screen(raw, 20, 1))}
     assert pairs["H"].ratio == 1.0
     assert pairs["ok"].ratio > 9
-    assert pairs["rv"].attrs == "r" and pairs["rv"].ratio > 16
+    assert pairs["rv"].attrs == "r"
+    assert pairs["rv"].ratio > 16
     assert pairs["dim"].ratio < 4.5  # dim halves the contrast: the board never uses it
     assert "─" not in "".join(pairs)  # borders are not text
     moved = parse_screen("\x1b[2;3H\x1b[38;2;1;2;3mx", 5, 3)
-    assert moved[1][2][0] == "x" and moved[1][2][1].fg == (1, 2, 3)
+    assert moved[1][2][0] == "x"
+    assert moved[1][2][1].fg == (1, 2, 3)
