@@ -327,7 +327,10 @@ def launch(tmux_bin: str, pylon_tui_bin: Path, e2e_env: E2EEnv) -> Iterator[AppL
         run_env = e2e_env.with_(TERM=term, **env)
         # -e makes the session's environment explicit (TERM in particular: tmux would
         # otherwise set its own default-terminal for the pane).
-        passed = ("TERM", "HOME", "LANG", "NO_COLOR", *(k for k in run_env if k[:4] == "XDG_"))
+        passed = (
+            "TERM", "HOME", "LANG", "NO_COLOR", "COLORTERM",
+            *(k for k in run_env if k[:4] == "XDG_"),
+        )  # fmt: skip
         session_env = {k: run_env[k] for k in passed if k in run_env}
         app = TmuxApp(
             tmux=tmux_bin,
