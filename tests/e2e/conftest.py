@@ -357,6 +357,7 @@ def launch(tmux_bin: str, pylon_tui_bin: Path, e2e_env: E2EEnv) -> Iterator[AppL
 _COUNT = re.compile(r"(New|On You|On Hold|Closed) (\d+)")
 _CARD = re.compile(r"#(\d+)\b")
 TOAST_EDGE = "\u258c"  # ▌
+PREVIEW_RULE = "\u2500" * 10  # ─ the rule between the columns and the preview strip
 
 
 def column_header(screen: str) -> tuple[int, str] | None:
@@ -377,6 +378,8 @@ def screen_columns(screen: str) -> dict[str, list[int]]:
     bounds = [max(0, s - 1) for s in starts] + [10_000]
     columns: dict[str, list[int]] = {t: [] for t in COLUMN_TITLES}
     for line in screen.splitlines()[header_index + 1 :]:
+        if line.startswith(PREVIEW_RULE):  # below: the focused card in full, not a card
+            break
         # Toasts draw over the right of the board behind a "▌" edge; they mention ticket
         # numbers too ("#47 is back On You"), so everything right of one is not a card.
         line = line.split(TOAST_EDGE, 1)[0]
