@@ -105,12 +105,13 @@ async def _open_detail(pilot: Pilot[Any], clock: FrameClock, out: KeySamples, pr
     screen = pilot.app.screen
     assert isinstance(screen, BoardScreen)
     column = max(range(len(screen.views)), key=lambda i: len(screen.views[i]))
+    board: object = screen
     for index in range(presses):
         screen.cursor.focus(column, index % 10)
         screen.rebuild()
         await settle(pilot)
         out.add("open_detail", await timed_key(pilot, clock, "enter"))
-        if pilot.app.screen is screen:
+        if pilot.app.screen is board:
             out.failures["open_detail"] = out.failures.get("open_detail", 0) + 1
             continue
         await pilot.press("escape")
@@ -125,12 +126,13 @@ async def _hold_dialog(pilot: Pilot[Any], clock: FrameClock, out: KeySamples, pr
     on_you = screen.views[1]
     rows = [i for i, t in enumerate(on_you[:200]) if not t.has_tracking_link()]
     assert rows, "no On You card without a linked issue"
+    board: object = screen
     for index in range(presses):
         screen.cursor.focus(1, rows[index % len(rows)])
         screen.rebuild()
         await settle(pilot)
         out.add("hold_dialog", await timed_key(pilot, clock, "L"))
-        if pilot.app.screen is screen:
+        if pilot.app.screen is board:
             out.failures["hold_dialog"] = out.failures.get("hold_dialog", 0) + 1
             continue
         await pilot.press("escape")

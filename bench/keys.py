@@ -71,7 +71,7 @@ class FrameClock:
                 clock.frames.append(time.perf_counter())
 
         timed._bench_timed = True  # type: ignore[attr-defined]
-        Screen._compositor_refresh = timed  # type: ignore[method-assign]
+        Screen._compositor_refresh = timed  # type: ignore[method-assign,assignment]
 
     def watch(self, screen: Screen[Any]) -> None:
         """Kept for callers: every screen is timed already."""

@@ -18,7 +18,6 @@ from typing import NamedTuple
 from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter
 from pylon_tui.domain.filters import searchable_text
 
-
 RECENT_VIEWS = 64
 """Filtered column views remembered (4 columns x 16 filters): typing a word and deleting it
 again redraws from memory."""
@@ -125,8 +124,8 @@ class BoardView:
         """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
         self._hay_directory: object = None
         self._haystack: Callable[[Ticket], str] = lambda t: ""
-        self._recent: dict[ViewKey, Sequence[Ticket]] = {}
-        """The last few filtered views by what they were computed from (RECENT_VIEWS)."""
+        self._recent: dict[tuple[int, ViewKey], Sequence[Ticket]] = {}
+        """The last few filtered views by column and what they were computed from."""
 
     @property
     def views(self) -> list[Sequence[Ticket]]:
@@ -189,7 +188,7 @@ class BoardView:
             previous = self._view_keys[index]
             if key == previous:
                 continue
-            remembered = self._recent.get(key)
+            remembered = self._recent.get((index, key))
             if remembered is not None:  # backspacing to a filter this column just showed
                 self._views[index] = remembered
                 self._view_keys[index] = key
@@ -201,7 +200,7 @@ class BoardView:
                 self._views[index] = items
             else:
                 self._views[index] = self._matching(items, predicate)
-                self._remember(key, self._views[index])
+                self._remember((index, key), self._views[index])
             self._view_keys[index] = key
 
     def _matching(
@@ -219,7 +218,7 @@ class BoardView:
             return [t for t in items if needle in hay(t)]
         return [t for t in items if all(n in hay(t) for n in needles)]
 
-    def _remember(self, key: ViewKey, view: Sequence[Ticket]) -> None:
+    def _remember(self, key: tuple[int, ViewKey], view: Sequence[Ticket]) -> None:
         """Keep the last few filtered views: backspace returns to one at no cost. Keys carry
         the column's versions, so a changed column never matches a remembered view."""
         self._recent[key] = view
