@@ -24,6 +24,7 @@ from bench.common import emit, median, percentile, seeded_db
 from bench.first_paint import BENCH_TOKEN, OFFLINE, RSS_PREFIX, home_env, prime_home
 from bench.headless import KeySamples, run_headless
 from bench.naive import NaiveResult, run_naive
+from bench.peer import PEER, peer_metrics
 from bench.pty_run import Launch, PtyResult, bench_child, pylon_tui_command, run_pty
 from bench.requests_count import count_requests
 from bench.soak import report as soak_report
@@ -360,6 +361,20 @@ def main() -> None:
         default=18,
         help="bulk moves per person in the soak's burst variant (0: skip the variant)",
     )
+    parser.add_argument(
+        "--peer",
+        choices=[PEER],
+        help="also start the same cards on this peer board (a throwaway venv) and print ratios",
+    )
+    parser.add_argument(
+        "--peer-venv",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "pylon-bench-peer-venv",
+        help="where the peer is installed (created once, reused)",
+    )
+    parser.add_argument(
+        "--peer-presses", type=int, default=20, help="j presses per peer run (L/H: at most 16)"
+    )
     args = parser.parse_args()
     n, runs = args.n, max(1, args.runs)
     started = time.perf_counter()
@@ -382,6 +397,8 @@ def main() -> None:
             naive(db, n, naive_presses, args.naive_cap, focus_p95, tmp)
         if "pty" not in args.skip:
             pty_metrics(db, n, runs, args.pty_presses, tmp)
+        if args.peer:
+            peer_metrics(db, n, runs, args.peer_presses, PTY_MOVES, tmp, args.peer_venv)
         if "http" not in args.skip:
             http_requests(db, n)
         if args.soak:
