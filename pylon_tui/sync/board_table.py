@@ -6,6 +6,7 @@ it in `skipped_rows`: these rows only speed up the first paint, and Pylon has th
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import threading
@@ -69,10 +70,16 @@ class BoardRows:
         first paint), while only a chunk's raw JSON and dicts are alive at a time: at 100,000
         tickets, the whole board's text and dicts at once cost over 100 MB of peak RSS."""
         tickets: list[Ticket] = []
-        with self._lock:
-            cursor = self._db.execute("SELECT CAST(json AS BLOB) FROM tickets")
-            while chunk := [raw for (raw,) in cursor.fetchmany(LOAD_CHUNK)]:
-                self._decode_chunk(chunk, tickets)
+        collecting = gc.isenabled()
+        gc.disable()  # every new ticket would count towards a collection scanning them all
+        try:
+            with self._lock:
+                cursor = self._db.execute("SELECT CAST(json AS BLOB) FROM tickets")
+                while chunk := [raw for (raw,) in cursor.fetchmany(LOAD_CHUNK)]:
+                    self._decode_chunk(chunk, tickets)
+        finally:
+            if collecting:
+                gc.enable()
         return tickets
 
     def _decode_chunk(self, rows: list[bytes], into: list[Ticket]) -> None:
