@@ -18,6 +18,10 @@ from typing import NamedTuple
 from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter
 from pylon_tui.domain.filters import searchable_text
 
+RECENT_VIEWS = 64
+"""Filtered column views remembered (4 columns x 16 filters): typing a word and deleting it
+again redraws from memory."""
+
 
 @dataclass(frozen=True, slots=True)
 class ColumnFrame:
@@ -119,6 +123,9 @@ class BoardView:
         self._hay: dict[str, tuple[Ticket, str]] = {}
         """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
         self._hay_directory: object = None
+        self._haystack: Callable[[Ticket], str] = lambda t: ""
+        self._recent: dict[tuple[int, ViewKey], Sequence[Ticket]] = {}
+        """The last few filtered views by column and what they were computed from."""
 
     @property
     def views(self) -> list[Sequence[Ticket]]:
@@ -181,11 +188,42 @@ class BoardView:
             previous = self._view_keys[index]
             if key == previous:
                 continue
+            remembered = self._recent.get((index, key))
+            if remembered is not None:  # backspacing to a filter this column just showed
+                self._views[index] = remembered
+                self._view_keys[index] = key
+                continue
             items: Sequence[Ticket] = board.column(index)
             if predicate and previous is not None and key.narrows(previous):
                 items = self._views[index]  # typing more only removes matches
-            self._views[index] = [t for t in items if predicate(t)] if predicate else items
+            if predicate is None:
+                self._views[index] = items
+            else:
+                self._views[index] = self._matching(items, predicate)
+                self._remember((index, key), self._views[index])
             self._view_keys[index] = key
+
+    def _matching(
+        self, items: Sequence[Ticket], predicate: Callable[[Ticket], bool]
+    ) -> list[Ticket]:
+        """The tickets that match. Text alone (no quick filter, the typing case) is tested
+        against cached haystacks in one comprehension: a keystroke over 10,000 tickets must
+        fit in a frame, and the general predicate's per-ticket call costs several times more."""
+        needles = self.filter.text.lower().split()
+        if self.filter.quick or not needles:
+            return [t for t in items if predicate(t)]
+        hay = self._haystack
+        if len(needles) == 1:
+            (needle,) = needles
+            return [t for t in items if needle in hay(t)]
+        return [t for t in items if all(n in hay(t) for n in needles)]
+
+    def _remember(self, key: tuple[int, ViewKey], view: Sequence[Ticket]) -> None:
+        """Keep the last few filtered views: backspace returns to one at no cost. Keys carry
+        the column's versions, so a changed column never matches a remembered view."""
+        self._recent[key] = view
+        while len(self._recent) > RECENT_VIEWS:
+            del self._recent[next(iter(self._recent))]
 
     def _column_frame(
         self, index: int, first_changed: int | None, replaced: frozenset[int]
@@ -220,19 +258,23 @@ class BoardView:
         directory = self._directory()
         if directory is not self._hay_directory:
             self._hay.clear()  # names changed: cached texts may be stale
+            self._recent.clear()
             self._hay_directory = directory
 
         def names(t: Ticket) -> str:
             return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
 
+        cache = self._hay
+
         def haystack(t: Ticket) -> str:
-            hit = self._hay.get(t.id)
+            hit = cache.get(t.id)
             if hit is not None and hit[0] is t:
                 return hit[1]
             text = searchable_text(t, names)
-            self._hay[t.id] = (t, text)
+            cache[t.id] = (t, text)
             return text
 
+        self._haystack = haystack
         return self.filter.predicate(
             now=self._now(), me_id=self._me_id(), names=names, haystack=haystack
         )

@@ -211,34 +211,60 @@ def test_quick_filter_mine_uses_the_current_user() -> None:
 
 
 def test_typing_more_refilters_the_previous_matches_not_the_column() -> None:
-    calls: list[str] = []
-
-    @dataclass(frozen=True, slots=True)
-    class Counting(TicketFilter):
-        def predicate(self, **kwargs: object) -> Callable[[Ticket], bool]:
-            inner = TicketFilter.predicate(self, **kwargs)  # type: ignore[arg-type]
-
-            def counted(t: Ticket) -> bool:
-                calls.append(t.id)
-                return inner(t)
-
-            return counted
-
+    examined: list[int] = []
     board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
     view = view_of(board)
-    view.filter = Counting("b")
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
+    view.filter = TicketFilter("b")
     view.frame()
     matches = len(view.views[NEW])
-    calls.clear()
+    examined.clear()
     view.filter = view.filter.with_text("be")
     view.frame()
-    assert len(calls) == matches < len(board.column(NEW))
+    assert examined[NEW] == matches < len(board.column(NEW))
     assert ids(view.views[NEW]) == fresh(view, NEW)
-    calls.clear()
-    view.filter = view.filter.with_text("b")  # backspace: matches may come back
+
+
+def test_backspace_to_a_filter_just_shown_redraws_from_memory() -> None:
+    examined: list[int] = []
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    names = Directory.empty()  # one directory: new names would forget remembered views
+    view = BoardView(board, now=lambda: NOW, me_id=lambda: ME, directory=lambda: names)
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
+    view.filter = TicketFilter("b")
     view.frame()
-    assert len(calls) == len(board.column(NEW))
+    view.filter = view.filter.with_text("be")
+    view.frame()
+    examined.clear()
+    view.filter = view.filter.with_text("b")  # backspace: matches come back, from memory
+    view.frame()
+    assert examined == []
     assert ids(view.views[NEW]) == fresh(view, NEW)
+    board.upsert(ticket(31, title="beta"))  # the column changed: memory no longer applies
+    view.frame()
+    assert examined[NEW] == len(board.column(NEW))
+    assert ids(view.views[NEW]) == fresh(view, NEW)
+
+
+def test_text_matches_agree_with_the_filter_predicate() -> None:
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    view = view_of(board)
+    for text in ("a", "al", "be ta", "#1", "zzz", "B"):
+        view.filter = TicketFilter(text)
+        view.frame()
+        assert ids(view.views[NEW]) == fresh(view, NEW), text
 
 
 # ----- the cursor ------------------------------------------------------------------------
