@@ -24,7 +24,7 @@ from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import REGION_URLS, Config, Secret, paths
+from pylon_tui.config import REGION_URLS, Config, Secret, paths, save_theme
 from pylon_tui.domain import DEFAULT_COLUMNS, Column, SlaPolicy
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.domain.views import all_views
@@ -201,6 +201,8 @@ def make_app(
     on_exit: Callable[[], Awaitable[None]] | None = None,
     read_only: bool = False,
     sla: SlaPolicy | None = None,
+    theme: str | None = None,
+    sixteen_colours: bool | None = None,
 ) -> PylonApp:
     """The board app over `services`. Settings come from `config` when given and explicit
     arguments win (tests pass refresh_seconds=0, a frozen `now`, templates). Without a config
@@ -241,7 +243,20 @@ def make_app(
         ctx.bell_on_return = bell_on_return
     if now is not None:
         ctx.now = now
-    return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+    if config is not None:
+        ctx.theme = config.ui.theme
+        target = config.source_path or paths.config_path()
+        ctx.save_theme = lambda choice: save_theme(target, choice)
+    if theme is not None:
+        ctx.theme = theme
+    return PylonApp(
+        ctx,
+        keymap=keymap,
+        autoload=autoload,
+        on_exit=on_exit,
+        notes=services.notes,
+        sixteen_colours=sixteen_colours,
+    )
 
 
 SANDBOX_FIRST_RESPONSE = timedelta(hours=1)

@@ -53,6 +53,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "refresh": "R",
     "conflicts": "c",
     "help": "question_mark",
+    "switch_theme": "t",
+    "toggle_pane": "p",
     "quit": "q",
     "dialog_cancel": "escape",
     "compose_send": "ctrl+s",

@@ -236,6 +236,17 @@ class BoardSettings:
     bell_on_return: bool = False
 
 
+UI_THEMES = ("default", "high-contrast")
+"""`[ui] theme`; the tui keeps the same names (tui/theme.py THEME_CHOICES, a test checks)."""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """How the board looks; the board's `t` key switches the theme and saves it here."""
+
+    theme: str = "default"
+
+
 DEFAULT_TEMPLATES: dict[str, str] = {
     "acknowledge": (
         "Thanks for reaching out! We're looking into this now and will get back to you shortly."
@@ -260,6 +271,7 @@ class Config:
     github: GitHubSettings = field(default_factory=GitHubSettings)
     columns: tuple[ColumnSpec, ...] = DEFAULT_COLUMNS
     board: BoardSettings = field(default_factory=BoardSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
     templates: dict[str, str] = field(default_factory=_default_templates)
     keys: dict[str, str] = field(default_factory=dict)
     # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.

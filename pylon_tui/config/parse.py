@@ -21,6 +21,7 @@ from .model import (
     DEFAULT_TEMPLATES,
     MIN_REFRESH_SECONDS,
     REGIONS,
+    UI_THEMES,
     BoardSettings,
     ColumnSpec,
     Config,
@@ -30,6 +31,7 @@ from .model import (
     PylonSettings,
     Region,
     Secret,
+    UiSettings,
     base_url_problem,
 )
 from .reader import Reader, describe, key_text
@@ -47,6 +49,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
+    "ui": ("theme",),
 }
 TOP_LEVEL: tuple[str, ...] = (
     *SECTIONS,
@@ -311,6 +314,10 @@ def build_config(
         ),
         bell_on_return=reader.boolean(board_raw, "bell_on_return", "board.bell_on_return", False),
     )
+    theme = reader.string(sections["ui"], "theme", "ui.theme") or "default"
+    if theme not in UI_THEMES:
+        allowed = ", ".join(repr(t) for t in UI_THEMES)
+        raise reader.error("ui.theme", f"must be one of {allowed} (got {theme!r})")
     columns = _parse_columns(raw, reader)
     templates = {**DEFAULT_TEMPLATES, **_parse_string_table(raw, "templates", reader)}
     keys = _parse_keys(raw, reader)
@@ -337,6 +344,7 @@ def build_config(
         ),
         github=GitHubSettings(token=tokens["github"]),
         columns=columns,
+        ui=UiSettings(theme=theme),
         board=board,
         templates=templates,
         keys=keys,

@@ -32,6 +32,10 @@ class AppContext:
     configured."""
     watcher: LinkWatcher | None = None
     crash_log: Path | None = None
+    theme: str = "default"
+    """The `[ui] theme` choice ("default" or "high-contrast")."""
+    save_theme: Callable[[str], Path] | None = None
+    """Writes a theme choice to the config (returns the file); None: nowhere to save it."""
     """Where an unexpected error's traceback (never its local variables) is written."""
     views: tuple[View, ...] = BUILTIN_VIEWS
     """The view picker's list: the config's `[views.NAME]` first, then the built-ins."""

@@ -17,8 +17,13 @@ from typing import NamedTuple
 
 from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter, View
 from pylon_tui.domain.filters import MatchContext, compile_query, searchable_text
+from pylon_tui.domain.query import Word
 from pylon_tui.domain.sla import SlaPolicy
 from pylon_tui.domain.sorting import SortOrder, sort_key
+
+RECENT_VIEWS = 64
+"""Filtered column views remembered (4 columns x 16 filters): typing a word and deleting it
+again redraws from memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,9 @@ class BoardView:
         self._hay: dict[str, tuple[Ticket, str]] = {}
         """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
         self._hay_directory: object = None
+        self._haystack: Callable[[Ticket], str] = lambda t: ""
+        self._recent: dict[tuple[int, ViewKey], Sequence[Ticket]] = {}
+        """The last few filtered views by column and what they were computed from."""
 
     @property
     def views(self) -> list[Sequence[Ticket]]:
@@ -200,16 +208,49 @@ class BoardView:
             previous = self._view_keys[index]
             if key == previous:
                 continue
+            remembered = self._recent.get((index, key))
+            if remembered is not None:  # backspacing to a filter this column just showed
+                self._views[index] = remembered
+                self._view_keys[index] = key
+                continue
             items: Sequence[Ticket] = board.column(index)
-            if predicate and previous is not None and key.narrows(previous):
+            narrowed = previous is not None and key.narrows(previous)
+            if predicate and narrowed:
                 items = self._views[index]  # typing more only removes matches
-            if predicate:
-                items = [t for t in items if predicate(t)]
+            if predicate is not None:
+                items = self._matching(items, predicate)
             by = sort_key(order, self.sla)
-            if by is not None and not (previous is not None and key.narrows(previous)):
+            if by is not None and not narrowed:
                 items = sorted(items, key=by)
             self._views[index] = items
+            if copied:
+                self._remember((index, key), items)
             self._view_keys[index] = key
+
+    def _matching(
+        self, items: Sequence[Ticket], predicate: Callable[[Ticket], bool]
+    ) -> list[Ticket]:
+        """The tickets that match. Plain words alone (the typing case) are tested
+        against cached haystacks in one comprehension: a keystroke over 10,000 tickets must
+        fit in a frame, and the general predicate's per-ticket call costs several times more."""
+        query = self.filter.query
+        if not query.words_only:
+            return [t for t in items if predicate(t)]
+        needles = [part.text.lower() for part in query.parts if isinstance(part, Word)]
+        if not needles:
+            return [t for t in items if predicate(t)]
+        hay = self._haystack
+        if len(needles) == 1:
+            (needle,) = needles
+            return [t for t in items if needle in hay(t)]
+        return [t for t in items if all(n in hay(t) for n in needles)]
+
+    def _remember(self, key: tuple[int, ViewKey], view: Sequence[Ticket]) -> None:
+        """Keep the last few filtered views: backspace returns to one at no cost. Keys carry
+        the column's versions, so a changed column never matches a remembered view."""
+        self._recent[key] = view
+        while len(self._recent) > RECENT_VIEWS:
+            del self._recent[next(iter(self._recent))]
 
     def _column_frame(
         self, index: int, first_changed: int | None, replaced: frozenset[int]
@@ -245,19 +286,23 @@ class BoardView:
         directory = self._directory()
         if directory is not self._hay_directory:
             self._hay.clear()  # names changed: cached texts may be stale
+            self._recent.clear()
             self._hay_directory = directory
 
         def names(t: Ticket) -> str:
             return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
 
+        cache = self._hay
+
         def haystack(t: Ticket) -> str:
-            hit = self._hay.get(t.id)
+            hit = cache.get(t.id)
             if hit is not None and hit[0] is t:
                 return hit[1]
             text = searchable_text(t, names)
-            self._hay[t.id] = (t, text)
+            cache[t.id] = (t, text)
             return text
 
+        self._haystack = haystack
         catalog = self.board.catalog
         return compile_query(
             self.filter.query,

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,10 +28,8 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.changes import EVERYTHING, NO_CHANGES, ChangeLog
 from pylon_tui.domain.filters import MatchContext, compile_query
-from pylon_tui.domain.query import Query
 from pylon_tui.domain.sorting import sort_key
 from pylon_tui.domain.views import BUILTIN_VIEWS, find_view
-from pylon_tui.tui import view as view_module
 from pylon_tui.tui.view import BoardView, ColumnFrame
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -222,37 +219,61 @@ def test_the_mine_view_uses_the_current_user() -> None:
     assert ids(view.views[NEW]) == ["t1"]
 
 
-def test_typing_more_refilters_the_previous_matches_not_the_column(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[str] = []
-    real = compile_query
-
-    def counting(query: Query, ctx: MatchContext) -> Callable[[Ticket], bool]:
-        inner = real(query, ctx)
-
-        def counted(t: Ticket) -> bool:
-            calls.append(t.id)
-            return inner(t)
-
-        return counted
-
-    monkeypatch.setattr(view_module, "compile_query", counting)
+def test_typing_more_refilters_the_previous_matches_not_the_column() -> None:
+    examined: list[int] = []
     board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
     view = view_of(board)
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
     view.filter = TicketFilter.of("b")
     view.frame()
     matches = len(view.views[NEW])
-    calls.clear()
+    examined.clear()
     view.filter = view.filter.with_text("be")
     view.frame()
-    assert len(calls) == matches < len(board.column(NEW))
+    assert examined[NEW] == matches < len(board.column(NEW))
     assert ids(view.views[NEW]) == fresh(view, NEW)
-    calls.clear()
-    view.filter = view.filter.with_text("b")  # backspace: matches may come back
+
+
+def test_backspace_to_a_filter_just_shown_redraws_from_memory() -> None:
+    examined: list[int] = []
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    names = Directory.empty()  # one directory: new names would forget remembered views
+    view = BoardView(board, now=lambda: NOW, me_id=lambda: ME, directory=lambda: names)
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
+    view.filter = TicketFilter.of("b")
     view.frame()
-    assert len(calls) == len(board.column(NEW))
+    view.filter = view.filter.with_text("be")
+    view.frame()
+    examined.clear()
+    view.filter = view.filter.with_text("b")  # backspace: matches come back, from memory
+    view.frame()
+    assert examined == []
     assert ids(view.views[NEW]) == fresh(view, NEW)
+    board.upsert(ticket(31, title="beta"))  # the column changed: memory no longer applies
+    view.frame()
+    assert examined[NEW] == len(board.column(NEW))
+    assert ids(view.views[NEW]) == fresh(view, NEW)
+
+
+def test_text_matches_agree_with_the_filter_predicate() -> None:
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    view = view_of(board)
+    for text in ("a", "al", "be ta", "#1", "zzz", "B"):
+        view.filter = TicketFilter.of(text)
+        view.frame()
+        assert ids(view.views[NEW]) == fresh(view, NEW), text
 
 
 # ----- the cursor ------------------------------------------------------------------------

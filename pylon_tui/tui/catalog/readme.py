@@ -104,6 +104,14 @@ README_ROWS: tuple[Row, ...] = (
         "never does)",
         (("help",),),
     ),
+    (
+        "theme: default / high contrast, saved in the config (`[ui] theme`)",
+        (("switch_theme",),),
+    ),
+    (
+        "show or hide the detail pane beside the board (terminals 160 columns or wider)",
+        (("toggle_pane",),),
+    ),
     ("quit", (("quit",),)),
 )
 

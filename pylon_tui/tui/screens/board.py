@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
@@ -26,13 +27,16 @@ from pylon_tui.domain.query_hints import hint
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
 from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.layout import LayoutMode, layout_mode, shows_preview, too_small_text
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain
 from pylon_tui.tui.view import BoardView, ColumnFrame
-from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTitle, StatusBar
+from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTabs, ColumnTitle, StatusBar
 from pylon_tui.tui.widgets.column import ColumnView
+from pylon_tui.tui.widgets.fields import ticket_fields
+from pylon_tui.tui.widgets.preview import CardPreview
 from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester, field_candidates
 
 if TYPE_CHECKING:
@@ -63,6 +67,11 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
         self._ready = False
         self._columns: list[ColumnView] = []
         self._titles: list[ColumnTitle] = []
+        self._panels: list[Vertical] = []
+        self.layout_mode = LayoutMode.BOARD
+        self.pane_open = True
+        """The wide layout's detail pane (`p` hides and shows it)."""
+        self._pane_key: tuple[object, ...] | None = None
 
     # The view model's state, under the names actions, tests and the bench use.
     @property
@@ -87,20 +96,27 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
 
     def compose(self) -> ComposeResult:
         yield BoardHeader(id="header")
-        with Horizontal(id="columns"):
-            for index, column in enumerate(self.board.columns):
-                with Vertical(classes="column-panel", id=f"panel-{index}"):
-                    yield ColumnTitle(
-                        plain(column.title), classes="column-title", id=f"title-{index}"
-                    )
-                    yield ColumnView(
-                        directory=lambda: self.ctx.service.directory,
-                        now=self.ctx.now,
-                        link_states=lambda: self.ctx.link_states,
-                        empty_text="nothing here" if index else "nothing new",
-                        id=f"column-{index}",
-                        sla=self.ctx.sla,
-                    )
+        yield ColumnTabs(id="tabs")
+        yield Static(id="too-small")
+        with Horizontal(id="body"):
+            with Horizontal(id="columns"):
+                for index, column in enumerate(self.board.columns):
+                    with Vertical(classes="column-panel", id=f"panel-{index}"):
+                        yield ColumnTitle(
+                            plain(column.title), classes="column-title", id=f"title-{index}"
+                        )
+                        yield ColumnView(
+                            directory=lambda: self.ctx.service.directory,
+                            now=self.ctx.now,
+                            link_states=lambda: self.ctx.link_states,
+                            empty_text="nothing here" if index else "nothing new",
+                            id=f"column-{index}",
+                            sla=self.ctx.sla,
+                        )
+            yield Static(id="pane")
+        preview = CardPreview(id="preview")
+        preview.sla = self.ctx.sla
+        yield preview
         yield Input(
             placeholder="filter: words, or assignee:me priority:urgent,high tag:x -tag:y sla:<2h",
             id="filter-input",
@@ -116,10 +132,79 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
         count = len(self.views)
         self._columns = [self.query_one(f"#column-{i}", ColumnView) for i in range(count)]
         self._titles = [self.query_one(f"#title-{i}", ColumnTitle) for i in range(count)]
+        self._panels = [self.query_one(f"#panel-{i}", Vertical) for i in range(count)]
         for view in self._columns:
             view.marked = self.marked
         self._ready = True
+        self._apply_layout(force=True)
         self.rebuild()
+
+    # ----- layout: one column, the board, wide, too small --------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self, *, force: bool = False) -> None:
+        """Pick the layout for the terminal's size (layout.py); classes on the screen switch
+        the CSS, so a resize within one layout changes nothing here."""
+        width, height = self.app.size
+        mode = layout_mode(width, height)
+        preview = shows_preview(mode, height, self.pane_open)
+        changed = force or mode is not self.layout_mode
+        self.layout_mode = mode
+        for name in LayoutMode:
+            self.set_class(mode is name, f"-{name.value}")
+        self.set_class(not preview, "-no-preview")
+        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
+        if mode is LayoutMode.TOO_SMALL:
+            self.query_one("#too-small", Static).update(too_small_text(width, height))
+        if changed:
+            for view in self._columns:
+                view.set_more_fields(mode is LayoutMode.WIDE)
+            self._show_current_panel()
+        self._pane_key = None
+        self._show_focus()
+
+    def _show_current_panel(self) -> None:
+        """One column at a time: only the cursor's panel is displayed, and the tabs say
+        which. Other layouts leave every panel's classes alone (a class change repaints)."""
+        if self.layout_mode is not LayoutMode.SINGLE:
+            return
+        for index, panel in enumerate(self._panels):
+            panel.set_class(index == self.cursor.column, "-current")
+        tabs = [(c.title, len(self.board.column(i))) for i, c in enumerate(self.board.columns)]
+        self.query_one(ColumnTabs).show(tabs, self.cursor.column)
+
+    def _show_focus(self) -> None:
+        """The focused card in full: in the preview strip, or in the wide layout's pane."""
+        if not self._ready:
+            return
+        ticket = self.board_view.current()
+        directory = self.ctx.service.directory
+        now = self.ctx.now()
+        if not self.has_class("-no-preview"):
+            self.query_one(CardPreview).show(ticket, directory, now, self.ctx.link_states)
+        if not self.has_class("-no-pane"):
+            key = (id(ticket), ticket, int(now.timestamp() // 60), id(directory))
+            if key != self._pane_key:
+                self._pane_key = key
+                text = ticket_fields(ticket, directory, self.ctx) if ticket else None
+                self.query_one("#pane", Static).update(text or "no card focused", layout=False)
+
+    async def action_switch_theme(self) -> None:
+        """The theme is the app's (every screen and dialog follows it)."""
+        await self.app.run_action("app.switch_theme")
+
+    def action_toggle_pane(self) -> None:
+        self.pane_open = not self.pane_open
+        self._apply_layout()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Too small to read: every key but help and quit waits (it would act unseen)."""
+        if self.layout_mode is LayoutMode.TOO_SMALL:
+            return action in ("quit", "help")
+        if action == "toggle_pane":
+            return True if self.layout_mode is LayoutMode.WIDE else None
+        return True
 
     def column_views(self) -> list[ColumnView]:
         return list(self._columns)
@@ -145,12 +230,17 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
 
     def paint(self, frames: Iterable[ColumnFrame]) -> None:
         """Draw what the view model says changed, and nothing else."""
+        switched = False
         for frame in frames:
             self._columns[frame.index].show(frame)
             shown = len(frame.tickets)
             self._titles[frame.index].show(
                 frame.title, frame.total, shown, frame.active, sort=frame.sort.arrow
             )
+            switched = switched or frame.first_changed is not None or frame.active
+        if switched:
+            self._show_current_panel()
+        self._show_focus()
 
     def update_bars(self) -> None:
         if not self._ready:

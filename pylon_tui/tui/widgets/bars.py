@@ -7,9 +7,10 @@ writes nothing to them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -106,6 +107,22 @@ class StatusBar(_Bar):
     error shrinks to its icon; only then is the fix itself shortened."""
 
     DEFAULT_CSS = "StatusBar { height: 1; }"
+    COMPONENT_CLASSES = {
+        "status--error",
+        "status--warning",
+        "status--pending",
+        "status--filter",
+        "status--selected",
+    }
+    THEMED = {
+        "bold red": "status--error",
+        "bold yellow": "status--warning",
+        "yellow": "status--pending",
+        "bold cyan": "status--filter",
+        "bold magenta": "status--selected",
+    }
+    """The pieces' colour names, drawn in the theme's colours: a bare ANSI colour is the
+    terminal's (magenta on black is 4.5:1 in xterm, red 3.6:1) or Textual's stand-in."""
 
     _pieces: tuple[Piece, ...] = ()
 
@@ -140,7 +157,16 @@ class StatusBar(_Bar):
     def _fit(self) -> None:
         if self._pieces:
             width = self.size.width or self.app.size.width  # not laid out yet: the screen's
-            self.show_text(fit_status(self._pieces, width))
+            themed = tuple(
+                (name, text, self.THEMED.get(style, style)) for name, text, style in self._pieces
+            )
+            styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
+            self.show_text(fit_status(themed, width, styles))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shown_text = None
+        self._fit()
 
 
 def status_pieces(
@@ -178,13 +204,17 @@ def status_pieces(
     if selected:
         pieces.append(("selected", f"· {selected} selected ", "bold magenta"))
     if hidden:
-        pieces.append(("hidden", f"· {hidden} in other states (o) ", "dim"))
+        pieces.append(("hidden", f"· {hidden} in other states (o) ", ""))
     return tuple(pieces)
 
 
-def fit_status(pieces: Sequence[Piece], width: int) -> Text:
-    """The (name, text, style) pieces, in order, made to fit `width` cells (see StatusBar)."""
-    texts = {name: Text(text, style=style) for name, text, style in pieces}
+def fit_status(
+    pieces: Sequence[Piece], width: int, styles: Mapping[str, Style] | None = None
+) -> Text:
+    """The (name, text, style) pieces, in order, made to fit `width` cells (see StatusBar);
+    a style named in `styles` is replaced by its value."""
+    named = styles or {}
+    texts = {name: Text(text, style=named.get(style, style)) for name, text, style in pieces}
     order = [name for name, _, _ in pieces]
 
     def others() -> int:
@@ -260,3 +290,28 @@ def column_title(
         numbers = f"{shown}" if shown == count else f"{shown}/{count}"
     label = f" {one_line(title)} {numbers}" + (f" {sort}" if sort else "")
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)
+
+
+class ColumnTabs(_Bar):
+    """The one-column layout's tabs: every column's name and count, the shown one reversed
+    (`h`/`l` switch), so the columns out of sight are still counted."""
+
+    DEFAULT_CSS = "ColumnTabs { height: 1; }"
+
+    _tabs: tuple[Sequence[tuple[str, int]], int] | None = None
+
+    def on_resize(self) -> None:
+        if self._tabs is not None:
+            self.show(*self._tabs)
+
+    def show(self, tabs: Sequence[tuple[str, int]], current: int) -> None:
+        self._tabs = (tabs, current)
+        width = self.size.width or self.app.size.width
+        full = sum(len(one_line(t)) + len(str(n)) + 4 for t, n in tabs) <= width
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (title, count) in enumerate(tabs):
+            if index:
+                text.append("│" if not full else " │")
+            label = f" {one_line(title)} {count} " if full else f"{one_line(title)} {count}"
+            text.append(label, style="bold reverse" if index == current else "")
+        self.show_text(text)
