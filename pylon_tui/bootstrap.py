@@ -24,11 +24,12 @@ from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import REGION_URLS, Config, Secret, paths
-from pylon_tui.domain import DEFAULT_COLUMNS, Column
+from pylon_tui.config import REGION_URLS, Config, Secret, paths, save_theme
+from pylon_tui.domain import DEFAULT_COLUMNS, Column, SlaPolicy
 from pylon_tui.domain.alerts import NotifySettings
 from pylon_tui.domain.macros import MacroAction
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
+from pylon_tui.domain.views import all_views
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.ports import PylonExtras
 from pylon_tui.sync.service import BoardService, PylonApi
@@ -219,6 +220,10 @@ def make_app(
     autoload: bool = True,
     crash_log: Path | None = None,
     on_exit: Callable[[], Awaitable[None]] | None = None,
+    read_only: bool = False,
+    sla: SlaPolicy | None = None,
+    theme: str | None = None,
+    sixteen_colours: bool | None = None,
 ) -> PylonApp:
     """The board app over `services`. Settings come from `config` when given and explicit
     arguments win (tests pass refresh_seconds=0, a frozen `now`, templates). Without a config
@@ -249,6 +254,9 @@ def make_app(
         else None,
         watcher=services.watcher() if watch_links else None,
         crash_log=crash_log,
+        views=tuple(all_views(config.views if config is not None else ())),
+        sla=sla or sla_policy(config, services.sandbox),
+        read_only=read_only,
     )
     if refresh_seconds is not None:
         ctx.refresh_seconds = refresh_seconds
@@ -257,7 +265,32 @@ def make_app(
     if now is not None:
         ctx.now = now
     ctx.tools = tools_context(services, config)
-    return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+    if config is not None:
+        ctx.theme = config.ui.theme
+        target = config.source_path or paths.config_path()
+        ctx.save_theme = lambda choice: save_theme(target, choice)
+    if theme is not None:
+        ctx.theme = theme
+    return PylonApp(
+        ctx,
+        keymap=keymap,
+        autoload=autoload,
+        on_exit=on_exit,
+        notes=services.notes,
+        sixteen_colours=sixteen_colours,
+    )
+
+
+SANDBOX_FIRST_RESPONSE = timedelta(hours=1)
+"""The sandbox's first-response target when the config sets none: Pylon's API has no
+first-response deadline, so without a target the New column would show no countdown."""
+
+
+def sla_policy(config: Config | None, sandbox: bool) -> SlaPolicy:
+    target = config.sla_first_response if config is not None else None
+    if target is None and sandbox and config is not None:
+        target = SANDBOX_FIRST_RESPONSE
+    return SlaPolicy(first_response=target)
 
 
 def tools_context(services: Services, config: Config | None) -> ToolsContext:

@@ -10,12 +10,14 @@ import hmac
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import SplitResult, urlsplit
 
 from pylon_tui.domain.alerts import NotifySettings
 from pylon_tui.domain.custom_actions import CustomAction
+from pylon_tui.domain.filters import View
 from pylon_tui.domain.macros import MacroAction
 
 Region = Literal["us", "eu"]
@@ -239,6 +241,17 @@ class BoardSettings:
     bell_on_return: bool = False
 
 
+UI_THEMES = ("default", "high-contrast")
+"""`[ui] theme`; the tui keeps the same names (tui/theme.py THEME_CHOICES, a test checks)."""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """How the board looks; the board's `T` key switches the theme and saves it here."""
+
+    theme: str = "default"
+
+
 DEFAULT_TEMPLATES: dict[str, str] = {
     "acknowledge": (
         "Thanks for reaching out! We're looking into this now and will get back to you shortly."
@@ -263,6 +276,7 @@ class Config:
     github: GitHubSettings = field(default_factory=GitHubSettings)
     columns: tuple[ColumnSpec, ...] = DEFAULT_COLUMNS
     board: BoardSettings = field(default_factory=BoardSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
     templates: dict[str, str] = field(default_factory=_default_templates)
     keys: dict[str, str] = field(default_factory=dict)
     # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.
@@ -271,6 +285,10 @@ class Config:
     actions: tuple[CustomAction, ...] = ()
     notify: NotifySettings = field(default_factory=NotifySettings)
     macros: dict[str, tuple[MacroAction, ...]] = field(default_factory=dict)
+    views: tuple[View, ...] = ()
+    """`[views.NAME]`, in file order (the built-in views are added by the domain)."""
+    sla_first_response: timedelta | None = None
+    """`[sla] first_response`: the team's first-response target, counted from creation."""
 
     @property
     def sandbox(self) -> bool:

@@ -21,6 +21,7 @@ from .model import (
     DEFAULT_TEMPLATES,
     MIN_REFRESH_SECONDS,
     REGIONS,
+    UI_THEMES,
     BoardSettings,
     ColumnSpec,
     Config,
@@ -30,10 +31,12 @@ from .model import (
     PylonSettings,
     Region,
     Secret,
+    UiSettings,
     base_url_problem,
 )
 from .reader import Reader, describe, key_text
 from .tools import parse_actions, parse_macros, parse_notify
+from .triage import parse_first_response, parse_views
 
 TOKEN_COMMAND_TIMEOUT = 10.0
 MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense
@@ -47,6 +50,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return"),
+    "ui": ("theme",),
 }
 TOP_LEVEL: tuple[str, ...] = (
     *SECTIONS,
@@ -57,6 +61,8 @@ TOP_LEVEL: tuple[str, ...] = (
     "actions",
     "notify",
     "macros",
+    "views",
+    "sla",
 )
 COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
 
@@ -312,6 +318,10 @@ def build_config(
         ),
         bell_on_return=reader.boolean(board_raw, "bell_on_return", "board.bell_on_return", False),
     )
+    theme = reader.string(sections["ui"], "theme", "ui.theme") or "default"
+    if theme not in UI_THEMES:
+        allowed = ", ".join(repr(t) for t in UI_THEMES)
+        raise reader.error("ui.theme", f"must be one of {allowed} (got {theme!r})")
     columns = _parse_columns(raw, reader)
     templates = {**DEFAULT_TEMPLATES, **_parse_string_table(raw, "templates", reader)}
     keys = _parse_keys(raw, reader)
@@ -343,6 +353,7 @@ def build_config(
         ),
         github=GitHubSettings(token=tokens["github"]),
         columns=columns,
+        ui=UiSettings(theme=theme),
         board=board,
         templates=templates,
         keys=keys,
@@ -351,4 +362,6 @@ def build_config(
         actions=actions,
         notify=notify,
         macros=macros,
+        views=parse_views(raw, reader),
+        sla_first_response=parse_first_response(raw, reader),
     )

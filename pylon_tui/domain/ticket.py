@@ -30,6 +30,8 @@ class Ticket:
     link: str | None = None
     body_html: str = ""
     source: str | None = None
+    first_response_breach_time: datetime | None = None
+    """Not in Pylon's documented Issue (see domain/sla.py); read when a server sends it."""
     snoozed_until: datetime | None = None
     """Pylon's `snoozed_until_time`: while it is in the future the ticket is off the board
     (listed with the other states under `o`)."""

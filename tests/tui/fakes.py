@@ -207,8 +207,11 @@ def build_app(
     *,
     keymap: dict[str, str] | None = None,
     me_email: str | None = "sam@example.com",
+    theme: str | None = None,
+    sixteen_colours: bool = False,
 ) -> PylonApp:
-    """The board app over `fake`, with a frozen clock and no refresh timer."""
+    """The board app over `fake`, with a frozen clock and no refresh timer; the truecolor
+    themes unless `sixteen_colours` (not whatever the test runner's TERM says)."""
     from pylon_tui.bootstrap import make_app, services_for
 
     services = services_for(
@@ -220,6 +223,8 @@ def build_app(
         refresh_seconds=0,
         templates={"acknowledge": "On it!"},
         keymap=keymap,
+        theme=theme,
+        sixteen_colours=sixteen_colours,
     )
 
 

@@ -12,9 +12,11 @@ from . import (
     test_background_trust,
     test_filter_focus,
     test_find,
+    test_layout,
     test_moves,
     test_navigation,
     test_tickets,
+    test_triage_core,
     test_triage_tools,
 )
 from .fakes import EXERCISED
@@ -24,10 +26,12 @@ TEST_MODULES = (
     test_background_trust,
     test_filter_focus,
     test_find,
+    test_layout,
     test_moves,
     test_navigation,
     test_tickets,
     test_triage_tools,
+    test_triage_core,
 )
 
 

@@ -71,6 +71,9 @@ def _dialog(
     )
 
 
+VIEW_KEYS = 5
+"""Views with a board key of their own (alt+1..alt+5; 1-4 set priority)."""
+
 DETAIL_GROUP = "Detail screen"
 _NAV, _MOVE, _WORK, _FIND, _APP = "Navigate", "Move and prioritise", "Work a ticket", "Find", "App"
 
@@ -185,7 +188,28 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Copy Pylon link",
     ),
     ActionSpec("filter", "Filter", "slash", (BOARD,), "filter", group=_FIND, show=(BOARD,)),
-    ActionSpec("quick_filter", "Quick filter", "f", (BOARD,), "quick_filter", group=_FIND),
+    ActionSpec("views", "Views", "v", (BOARD,), "views", group=_FIND, palette="Views…"),
+    *(
+        ActionSpec(
+            f"view_{n}",
+            f"View {n}",
+            f"alt+{n}",
+            (BOARD,),
+            f"view({n})",
+            group=_FIND,
+            palette=f"View {n} (in the view picker's order)",
+        )
+        for n in range(1, VIEW_KEYS + 1)
+    ),
+    ActionSpec(
+        "sort",
+        "Sort column",
+        "s",
+        (BOARD,),
+        "sort",
+        group=_FIND,
+        palette="Sort this column (next order)",
+    ),
     ActionSpec(
         "other_states",
         "Other states",
@@ -221,6 +245,24 @@ CATALOG: tuple[ActionSpec, ...] = (
         show=(BOARD, DETAIL),
         palette="Help: all keys",
     ),
+    ActionSpec(
+        "switch_theme",
+        "Theme",
+        "T",
+        (BOARD,),
+        "switch_theme",
+        group=_APP,
+        palette="Theme: default / high contrast (saved)",
+    ),
+    ActionSpec(
+        "toggle_pane",
+        "Detail pane",
+        "p",
+        (BOARD,),
+        "toggle_pane",
+        group=_APP,
+        palette="Detail pane beside the board (160+ columns)",
+    ),
     ActionSpec("quit", "Quit", "q", (BOARD,), "quit", group=_APP, show=(BOARD,)),
     # ----- dialogs: one id per meaning, shared where the meaning is shared -------------
     _dialog("dialog_cancel", "Cancel", "escape", "cancel", "Any dialog", priority=True),
@@ -254,6 +296,27 @@ CATALOG: tuple[ActionSpec, ...] = (
 
 ANYWHERE: tuple[tuple[str, str], ...] = (("ctrl+p", "Command palette"),)
 """Textual's own keys, not remappable through `[keys]`, listed in help and the README."""
+
+WRITES: frozenset[str] = frozenset(
+    {
+        "move_right",
+        "move_left",
+        "move_to",
+        "priority_urgent",
+        "priority_high",
+        "priority_medium",
+        "priority_low",
+        "priority_clear",
+        "undo",
+        "reply",
+        "note",
+        "assign",
+        "assign_me",
+        "link",
+        "conflicts",
+    }
+)
+"""The actions that write to Pylon: off under `--read-only` (a spec may also say `writes`)."""
 
 _BY_ID = {s.id: s for s in CATALOG}
 _PRETTY = {"question_mark": "?", "slash": "/"}
@@ -293,6 +356,13 @@ def binding_by_id(action_id: str) -> Binding:
     return next(b for b in board_bindings() if b.id == action_id)
 
 
+def read_only_refusal(what: str) -> str:
+    return (
+        f"Read-only: {what} is off. pylon-tui was started with --read-only; start it "
+        "without to change tickets."
+    )
+
+
 def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
     """`?` help, a page per use: the board's keys, or those of the detail screen and dialogs.
 
@@ -308,9 +378,17 @@ def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
     return list(groups.items())
 
 
-def write_action_ids() -> frozenset[str]:
-    """The ids that change Pylon: what read-only mode disables and labels."""
-    return frozenset(s.id for s in CATALOG if s.writes)
+def writes(action_id: str) -> bool:
+    spec_ = _BY_ID.get(action_id)
+    return action_id in WRITES or (spec_ is not None and spec_.writes)
+
+
+_WRITE_ACTIONS = frozenset(s.action.split("(", 1)[0] for s in CATALOG if writes(s.id))
+
+
+def is_write_action(name: str) -> bool:
+    """Whether the action method `name` (as Textual's check_action gets it) writes."""
+    return name in _WRITE_ACTIONS
 
 
 def palette_specs() -> list[ActionSpec]:

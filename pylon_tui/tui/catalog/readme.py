@@ -71,11 +71,25 @@ README_ROWS: tuple[Row, ...] = (
     ),
     ("copy the ticket's Pylon link to the clipboard (OSC 52: works over SSH)", (("copy_link",),)),
     (
-        "filter by text (number, title, account, assignee, tags); `enter` keeps it, "
-        "`escape` clears",
+        "filter in the query language (words, `assignee:me`, `priority:urgent,high`, "
+        "`sla:<2h` ... see *Filters and views*); completion hints under the input, `→` takes "
+        "the suggestion, `enter` keeps it, `escape` clears",
         (("filter",),),
     ),
-    ("quick filters: mine, unassigned, urgent, SLA breaching", (("quick_filter",),)),
+    (
+        "views: pick a saved view (`[views.NAME]`, plus mine, unassigned, urgent, sla); "
+        "`0`-`9` in the picker pick by number, `0` all tickets; the header names the view",
+        (("views",),),
+    ),
+    (
+        "the first five views directly (1-4 set priority)",
+        (("view_1", "view_2", "view_3", "view_4", "view_5"),),
+    ),
+    (
+        "sort the focused column: default, sla, waiting, updated, priority, round again; the "
+        "column title shows the order (`↑sla`)",
+        (("sort",),),
+    ),
     (
         "tickets in states no column shows (e.g. waiting on customer), counted in the status bar",
         (("other_states",),),
@@ -86,7 +100,7 @@ README_ROWS: tuple[Row, ...] = (
         "card",
         (("toggle_select",),),
     ),
-    ("clear the selection, then the filter", (("clear",),)),
+    ("clear the selection, then the typed filter, then the view", (("clear",),)),
     ("refresh now (the board also refreshes every 30 s)", (("refresh",),)),
     (
         "settle conflicts: a queued change that met a ticket changed on Pylon waits, counted "
@@ -99,6 +113,14 @@ README_ROWS: tuple[Row, ...] = (
         "detail screen too, and in dialogs {dialog_help} (`?` types into a text field, `f1` "
         "never does)",
         (("help",),),
+    ),
+    (
+        "theme: default / high contrast, saved in the config (`[ui] theme`)",
+        (("switch_theme",),),
+    ),
+    (
+        "show or hide the detail pane beside the board (terminals 160 columns or wider)",
+        (("toggle_pane",),),
     ),
     ("quit", (("quit",),)),
 )

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import MoveVerdict, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain import MoveVerdict, Ticket, View, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
+from pylon_tui.domain.query import Field, Term, to_text
 from pylon_tui.domain.safe_text import copyable_link, one_line
 from pylon_tui.domain.snooze import describe_until
 from pylon_tui.domain.thread import reply_target
@@ -49,7 +50,6 @@ from .tools import ToolFlows
 if TYPE_CHECKING:
     from textual.app import App
 
-    from pylon_tui.domain import TicketFilter
     from pylon_tui.tui.context import AppContext
 
 __all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
@@ -237,23 +237,39 @@ class Flows(ToolFlows):
         return await self._sent(sending)
 
     # ----- find ------------------------------------------------------------------------
-    async def quick_filter(self, current: TicketFilter) -> TicketFilter | None:
-        """The quick-filter toggles; the filter to show (unchanged if cancelled), or None
-        when the choice cannot apply."""
-        choices = [
-            Choice(q.value, ("✓ " if q in current.quick else "  ") + q.label) for q in QuickFilter
-        ]
-        choices.append(Choice("clear", "  Clear all filters"))
-        key = await self.ask(PickerModal("Quick filters (toggle)", choices))
-        if key == "clear":
-            return type(current)()
-        if key is None:
-            return current
-        quick = QuickFilter(key)
-        if quick is QuickFilter.MINE and self.ctx.service.me_id is None:
-            self.notify("Set me_email in config.toml to use the Mine filter", severity="warning")
-            return None
-        return current.toggled(quick)
+    async def pick_view(self, current: View | None) -> str | None:
+        """The view picker: a view's name, "" for all tickets, None if cancelled. The first
+        nine answer to their digit; the active one is marked."""
+        views = self.ctx.views
+        choices = [Choice("", ("✓ " if current is None else "  ") + "0 All tickets")]
+        for n, view in enumerate(views, start=1):
+            mark = "✓ " if current is not None and view.name == current.name else "  "
+            digit = f"{n} " if n <= 9 else "  "
+            hint = to_text(view.query) + (
+                f"  ↑{view.sort.value}" if view.sort.value != "default" else ""
+            )
+            choices.append(Choice(view.name, f"{mark}{digit}{view.title}", hint))
+        return await self.ask(
+            PickerModal(
+                "Views", choices, hint="0-9 pick · [views.NAME] in config adds one", digits=True
+            )
+        )
+
+    def view_usable(self, view: View) -> bool:
+        """`assignee:me` needs to know who "me" is: say how, rather than show nothing."""
+        mentions_me = any(
+            isinstance(p, Term)
+            and p.field is Field.ASSIGNEE
+            and "me" in [str(v).lower() for v in p.values]
+            for p in view.query.parts
+        )
+        if mentions_me and self.ctx.service.me_id is None:
+            self.notify(
+                f"Set me_email in config.toml to use the {view.title} view (assignee:me)",
+                severity="warning",
+            )
+            return False
+        return True
 
     async def pick_hidden(self) -> str | None:
         """A ticket from the states no column shows, picked by the user; its id."""
