@@ -204,7 +204,7 @@ class BoardScreen(WorkerBoundary, ReadOnlyGuard):
             return action in ("quit", "help")
         if action == "toggle_pane":
             return True if self.layout_mode is LayoutMode.WIDE else None
-        return True
+        return super().check_action(action, parameters)  # --read-only turns writes off
 
     def column_views(self) -> list[ColumnView]:
         return list(self._columns)
