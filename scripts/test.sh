@@ -37,6 +37,23 @@ if ! command -v sshd >/dev/null 2>&1 && [ ! -x /usr/sbin/sshd ]; then
     fi
 fi
 
+# zsh and fish run the generated completion scripts (tests/cli/test_completion.py).
+if ! command -v zsh >/dev/null 2>&1 || ! command -v fish >/dev/null 2>&1; then
+    echo "installing zsh and fish (needed by tests/cli/test_completion.py)…"
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    if command -v apt-get >/dev/null 2>&1; then
+        { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq zsh fish >/dev/null; } ||
+            echo "could not install zsh/fish: their completion tests will be skipped" >&2
+    elif command -v dnf >/dev/null 2>&1; then
+        $SUDO dnf install -y -q zsh fish || echo "could not install zsh/fish" >&2
+    elif command -v brew >/dev/null 2>&1; then
+        brew install zsh fish || echo "could not install zsh/fish" >&2
+    else
+        echo "zsh or fish is missing (their completion tests will be skipped)" >&2
+    fi
+fi
+
 if [ -z "${VIRTUAL_ENV:-}" ]; then
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv
