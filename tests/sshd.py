@@ -193,6 +193,28 @@ class Sshd:
                 f"sshd log:\n{self.log()}"
             )
 
+    def terminal_refusal(self) -> str | None:
+        """Why sshd cannot give a login a terminal here, or None when it can.
+
+        As a normal user, sshd must hand the new terminal to the tty group; where /dev/pts
+        is mounted without ``gid=5`` (some containers) only root may do that, and every
+        ``ssh -t`` is hung up at once. That is the system, not pylon-tui: say so plainly."""
+        argv = self.ssh_argv("true")
+        argv[argv.index("-t")] = "-tt"  # a terminal even though our stdin is not one
+        proc = subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=30, check=False
+        )
+        if proc.returncode == 0:
+            return None
+        log = self.log()
+        if "chown(/dev/pts" in log and os.geteuid() != 0:
+            return (
+                f"sshd running as {self.user} cannot hand out a terminal: /dev/pts is mounted "
+                "without gid=5 (the tty group) on this system, so only a root sshd can; run "
+                "the SSH tests as root or on a host with the usual devpts mount"
+            )
+        raise RuntimeError(f"ssh -t to the test sshd failed (exit {proc.returncode})\n{log}")
+
     def log(self) -> str:
         try:
             return self.log_file.read_text(errors="replace")[-3000:]

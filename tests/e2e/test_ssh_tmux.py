@@ -76,6 +76,9 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
         pytest.skip(str(missing))
     try:
         server.check_login()
+        refusal = server.terminal_refusal()
+        if refusal is not None:
+            pytest.skip(refusal)
         yield server
     finally:
         server.stop()
@@ -247,8 +250,12 @@ def test_connection_dropped_right_after_a_move_loses_nothing(
     pending = [p["kind"] for p in ticket["pending"]]
     assert column == "on_you" or pending == ["move"], (column, ticket)
     assert app_gone(pid)
-    reconnect_and_quit(app, number)
-    wait_for_state(cli, number, "on_you", timeout=5)
+
+    def landed() -> bool:
+        found = ticket_in(cli("list", "--json"), number)
+        return found is not None and found[0] == "on_you" and not found[1]["pending"]
+
+    reconnect_and_quit(app, number, landed)
 
 
 @pytest.fixture
@@ -299,7 +306,7 @@ def test_connection_dropped_while_the_move_is_in_flight_replays_it_once(
     assert found[0] == "new"
     assert [p["kind"] for p in found[1]["pending"]] == ["move"], listed.describe()
 
-    reconnect_and_quit(app, number)
+    reconnect_and_quit(app, number, lambda: bool(pylon_writes(sandbox, ticket_id)))
     assert pylon_writes(sandbox, ticket_id) == [("pylon", "PATCH", f"/issues/{ticket_id}", 200)]
     assert sandbox_ticket(sandbox, api_link.port, number)["state"] == "waiting_on_you"
 
@@ -331,19 +338,23 @@ def drop_right_after_move(
     return pid
 
 
-def reconnect_and_quit(app: TmuxApp, number: int) -> None:
-    """Reconnect in the same local terminal: the move shows with nothing pending, and quitting
-    leaves the terminal clean (the dead session could not reset its display modes)."""
+def reconnect_and_quit(app: TmuxApp, number: int, landed: Callable[[], bool]) -> None:
+    """Reconnect in the same local terminal: the move shows, reaches Pylon (``landed``) with
+    nothing left pending, and quitting leaves the terminal clean (the dead session could not
+    reset its display modes)."""
     app.send("Enter")
-    screen = app.wait_until(
-        lambda s: (
-            board_visible_anywhere(s)
-            and number in screen_columns(s)["On You"]
-            and "pending" not in s
-        ),
-        f"#{number} in On You with nothing pending after reconnecting",
+    app.wait_until(
+        lambda s: board_visible_anywhere(s) and number in screen_columns(s)["On You"],
+        f"#{number} in On You after reconnecting",
         timeout=SSH_TIMEOUT,
     )
+    deadline = time.monotonic() + 20
+    while not landed():
+        assert time.monotonic() < deadline, (
+            f"#{number}'s move never reached Pylon after reconnecting"
+        )
+        time.sleep(0.2)
+    screen = app.wait_until(lambda s: "pending" not in s, "nothing pending on the board")
     app.send("q")
     assert wait_ssh_ended(app, count=2)[1] == ("0", "sane"), screen
     assert_clean(app, "after a dropped connection, reconnecting and quitting")
