@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pylon_tui import __version__
-from pylon_tui.cli.output import err
+from pylon_tui.cli.output import err, say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -148,7 +148,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "completion":
         from pylon_tui.cli.completion import script
 
-        print(script(parser, args.shell), end="")
+        say(script(parser, args.shell).rstrip("\n"))
         return EXIT_OK
     if command == "setup":
         return commands.setup(args.config)

@@ -144,7 +144,8 @@ def test_zsh_registers_the_completion(capsys: pytest.CaptureFixture[str], tmp_pa
     source.write_text(generated("zsh", capsys))
     program = (
         f"source {source}; complete -p; print -- '=='; setopt ksharrays; "
-        "COMP_WORDS=(pylon-tui sandbox ''); COMP_CWORD=2; _pylon_tui; print -l -- \"${COMPREPLY[@]}\""
+        "COMP_WORDS=(pylon-tui sandbox ''); COMP_CWORD=2; _pylon_tui; "
+        'print -l -- "${COMPREPLY[@]}"'
     )
     proc = subprocess.run(
         [zsh, "-f", "-c", program],
