@@ -26,26 +26,28 @@ DEFAULT_PENALTY = 5.0
 
 # Requests per minute per organization. Pylon's rate-limits page (newer than the OpenAPI
 # snapshot, whose 10/20/60 notes are stale) gives every endpoint one of three tiers, 30, 120
-# or 300, in its own API-reference entry. Kestra's Pylon plugin quotes get 300, update 120 and
-# list/create/reply/note 30, which fit those tiers; an endpoint no source places gets the
-# lowest tier: a wrong guess there is only slower, never a 429.
+# or 300; the official SDK (usepylon 0.1.0a4, generated from the current API definition)
+# names each endpoint's tier in its docstring, and these are those numbers (issue 18;
+# tests/contract/test_rate_budgets.py checks every key against the SDK).
 TIER_LOW, TIER_MID, TIER_HIGH = 30, 120, 300
 PYLON_LIMITS: dict[str, int] = {
-    "search_issues": TIER_LOW,  # POST /issues/search (tier not published: lowest)
-    "list_issues": TIER_LOW,  # GET /issues (Kestra: list 30)
-    "get_issue": TIER_HIGH,  # GET /issues/{id} (Kestra: get 300)
-    "update_issue": TIER_MID,  # PATCH /issues/{id} (Kestra: update 120)
-    "reply": TIER_LOW,  # POST /issues/{id}/reply (Kestra: reply 30)
-    "note": TIER_LOW,  # POST /issues/{id}/note (Kestra: note 30)
-    "external_issues": TIER_LOW,  # POST /issues/{id}/external-issues
-    "messages": TIER_LOW,  # GET /issues/{id}/messages
+    "search_issues": TIER_MID,  # POST /issues/search
+    "list_issues": TIER_LOW,  # GET /issues
+    "get_issue": TIER_HIGH,  # GET /issues/{id}
+    "update_issue": TIER_MID,  # PATCH /issues/{id}
+    "reply": TIER_LOW,  # POST /issues/{id}/reply
+    "note": TIER_LOW,  # POST /issues/{id}/note
+    "external_issues": TIER_MID,  # POST /issues/{id}/external-issues
+    "messages": TIER_MID,  # GET /issues/{id}/messages
     "issue_statuses": TIER_LOW,  # GET /issue-statuses
-    "users": TIER_LOW,  # GET /users
-    "teams": TIER_LOW,  # GET /teams
-    "accounts": TIER_LOW,  # GET /accounts
-    "account": TIER_LOW,  # GET /accounts/{id}
-    "custom_fields": TIER_LOW,  # GET /custom-fields
-    "me": TIER_LOW,  # GET /me
+    "users": TIER_HIGH,  # GET /users
+    "user": TIER_HIGH,  # GET /users/{id}
+    "teams": TIER_HIGH,  # GET /teams
+    "team": TIER_HIGH,  # GET /teams/{id}
+    "accounts": TIER_HIGH,  # GET /accounts
+    "account": TIER_HIGH,  # GET /accounts/{id}
+    "custom_fields": TIER_HIGH,  # GET /custom-fields
+    "me": TIER_HIGH,  # GET /me
 }
 DEFAULT_LIMIT = TIER_LOW  # an endpoint added without an entry here: the safe tier
 

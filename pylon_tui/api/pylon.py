@@ -34,6 +34,7 @@ from .errors import (
     RequestError,
 )
 from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, guarded_pages, send
+from .pylon_directory import DirectoryLookups
 from .pylon_envelope import (
     SERVICE,
     created_id,
@@ -49,7 +50,7 @@ from .wire import CustomField, Organisation, PriorityOptions
 MAX_PAGES = 1000  # a runaway-pagination guard, far above any real workspace
 
 
-class PylonClient(HttpClientBase):
+class PylonClient(DirectoryLookups, HttpClientBase):
     _service = SERVICE
 
     def __init__(

@@ -312,7 +312,10 @@ def user_from_json(obj: object) -> User | None:
     emails = obj.get("emails")
     if not email and isinstance(emails, list) and emails and isinstance(emails[0], str):
         email = emails[0]
-    return User(user_id, _str(obj, "name") or email or user_id, email)
+    # `is_deactivated` is in the current API (official SDK) and not in the snapshot: absent
+    # means active, so both shapes read the same.
+    gone = obj.get("is_deactivated") is True
+    return User(user_id, _str(obj, "name") or email or user_id, email, is_deactivated=gone)
 
 
 def team_from_json(obj: object) -> Team | None:

@@ -11,6 +11,8 @@ class User:
     id: str
     name: str
     email: str = ""
+    is_deactivated: bool = False
+    """A teammate who left: still named on their old tickets, never offered in a picker."""
 
     @property
     def short_name(self) -> str:
@@ -64,6 +66,12 @@ class Directory:
             return ""
         account = self.accounts.get(account_id)
         return account.name if account else account_id[:8]
+
+    def active_users(self) -> list[User]:
+        """Who a picker may offer, by name: deactivated users can no longer be assigned."""
+        return sorted(
+            (u for u in self.users.values() if not u.is_deactivated), key=lambda u: u.name
+        )
 
     def user_by_email(self, email: str | None) -> User | None:
         if not email:

@@ -32,7 +32,10 @@ from .util import JSON, Response, bump_time, iso, json_response, new_uuid, pylon
 PYLON_HOSTS = {"api.usepylon.com": "us", "api.eu.usepylon.com": "eu"}
 EU_PREFIX = "pylon_api_eu_"  # Pylon's docs: EU tokens start so, US ones `pylon_api_`
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-DIRECTORY_ROUTES = ("users", "teams", "accounts", "account", "issue-statuses", "custom-fields")
+DIRECTORY_ROUTES = (
+    "users", "teams", "accounts", "account", "issue-statuses", "custom-fields",
+    "user", "team", "users-search", "custom-field",
+)  # fmt: skip
 """What a token with a restricted role may be refused (Pylon: a token's Role limits what it can
 access): the names a board looks up, never the tickets themselves."""
 

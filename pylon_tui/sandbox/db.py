@@ -95,6 +95,17 @@ CREATE TABLE IF NOT EXISTS github_moves (key TEXT PRIMARY KEY, moved_to TEXT NOT
 CREATE TABLE IF NOT EXISTS linear_trash (
     id TEXT PRIMARY KEY, trashed_at TEXT NOT NULL, listed INTEGER NOT NULL
 );
+-- Newer API fields (issue 18). Tables of their own, not columns, so a sandbox file made by an
+-- older version opens unchanged (CREATE TABLE IF NOT EXISTS adds them, nothing to migrate).
+CREATE TABLE IF NOT EXISTS deactivated_users (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS issue_followers (
+    issue_id TEXT NOT NULL, user_id TEXT, contact_id TEXT
+);
+CREATE INDEX IF NOT EXISTS issue_followers_issue ON issue_followers (issue_id);
+CREATE TABLE IF NOT EXISTS issue_forms (issue_id TEXT PRIMARY KEY, ticket_form_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS issue_threads (
+    id TEXT PRIMARY KEY, issue_id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pylon_automations (
     issue_id TEXT PRIMARY KEY, due TEXT NOT NULL, reply_id TEXT NOT NULL, from_state TEXT NOT NULL
 );
@@ -115,6 +126,10 @@ TABLES = (
     "github_moves",
     "linear_trash",
     "pylon_automations",
+    "deactivated_users",
+    "issue_followers",
+    "issue_forms",
+    "issue_threads",
 )
 
 

@@ -101,11 +101,19 @@ def ticket_from_dict(data: Json) -> Ticket:
 
 
 def user_to_dict(user: User) -> Json:
-    return {"id": user.id, "name": user.name, "email": user.email}
+    out: Json = {"id": user.id, "name": user.name, "email": user.email}
+    if user.is_deactivated:
+        out["is_deactivated"] = True
+    return out
 
 
 def user_from_dict(data: Json) -> User:
-    return User(str(data["id"]), str(data.get("name", "")), str(data.get("email", "")))
+    return User(
+        str(data["id"]),
+        str(data.get("name", "")),
+        str(data.get("email", "")),
+        is_deactivated=data.get("is_deactivated") is True,
+    )
 
 
 def team_to_dict(team: Team) -> Json:

@@ -37,6 +37,7 @@ from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Out
 from .ports import PylonApi
 from .restricted import DirectoryReads, UnplacedStates
 from .store import Store
+from .strangers import name_strangers
 
 T = TypeVar("T")
 CLOCK_SKEW = timedelta(seconds=60)
@@ -79,6 +80,8 @@ class BoardService:
         self._last_full: datetime | None = None
         self._loaded = False
         self._names_fresh = False
+        self._strangers_tried: set[str] = set()
+        """Assignee ids already looked up by GET /users/{id} in this run (see strangers)."""
         self.full_loads = 0
         """Counts full loads (load, reconcile): the UI re-freezes the GC after each."""
         self.outbox = Outbox(
@@ -235,6 +238,9 @@ class BoardService:
         self.board.replace_all(tickets)
         self.outbox.replay_into_board()
         self._unplaced.log_new(self.board)
+        self.directory = await name_strangers(
+            self.client, self.directory, tickets, self._strangers_tried
+        )
         if before is not None:  # the first load of a run has nothing on screen to explain
             self.outbox.departures.note_reload(self.board, before)
         self.last_refresh = self._last_full = started

@@ -128,7 +128,11 @@ async def pylon_scenario(client: PylonClient, linear_uuid: str) -> None:
     customer = next((m for m in messages if m.is_customer), messages[0])
     await step("reply", lambda: client.reply(ticket.id, "<p>On it.</p>", customer.id))
     await step("note", lambda: client.note(ticket.id, "<p>internal</p>"))
-    await step("teams", client.teams)
+    await step("user", lambda: client.user(users[0].id))
+    teams = await step("teams", client.teams)
+    assert isinstance(teams, list)
+    assert teams
+    await step("team", lambda: client.team(teams[0].id))
     accounts = await step("accounts", lambda: client.accounts(page_size=3))
     assert isinstance(accounts, list)
     assert len(accounts) > 3

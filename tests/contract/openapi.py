@@ -18,6 +18,13 @@ Pylon's developer docs are newer than the OpenAPI snapshot and win where they di
 file. Error bodies carry a stable `code` (required here, so the sandbox cannot drop it), and
 GET /issues/{id}/messages takes `cursor` and `limit`.
 
+Pylon's official SDK (`usepylon`, generated from the current API definition) is newer still
+(issue 18): where it and the snapshot disagree, the SDK wins. `_apply_sdk` adds to the loaded
+copy every field, query parameter and body key the SDK declares and the snapshot lacks, and
+drops a request field's `required` the SDK makes optional, so the strict checks here forbid
+only what neither knows; tests/contract/sdk_oracle.py then checks the same traffic against the
+SDK's own models.
+
 Every check returns a list of messages (empty = valid) so tests can assert both ways.
 """
 
@@ -35,6 +42,8 @@ from urllib.parse import unquote
 
 import httpx
 import jsonschema
+
+from . import sdk_oracle
 
 SPEC_FILE = Path(__file__).with_name("pylon-openapi.json")
 ERROR_SCHEMA = "ErrorApiResponseBody"
@@ -70,7 +79,7 @@ NEWER_DOCS: list[tuple[tuple[str, ...], Any]] = [
         [
             {"in": "query", "name": "cursor", "schema": {"type": "string"}},
             {"in": "query", "name": "limit",
-             "schema": {"type": "integer", "minimum": 1, "maximum": 999}},
+             "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
         ],
     ),
 ]  # fmt: skip
@@ -87,10 +96,71 @@ def _apply_newer_docs(doc: JSON) -> JSON:
     return doc
 
 
+SDK_ADDED: JSON = {}
+"""Any value: the SDK oracle checks the type of what the SDK adds (sdk_oracle)."""
+
+
+def _sdk_model_fields(name: str) -> dict[str, bool] | None:
+    """{field: required} of the SDK model named like a snapshot schema, if there is one."""
+    import usepylon.types as sdk_types
+
+    model = getattr(sdk_types, name, None)
+    fields = getattr(model, "model_fields", None)
+    if not isinstance(fields, dict):
+        return None
+    return {(f.alias or n): f.is_required() for n, f in fields.items()}
+
+
+def _apply_sdk(doc: JSON) -> JSON:
+    """Merge what the SDK declares into the snapshot (see the module docstring)."""
+    for name, schema in doc["components"]["schemas"].items():
+        fields = _sdk_model_fields(name)
+        if fields is None or "properties" not in schema:
+            continue
+        for field in fields:
+            schema["properties"].setdefault(field, dict(SDK_ADDED))
+    for template, item in doc["paths"].items():
+        for method in METHODS:
+            if method not in item:
+                continue
+            sdk_op = sdk_oracle.find(method, template.replace("{", "x").replace("}", ""))
+            if sdk_op is None or _segments_of(sdk_op.template) != _segments_of(template):
+                continue
+            _merge_operation(doc, item[method], sdk_op)
+    return doc
+
+
+def _segments_of(template: str) -> list[str]:
+    return [re.sub(r"\{[^}]*\}", "{}", s) for s in template.strip("/").split("/")]
+
+
+def _merge_operation(doc: JSON, spec_op: JSON, sdk_op: sdk_oracle.SdkOperation) -> None:
+    params = spec_op.setdefault("parameters", [])
+    declared = {p["name"] for p in params if p.get("in") == "query"}
+    for name in sdk_op.query:
+        if name not in declared:
+            params.append({"in": "query", "name": name, "schema": dict(SDK_ADDED)})
+    body = spec_op.get("requestBody")
+    schema = None if body is None else _json_schema(body)
+    if schema is None:
+        return
+    if "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    props = schema.setdefault("properties", {})
+    for key in sdk_op.body:
+        props.setdefault(key, dict(SDK_ADDED))
+    if "required" in schema:
+        optional = {k for k, p in sdk_op.body.items() if not p.required}
+        schema["required"] = [k for k in schema["required"] if k not in optional]
+        if not schema["required"]:
+            del schema["required"]
+
+
 @functools.cache
 def document() -> JSON:
-    """The OpenAPI document with the newer docs' additions (NEWER_DOCS) applied."""
-    return _apply_newer_docs(json.loads(SPEC_FILE.read_text()))
+    """The OpenAPI document with the newer docs' additions (NEWER_DOCS) and the official
+    SDK's (newer still) applied."""
+    return _apply_sdk(_apply_newer_docs(json.loads(SPEC_FILE.read_text())))
 
 
 def strict_copy(node: Any) -> Any:

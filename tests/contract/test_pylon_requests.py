@@ -16,7 +16,7 @@ import pytest
 
 from pylon_tui.api.pylon import PylonClient
 
-from . import openapi
+from . import openapi, sdk_oracle
 from .conftest import AGENT_EMAIL, SEARCH_PAGE, Exchange
 
 # Each public client coroutine -> the operations (operationId) it exists to call.
@@ -35,6 +35,8 @@ METHOD_OPERATIONS: dict[str, set[str]] = {
     "users": {"GetUsers"},
     "agent": {"GetUsers"},
     "teams": {"GetTeams"},
+    "user": {"GetUser"},
+    "team": {"GetTeam"},
     "account": {"GetAccount"},
     "accounts": {"GetAccounts"},
     "issue_statuses": {"GetIssueStatuses"},
@@ -102,6 +104,35 @@ def test_requests_and_responses_match_the_document(
         f"{_describe(e)}\n    " + "\n    ".join(errs)
         for e in mine
         if (errs := openapi.exchange_errors(e.request, e.response))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _sdk_problems(exchange: Exchange) -> list[str]:
+    """The exchange against the official SDK: its request types accept the request, its
+    response model parses the answer (issue 18, item 5)."""
+    request = exchange.request
+    path = request.url.raw_path.decode().split("?", 1)[0]
+    op = sdk_oracle.find(request.method, path)
+    if op is None:
+        return [f"the official SDK has no {request.method} {path}"]
+    body = json.loads(request.content) if request.content else None
+    problems = sdk_oracle.query_errors(op, request.url.params.multi_items())
+    if body is not None or op.body:
+        problems += sdk_oracle.request_body_errors(op, body)
+    answer = exchange.response.json()
+    problems += sdk_oracle.response_errors(op, exchange.response.status_code, answer)
+    return [f"SDK {op.client_path}: {m}" for m in problems]
+
+
+@pytest.mark.parametrize("operation_id", sorted(EXPECTED_OPERATIONS))
+def test_requests_and_responses_match_the_official_sdk(
+    pylon_exchanges: list[Exchange], operation_id: str
+) -> None:
+    mine = [e for e in pylon_exchanges if _operation_id(e) == operation_id]
+    assert mine, f"no request reached {operation_id}"
+    problems = [
+        f"{_describe(e)}\n    " + "\n    ".join(errs) for e in mine if (errs := _sdk_problems(e))
     ]
     assert not problems, "\n".join(problems)
 

@@ -1,13 +1,18 @@
-"""Every sandbox Pylon endpoint's answers, success and error, against the OpenAPI document.
+"""Every sandbox Pylon endpoint's answers, success and error, against the OpenAPI document
+and against the official SDK's models (issue 18: the SDK is the newer contract and wins).
 
 Cases are (method, path, query, body) with placeholders filled from the seeded sandbox. The
 successful case of every sandbox route also drives the generic error statuses (401 with no,
 wrong and wrong-region tokens; 429 from the sandbox's real per-endpoint limiter; an injected
 500), so a new route is covered by adding one line to OK_CASES, and a test fails until it is.
+Every case's answer must also parse with the SDK's response model for the same operation and
+every case's request must be one the SDK's request types accept (tests/contract/sdk_oracle.py
+reads both from the SDK itself), so any route added here is checked against the SDK too.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,7 +26,7 @@ from pylon_tui.sandbox import Sandbox, SandboxTransport
 from pylon_tui.sandbox.pylon import endpoints as pylon
 from pylon_tui.sandbox.seed.content import GITHUB_ISSUES
 
-from . import openapi
+from . import openapi, sdk_oracle
 from .conftest import PYLON, TOKEN, new_sandbox
 
 EU = "https://api.eu.usepylon.com"
@@ -62,8 +67,42 @@ OK_CASES: dict[str, list[Case]] = {
             "/issues/search",
             body={"filter": {"field": "state", "operator": "in", "values": ["no_such_state"]}},
         ),
+        # The current definition (official SDK): limit up to 1000, filter optional,
+        # search_text, and the filter fields both definitions list.
+        Case("POST", "/issues/search", body={"filter": EVERYTHING, "limit": 1000}),
+        Case("POST", "/issues/search", body={"search_text": "invoice", "limit": 5}),
+        Case("POST", "/issues/search", body={"filter": EVERYTHING, "search_text": "sso export"}),
+        Case(
+            "POST",
+            "/issues/search",
+            body={"filter": {"field": "ticket_form_id", "operator": "is_set"}},
+        ),
+        Case(
+            "POST",
+            "/issues/search",
+            body={"filter": {"field": "follower_user_id", "operator": "equals", "value": "{user}"}},
+        ),
+        Case(
+            "POST",
+            "/issues/search",
+            body={
+                "filter": {
+                    "field": "follower_contact_id",
+                    "operator": "in",
+                    "values": ["{contact}"],
+                }
+            },
+        ),
     ],
-    "list": [Case("GET", "/issues", {"start_time": "{week_ago}", "end_time": "{now}"})],
+    "list": [
+        Case("GET", "/issues", {"start_time": "{week_ago}", "end_time": "{now}"}),
+        Case("GET", "/issues", {"start_time": "{year_ago}", "end_time": "{now}", "limit": "5"}),
+        Case(
+            "GET",
+            "/issues",
+            {"start_time": "{year_ago}", "end_time": "{now}", "limit": "5", "cursor": "{list_cur}"},
+        ),
+    ],
     "get": [Case("GET", "/issues/{issue}"), Case("GET", "/issues/{number}")],
     "patch": [
         Case("PATCH", "/issues/{issue}", body={"state": "waiting_on_customer"}),
@@ -79,6 +118,8 @@ OK_CASES: dict[str, list[Case]] = {
         Case("GET", "/issues/{issue}/messages"),
         Case("GET", "/issues/{issue}/messages", {"limit": "999"}),
         Case("GET", "/issues/{issue}/messages", {"limit": "1", "cursor": "{message_cursor}"}),
+        Case("GET", "/issues/{issue}/messages", {"limit": "1000"}),
+        Case("GET", "/issues/{issue}/messages", {"cursor": "{message_cursor}"}),
     ],
     "reply": [
         Case(
@@ -87,7 +128,17 @@ OK_CASES: dict[str, list[Case]] = {
             body={"body_html": "<p>x</p>", "message_id": "{message}"},
         )
     ],
-    "note": [Case("POST", "/issues/{issue}/note", body={"body_html": "<p>internal</p>"})],
+    "note": [
+        Case("POST", "/issues/{issue}/note", body={"body_html": "<p>internal</p>"}),
+        Case(
+            "POST", "/issues/{issue}/note", body={"body_html": "<p>t</p>", "thread_id": "{thread}"}
+        ),
+        Case(
+            "POST", "/issues/{issue}/note", body={"body_html": "<p>m</p>", "message_id": "{note}"}
+        ),
+    ],
+    "threads": [Case("GET", "/issues/{issue}/threads")],
+    "create-thread": [Case("POST", "/issues/{issue}/threads", body={"name": "Escalation"})],
     "external-issues": [
         Case(
             "POST",
@@ -105,22 +156,35 @@ OK_CASES: dict[str, list[Case]] = {
             body={"source": "github", "external_issue_id": "{github}"},
         ),
     ],
-    "users": [Case("GET", "/users")],
+    "users": [Case("GET", "/users"), Case("GET", "/users", {"include_deactivated": "true"})],
+    "user": [Case("GET", "/users/{user}"), Case("GET", "/users/{gone_user}")],
+    "users-search": [
+        Case(
+            "POST",
+            "/users/search",
+            body={"filter": {"field": "email", "operator": "equals", "value": "{email}"}},
+        ),
+        Case("POST", "/users/search", body={"limit": 2}),
+    ],
     "teams": [Case("GET", "/teams")],
+    "team": [Case("GET", "/teams/{team}")],
     "accounts": [
         Case("GET", "/accounts", {"limit": "2"}),
         Case("GET", "/accounts", {"limit": "2", "cursor": "{account_cursor}"}),
     ],
     "account": [Case("GET", "/accounts/{account}")],
     "issue-statuses": [Case("GET", "/issue-statuses")],
-    "custom-fields": [Case("GET", "/custom-fields", {"object_type": "issue"})],
+    "custom-fields": [
+        Case("GET", "/custom-fields", {"object_type": "issue"}),
+        Case("GET", "/custom-fields", {"object_type": "meeting"}),
+    ],
+    "custom-field": [Case("GET", "/custom-fields/{field}")],
     "me": [Case("GET", "/me")],
 }
 
 BAD_CASES: list[tuple[Case, int]] = [
-    (Case("POST", "/issues/search", body={"limit": 5}), 400),
     (Case("POST", "/issues/search", body={"filter": EVERYTHING, "limit": 0}), 400),
-    (Case("POST", "/issues/search", body={"filter": EVERYTHING, "limit": 1000}), 400),
+    (Case("POST", "/issues/search", body={"filter": EVERYTHING, "limit": 1001}), 400),
     (Case("POST", "/issues/search", body={"filter": EVERYTHING, "cursor": "garbage!"}), 400),
     (Case("POST", "/issues/search", body={"filter": {"field": "state"}}), 400),
     (Case("GET", "/issues"), 400),
@@ -130,6 +194,10 @@ BAD_CASES: list[tuple[Case, int]] = [
             "/issues",
             {"start_time": "2020-01-01T00:00:00Z", "end_time": "2030-01-01T00:00:00Z"},
         ),
+        400,
+    ),
+    (
+        Case("GET", "/issues", {"start_time": "{year_ago}", "end_time": "{now}", "limit": "20001"}),
         400,
     ),
     (Case("GET", "/issues/no-such-issue"), 404),
@@ -155,10 +223,45 @@ BAD_CASES: list[tuple[Case, int]] = [
     ),
     (Case("GET", "/issues/no-such-issue/messages"), 404),
     (Case("GET", "/issues/{issue}/messages", {"limit": "0"}), 400),
+    (Case("GET", "/issues/{issue}/messages", {"limit": "1001"}), 400),
     (Case("GET", "/issues/{issue}/messages", {"cursor": "zz"}), 400),
     (Case("POST", "/issues/{issue}/reply", body={"body_html": "<p>x</p>"}), 400),
     (Case("POST", "/issues/no-such-issue/reply", body={"body_html": "x", "message_id": "y"}), 404),
     (Case("POST", "/issues/{issue}/note", body={}), 400),
+    # The refusals of the current definition (issue 18, item 3).
+    (
+        Case("POST", "/issues/{issue}/reply", body={"body_html": "x", "message_id": "{note}"}),
+        400,
+    ),
+    (
+        Case(
+            "POST",
+            "/issues/{issue}/reply",
+            body={
+                "body_html": "x",
+                "message_id": "{message}",
+                "user_id": "{user}",
+                "contact_id": "{contact}",
+            },
+        ),
+        400,
+    ),
+    (
+        Case(
+            "POST",
+            "/issues/{issue}/note",
+            body={"body_html": "x", "thread_id": "{thread}", "message_id": "{note}"},
+        ),
+        400,
+    ),
+    (Case("POST", "/issues/{issue}/note", body={"body_html": "x", "thread_id": "nope"}), 400),
+    (Case("POST", "/issues/{issue}/note", body={"body_html": "x", "message_id": "{message}"}), 400),
+    (Case("GET", "/issues/no-such-issue/threads"), 404),
+    (Case("GET", "/users/no-such-user"), 404),
+    (Case("GET", "/teams/no-such-team"), 404),
+    (Case("GET", "/custom-fields/no-such-field"), 404),
+    (Case("POST", "/users/search", body={"filter": {"field": "name", "operator": "equals"}}), 400),
+    (Case("GET", "/users", {"include_deactivated": "maybe"}), 400),
     (Case("POST", "/issues/no-such-issue/note", body={"body_html": "x"}), 404),
     (Case("POST", "/issues/{issue}/external-issues", body={"source": "linear"}), 400),
     (
@@ -225,10 +328,34 @@ def _operation(method: str, path: str) -> openapi.Operation:
     return op
 
 
+def _sdk_operation(method: str, path: str) -> sdk_oracle.SdkOperation:
+    op = sdk_oracle.find(method, path)
+    assert op is not None, f"the official SDK has no {method} {path}"
+    return op
+
+
 def _errors(response: httpx.Response) -> list[str]:
+    """The answer against the snapshot (strict) and against the SDK's model (it must parse)."""
     request = response.request
-    op = _operation(request.method, request.url.raw_path.decode().split("?", 1)[0])
-    return openapi.response_errors(op, response.status_code, response.json())
+    path = request.url.raw_path.decode().split("?", 1)[0]
+    op = _operation(request.method, path)
+    body = response.json()
+    problems = openapi.response_errors(op, response.status_code, body)
+    sdk_op = _sdk_operation(request.method, path)
+    return problems + [
+        f"SDK {sdk_op.client_path}: {m}"
+        for m in sdk_oracle.response_errors(sdk_op, response.status_code, body)
+    ]
+
+
+def _sdk_request_errors(request: httpx.Request) -> list[str]:
+    path = request.url.raw_path.decode().split("?", 1)[0]
+    op = _sdk_operation(request.method, path)
+    body = json.loads(request.content) if request.content else None
+    problems = sdk_oracle.query_errors(op, request.url.params.multi_items())
+    if body is not None or op.body:
+        problems += sdk_oracle.request_body_errors(op, body)
+    return problems
 
 
 @pytest.fixture(scope="module")
@@ -239,14 +366,23 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 
 def _ids(sandbox: Sandbox) -> dict[str, str]:
+    now = sandbox.now()
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
     with _client(sandbox) as client:
         first = client.post("/issues/search", json={"filter": EVERYTHING, "limit": 3}).json()
         issue = first["data"][0]
+        note = client.post(f"/issues/{issue['id']}/note", json={"body_html": "<p>n</p>"}).json()
         thread = client.get(f"/issues/{issue['id']}/messages", params={"limit": "1"}).json()
         messages = thread["data"]
         accounts = client.get("/accounts", params={"limit": "2"}).json()
         users = client.get("/users").json()["data"]
-    now = sandbox.now()
+        everyone = client.get("/users", params={"include_deactivated": "true"}).json()["data"]
+        threads = client.get(f"/issues/{issue['id']}/threads").json()["data"]
+        team = client.get("/teams").json()["data"][0]
+        field = client.get("/custom-fields", params={"object_type": "issue"}).json()["data"][0]
+        year = {"start_time": (now - timedelta(days=365)).strftime(stamp), "limit": "5"}
+        listed = client.get("/issues", params={**year, "end_time": now.strftime(stamp)}).json()
+    contact = issue["requester"]["id"]
     return {
         "issue": issue["id"],
         "number": str(issue["number"]),
@@ -256,6 +392,15 @@ def _ids(sandbox: Sandbox) -> dict[str, str]:
         "account": accounts["data"][0]["id"],
         "account_cursor": accounts["pagination"]["cursor"],
         "user": users[0]["id"],
+        "email": users[0]["email"],
+        "gone_user": next(u["id"] for u in everyone if u["is_deactivated"]),
+        "note": note["data"]["id"],
+        "thread": threads[0]["id"],
+        "team": team["id"],
+        "field": field["id"],
+        "contact": contact,
+        "list_cur": listed["pagination"]["cursor"],
+        "year_ago": (now - timedelta(days=365)).strftime(stamp),
         "linear": sandbox.linear_issue("ENG-2")["id"],
         "github": GITHUB_ISSUES[0][0],
         "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -290,6 +435,7 @@ def test_success_matches_the_200_schema(
     assert response.status_code == 200, response.text
     # The table itself must be a valid request, or the check proves nothing.
     assert not openapi.request_errors(response.request)
+    assert not (problems := _sdk_request_errors(response.request)), "\n".join(problems)
     assert not (problems := _errors(response)), "\n".join(problems)
 
 

@@ -29,10 +29,12 @@ def test_default_limit_and_limit_validation(client: httpx.Client) -> None:
     r = client.post("/issues/search", json={"filter": EVERYTHING})
     assert r.status_code == 200
     assert len(r.json()["data"]) == 80
-    for bad in (0, 1000, "x", True):
+    for bad in (0, 1001, "x", True):
         r = client.post("/issues/search", json={"filter": EVERYTHING, "limit": bad})
         assert r.status_code == 400, bad
-    assert client.post("/issues/search", json={"limit": 5}).status_code == 400
+    # Current definition (issue 18): limit up to 1000, and the filter is optional.
+    assert client.post("/issues/search", json={"filter": EVERYTHING, "limit": 1000}).is_success
+    assert len(client.post("/issues/search", json={"limit": 5}).json()["data"]) == 5
     r = client.post("/issues/search", json={"filter": EVERYTHING, "cursor": "garbage!"})
     assert r.status_code == 400
 
@@ -152,17 +154,34 @@ def test_compound_and_field_filters(client: httpx.Client, sb: Sandbox) -> None:
     assert "sentiment" in r.json()["errors"][0]
 
 
-def test_list_issues_enforces_30_day_window(client: httpx.Client) -> None:
+def test_list_issues_takes_a_year_newest_first_a_page_at_a_time(client: httpx.Client) -> None:
+    """GET /issues by the current definition (issue 18): up to 365 days, created_at in
+    [start, end), newest first, paged by limit/cursor."""
     end = START.isoformat()
-    ok = client.get(
-        "/issues", params={"start_time": (START - timedelta(days=30)).isoformat(), "end_time": end}
-    )
-    assert ok.status_code == 200
-    assert ok.json()["data"]
-    too_long = (START - timedelta(days=31)).isoformat()
+    year = (START - timedelta(days=365)).isoformat()
+    whole = client.get("/issues", params={"start_time": year, "end_time": end})
+    assert whole.status_code == 200
+    data = whole.json()["data"]
+    assert data
+    assert whole.json()["pagination"]["has_next_page"] is False
+    stamps = [i["created_at"] for i in data]
+    assert stamps == sorted(stamps, reverse=True)
+    pages: list[dict[str, Any]] = []
+    query = {"start_time": year, "end_time": end, "limit": "7"}
+    for _ in range(50):
+        answer = client.get("/issues", params=query).json()
+        pages += answer["data"]
+        if not answer["pagination"]["has_next_page"]:
+            break
+        query["cursor"] = answer["pagination"]["cursor"]
+    assert [i["id"] for i in pages] == [i["id"] for i in data]
+    newest = data[0]["created_at"]
+    upto = client.get("/issues", params={"start_time": year, "end_time": newest}).json()
+    assert newest not in {i["created_at"] for i in upto["data"]}  # end_time is exclusive
+    too_long = (START - timedelta(days=366)).isoformat()
     r = client.get("/issues", params={"start_time": too_long, "end_time": end})
     assert r.status_code == 400
-    assert "30 days" in r.json()["errors"][0]
+    assert "365 days" in r.json()["errors"][0]
 
 
 async def test_async_client_search(aclient: httpx.AsyncClient) -> None:

@@ -178,6 +178,11 @@ def test_the_sandbox_switch_names_only_real_routes(sandbox: Sandbox) -> None:
         "account",
         "issue-statuses",
         "custom-fields",
+        # single-name reads and user search (issue 18): names too
+        "user",
+        "team",
+        "users-search",
+        "custom-field",
     }
     with pytest.raises(ValueError, match="unknown route"):
         sandbox.restrict(["tickets"])

@@ -142,6 +142,14 @@ class FakePylon:
             User("u2", "Alex Agent", "alex@example.com"),
         ]
 
+    async def user(self, user_id: str) -> User:
+        """GET /users/{id}: the listed users, and a teammate who left (`gone`)."""
+        known = {u.id: u for u in await self.users()}
+        known["gone"] = User("gone", "Former Teammate", "former@example.com", is_deactivated=True)
+        if user_id not in known:
+            raise ApiError(f"user {user_id} not found", status=404)
+        return known[user_id]
+
     async def teams(self) -> list[Team]:
         return [Team("team1", "Support")]
 

@@ -79,7 +79,9 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     return [str(p) for p in parts]
 
 
-def parse_limit(raw: Any, default: int = 100) -> int:
+def parse_limit(raw: Any, default: int = 100, maximum: int = 999) -> int:
+    """`maximum` 999 is the snapshot's "less than 1000"; the current API takes up to 1000 on
+    search and messages (issue 18) and 20000 on GET /issues."""
     if raw is None or raw == "":
         return default
     if isinstance(raw, str):
@@ -88,6 +90,6 @@ def parse_limit(raw: Any, default: int = 100) -> int:
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise BadRequest("limit must be an integer")
-    if not 0 < raw < 1000:
-        raise BadRequest("limit must be greater than 0 and less than 1000")
+    if not 0 < raw <= maximum:
+        raise BadRequest(f"limit must be between 1 and {maximum}")
     return raw

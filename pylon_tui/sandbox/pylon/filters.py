@@ -27,6 +27,21 @@ _ID_FIELDS = {
     "issue_type": "type",
 }
 _STRING_FIELDS = {"title": "title", "body_html": "body_html"}
+# Fields the current definition (official SDK) and the snapshot's description list, answered
+# from side tables (issue 18) or from what every sandbox ticket is (never a group, never in
+# the portal, never reopened, no workspace email: they all come from Slack).
+_SUBQUERY_FIELDS = {
+    "ticket_form_id": (
+        "(SELECT ticket_form_id FROM issue_forms f WHERE f.issue_id = issues.id)",
+        {"equals", "in", "not_in", "is_set", "is_unset"},
+    ),
+    "slack_channel_id": ("slack_channel_id", {"equals", "in", "not_in"}),
+    "workspace_email": ("NULL", {"equals", "in", "not_in", "is_set", "is_unset"}),
+    "customer_portal_visible": ("'false'", {"equals", "in", "not_in"}),
+    "issue_is_issue_group": ("'false'", {"equals", "in", "not_in"}),
+    "reopened": ("'false'", {"equals", "in", "not_in"}),
+}
+_FOLLOWER_FIELDS = {"follower_user_id": "user_id", "follower_contact_id": "contact_id"}
 _TIME_OPS = {"time_is_after", "time_is_before", "time_range"}
 
 
@@ -71,6 +86,11 @@ def compile_filter(
         return _string(_STRING_FIELDS[field], field, op, flt)
     if field == "tags":
         return _tags(op, flt)
+    if field in _SUBQUERY_FIELDS:
+        col, allowed = _SUBQUERY_FIELDS[field]
+        return _scalar(col, field, op, flt, allowed)
+    if field in _FOLLOWER_FIELDS:
+        return _follower(_FOLLOWER_FIELDS[field], field, op, flt)
     if field in custom_field_slugs:
         # Safe to inline: the slug is one of our own field definitions, never raw input.
         col = f"json_extract(custom_fields, '$.{field}')"
@@ -160,3 +180,23 @@ def _tags(op: str, flt: dict[str, Any]) -> tuple[str, list[Any]]:
     if op in ("contains", "in"):
         return exists, values
     return f"NOT {exists}", values
+
+
+def _follower(col: str, field: str, op: str, flt: dict[str, Any]) -> tuple[str, list[Any]]:
+    if op not in ("equals", "in", "not_in"):
+        raise FilterError(f"operator {op!r} is not allowed for {field!r}")
+    values = [_value(flt, field)] if op == "equals" else _values(flt, field)
+    marks = ",".join("?" * len(values)) or "NULL"
+    exists = (
+        f"EXISTS (SELECT 1 FROM issue_followers f WHERE f.issue_id = issues.id"  # noqa: S608
+        f" AND f.{col} IN ({marks}))"
+    )
+    return (f"NOT {exists}" if op == "not_in" else exists), values
+
+
+def text_match(text: str) -> tuple[str, list[Any]]:
+    """`search_text`, a fuzzy search in Pylon: here every word must appear, in any case, in
+    the title or the body (a stand-in that finds what a person typing a few words expects)."""
+    words = [w.lower() for w in text.split()][:20]
+    one = "(instr(lower(title), ?) > 0 OR instr(lower(body_html), ?) > 0)"
+    return " AND ".join([one] * len(words)), [w for w in words for _ in range(2)]

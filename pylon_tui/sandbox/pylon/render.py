@@ -1,4 +1,8 @@
-"""Rows -> Pylon JSON objects, shaped exactly like the OpenAPI schemas.
+"""Rows -> Pylon JSON objects, shaped like Pylon's current API definition.
+
+That is the OpenAPI snapshot plus what the official SDK's models require and the snapshot
+predates (issue 18: `is_issue_group`, `author_unverified`, `is_deactivated`, `logo_url`, a
+custom field's `description`, `latest_customer_activity_time` on every account).
 
 Optional objects (assignee, team, resolution fields) are omitted rather than sent as null:
 the OpenAPI 3.0 document declares no nullable fields, and Pylon's Go encoder omits empties.
@@ -41,9 +45,27 @@ AREA_OPTIONS: list[tuple[str, str]] = [
     ("admin", "Admin"),
 ]
 CUSTOM_FIELD_DEFS: list[JSON] = [
-    {"slug": "priority", "label": "Priority", "type": "select", "options": PRIORITY_OPTIONS},
-    {"slug": "product_area", "label": "Product area", "type": "select", "options": AREA_OPTIONS},
-    {"slug": "escalation_reason", "label": "Escalation reason", "type": "text", "options": None},
+    {
+        "slug": "priority",
+        "label": "Priority",
+        "type": "select",
+        "options": PRIORITY_OPTIONS,
+        "description": "How soon this needs an answer.",
+    },
+    {
+        "slug": "product_area",
+        "label": "Product area",
+        "type": "select",
+        "options": AREA_OPTIONS,
+        "description": "The part of the product the ticket is about.",
+    },
+    {
+        "slug": "escalation_reason",
+        "label": "Escalation reason",
+        "type": "text",
+        "options": None,
+        "description": "",
+    },
 ]
 ISSUE_FIELD_SLUGS = frozenset(str(d["slug"]) for d in CUSTOM_FIELD_DEFS)
 
@@ -95,6 +117,7 @@ def issue_json(row: sqlite3.Row, lk: Lookups) -> JSON:
         "attachment_urls": [],
         "csat_responses": [],
         "customer_portal_visible": False,
+        "is_issue_group": False,
         "author_unverified": False,
         "number_of_touches": row["number_of_touches"],
     }
@@ -153,13 +176,16 @@ def message_json(row: sqlite3.Row) -> JSON:
         "source": row["source"],
         "author": author,
         "file_urls": [],
+        # Current API: whether the sender's identity was not verified (e.g. an email whose
+        # sender could be spoofed). Every seeded sender is a known Slack or Pylon user.
+        "author_unverified": False,
     }
     if row["thread_id"]:
         out["thread_id"] = row["thread_id"]
     return out
 
 
-def user_json(row: sqlite3.Row) -> JSON:
+def user_json(row: sqlite3.Row, deactivated: bool = False) -> JSON:
     return {
         "id": row["id"],
         "name": row["name"],
@@ -167,7 +193,8 @@ def user_json(row: sqlite3.Row) -> JSON:
         "emails": [row["email"]],
         "avatar_url": f"https://avatars.example.invalid/{row['id']}.png",
         "role_id": row["role_id"],
-        "status": "active",
+        "status": "away" if deactivated else "active",
+        "is_deactivated": deactivated,
     }
 
 
@@ -187,11 +214,12 @@ def account_json(row: sqlite3.Row, lk: Lookups, latest: str | None) -> JSON:
         "custom_fields": {},
         "external_ids": [{"external_id": row["external_id"], "label": "salesforce"}],
         "channels": [{"channel_id": row["channel_id"], "source": "slack", "is_primary": True}],
+        "logo_url": f"https://logos.example.invalid/{row['domain']}.png",
+        # Required by the current API; "" for an account with no customer activity yet.
+        "latest_customer_activity_time": latest or "",
     }
     if owner:
         out["owner"] = {"id": owner, "email": lk.user_email.get(owner, "")}
-    if latest:
-        out["latest_customer_activity_time"] = latest
     return out
 
 
@@ -224,6 +252,7 @@ def custom_fields_json(created: str) -> list[JSON]:
             "object_type": "issue",
             "source": "pylon",
             "is_read_only": False,
+            "description": d["description"],
             "created_at": created,
             "updated_at": created,
         }

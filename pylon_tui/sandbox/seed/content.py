@@ -19,6 +19,9 @@ USERS: list[tuple[str, str]] = [
     ("Aisha Bello", "aisha"),
     ("Jonas Lindqvist", "jonas"),
 ]
+DEACTIVATED_USER = ("Sam Okafor", "sam")
+"""A teammate who left: deactivated in Pylon, so pickers must not offer them (issue 18)."""
+TICKET_FORM_ID = "form-bug-report"
 # (team name, indexes into USERS)
 TEAMS: list[tuple[str, list[int]]] = [
     ("Support Tier 1", [0, 1, 2, 4]),

@@ -95,6 +95,33 @@ class Seeder:
         self._linear()
         self._github()
         self._tickets(n_tickets)
+        self._current_api()
+
+    def _current_api(self) -> None:
+        """What the current API has and the snapshot did not (issue 18), seeded last so every
+        earlier row (and so every screenshot) stays as it was: a teammate who left (a
+        deactivated user, assigned nothing: GET /users hides them), followers (the assignee
+        and the requester of each ticket) and a ticket form on every tenth ticket."""
+        role = self.conn.execute("SELECT role_id FROM users LIMIT 1").fetchone()
+        gone = (
+            rng_uuid(self.rng),
+            C.DEACTIVATED_USER[0],
+            f"{C.DEACTIVATED_USER[1]}@{C.SUPPORT_DOMAIN}",
+        )
+        self.conn.execute("INSERT INTO users VALUES (?,?,?,?)", (*gone, role[0] if role else ""))
+        self.conn.execute("INSERT INTO deactivated_users VALUES (?)", (gone[0],))
+        self.conn.execute(
+            "INSERT INTO issue_followers SELECT id, assignee_id, NULL FROM issues"
+            " WHERE assignee_id IS NOT NULL"
+        )
+        self.conn.execute(
+            "INSERT INTO issue_followers SELECT id, NULL, requester_id FROM issues"
+            " WHERE requester_id IS NOT NULL"
+        )
+        self.conn.execute(
+            "INSERT INTO issue_forms SELECT id, ? FROM issues WHERE number % 10 = 0",
+            (C.TICKET_FORM_ID,),
+        )
 
     def _org(self) -> None:
         rng, now = self.rng, self.now

@@ -117,7 +117,7 @@ class Flows(FieldFlows):
                 timeout=10,
             )
             return False
-        users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
+        users = self.ctx.service.directory.active_users()
         create = None
         if linear is not None:
             create = lambda chosen: self._create_for(ticket, linear, chosen)  # noqa: E731

@@ -40,7 +40,7 @@ class FieldFlows(UndoFlow):
             of = f" ({count} of {len(tickets)})" if len(tickets) > 1 else ""
             return "✓ ", f"assigned now{of}"
 
-        users = sorted(self.ctx.service.directory.users.values(), key=lambda u: u.name)
+        users = self.ctx.service.directory.active_users()
         tick, note = mark(None)
         choices = [Choice("", f"{tick}Unassign", note.replace("assigned", "unassigned"))]
         for user in users:
