@@ -9,6 +9,7 @@ is run unpacked from a directory that is not the checkout, so nothing can come f
 from __future__ import annotations
 
 import email.parser
+import importlib.util
 import os
 import subprocess
 import sys
@@ -32,6 +33,8 @@ def pyproject() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if importlib.util.find_spec("pip") is None:
+        pytest.skip("pip is not installed in this environment (e.g. `uv venv` without --seed)")
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
