@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pylon_tui import __version__
-from pylon_tui.cli.output import err
+from pylon_tui.cli.output import err, say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_close.add_argument("ref")
     p_reset = sandbox_sub.add_parser("reset", help="wipe and reseed the sandbox")
     p_reset.add_argument("--tickets", type=int, default=80)
+    p_completion = sub.add_parser("completion", help="print a shell completion script")
+    p_completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
 
 
@@ -157,6 +159,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pylon_tui.cli import commands
 
     command = args.command or "board"
+    if command == "completion":
+        from pylon_tui.cli.completion import script
+
+        say(script(parser, args.shell).rstrip("\n"))
+        return EXIT_OK
     if command == "setup":
         return commands.setup(args.config)
     if command == "sandbox":
