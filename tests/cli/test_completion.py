@@ -63,7 +63,7 @@ def bash_script(capsys: pytest.CaptureFixture[str]) -> str:
         ("pylon-tui mo", ["move"]),
         ("pylon-tui sandbox ", ["-h", "--help", "serve", "close", "reset"]),
         ("pylon-tui sandbox r", ["reset"]),
-        ("pylon-tui list --", ["--help", "--column", "--json"]),
+        ("pylon-tui list --", ["--help", "--column", "--json", "--view", "--filter", "--sort"]),
         ("pylon-tui list --column on-", ["on-you", "on-hold"]),
         ("pylon-tui move 12 on-h", ["on-hold"]),
         ("pylon-tui move 12 on-hold --l", ["--link"]),
@@ -135,7 +135,14 @@ def test_fish_completes_through_fish(capsys: pytest.CaptureFixture[str], tmp_pat
     assert complete("pylon-tui sandbox ") == ["close", "reset", "serve"]
     assert complete("pylon-tui list --column ") == sorted(COLUMN_KEYS)
     assert complete("pylon-tui completion ") == ["bash", "fish", "zsh"]
-    assert complete("pylon-tui list --") == ["--column", "--help", "--json"]
+    assert complete("pylon-tui list --") == [
+        "--column",
+        "--filter",
+        "--help",
+        "--json",
+        "--sort",
+        "--view",
+    ]
 
 
 def test_zsh_registers_the_completion(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
