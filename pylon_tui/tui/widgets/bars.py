@@ -57,9 +57,11 @@ class BoardHeader(_Bar):
         if read_only:
             text.append(" READ-ONLY ", style="bold reverse")
         if view:
-            text.append(f" view: {one_line(view)} ", style="bold cyan")
+            text.append(f" view: {one_line(view)} ", style="bold underline")
         if breach:
-            text.append(f" ⏱ {breach} ", style="bold red" if "breached" in breach else "bold")
+            # Reversed, not red: a red on the header's panel fell under 4.5:1 in 16 colours
+            # and truecolor (3.6 and 3.4, tests/e2e/test_layout_tmux.py).
+            text.append(f" ⏱ {breach} ", style="bold reverse" if "breached" in breach else "bold")
         text.append(" ")
         not_loaded = load.header_text()
         if not_loaded is not None:
