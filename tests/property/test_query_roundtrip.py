@@ -74,7 +74,11 @@ def test_any_text_parses_or_names_the_bad_term(text: str) -> None:
         assert failed.term
         assert failed.term in text
         assert 0 <= failed.start < len(text)
-        assert failed.term in failed.message or "quote" in failed.message
+        # The message names the term; a control character in it is shown escaped (repr),
+        # never raw: the message reaches the terminal.
+        named = failed.term in failed.message or repr(failed.term) in failed.message
+        assert named or "quote" in failed.message
+        assert not any(ch < " " or ch == "\x7f" for ch in failed.message)
 
 
 @settings(max_examples=200, deadline=None)
