@@ -343,9 +343,12 @@ def reconnect_and_quit(app: TmuxApp, number: int, landed: Callable[[], bool]) ->
     nothing left pending, and quitting leaves the terminal clean (the dead session could not
     reset its display modes)."""
     app.send("Enter")
+    # On You sorts urgent first, then longest waiting: the moved card may be below the
+    # rows an 80x24 terminal shows, so the board must show it gone from New; `landed` then
+    # checks with Pylon that it is in On You.
     app.wait_until(
-        lambda s: board_visible_anywhere(s) and number in screen_columns(s)["On You"],
-        f"#{number} in On You after reconnecting",
+        lambda s: board_visible_anywhere(s) and number not in screen_columns(s)["New"],
+        f"#{number} out of New after reconnecting",
         timeout=SSH_TIMEOUT,
     )
     deadline = time.monotonic() + 20
