@@ -205,9 +205,14 @@ def test_start_navigate_move_reply_quit_over_ssh(cli: CliRunner, over_ssh: SshLa
     app.type(" [sent over ssh]")
     app.send("C-s")
     app.wait_gone(f"Reply to #{number}")
-    deadline = time.monotonic() + 10
-    while not any(t.endswith("[sent over ssh]") for t in thread_texts(cli, number)):
-        assert time.monotonic() < deadline, f"the reply never reached #{number}'s thread"
+    deadline = time.monotonic() + SSH_TIMEOUT
+    while True:
+        texts = thread_texts(cli, number)
+        if any(text.endswith("[sent over ssh]") for text in texts):
+            break
+        assert time.monotonic() < deadline, (
+            f"the reply never reached #{number}'s thread: {texts[-2:]!r}\n{app.capture()}"
+        )
         time.sleep(0.25)
 
     app.send("q")
