@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 from pylon_tui.api.budget import RateBudget
+from pylon_tui.api.github import GitHubClient
+from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.pylon import PylonClient
 from pylon_tui.bootstrap import Services, columns_from, make_app, services_for
 from pylon_tui.config import Config
@@ -82,7 +84,11 @@ async def loaded_fixture(db_path: Path) -> Fixture:
     # The in-process sandbox has no rate limit to respect: without this, 200 quick moves
     # would queue behind the client's update_issue budget (20/min) and never settle.
     client = PylonClient(BASE_URL, None, transport=transport, budget=RateBudget.unlimited())
-    services = services_for(client, columns=columns())
+    # Linear and GitHub over the same sandbox, as sandbox mode has them: the On Hold gate's
+    # dialog needs an issue tracker.
+    linear = LinearClient(None, transport=transport)
+    github = GitHubClient(None, transport=transport)
+    services = services_for(client, columns=columns(), linear=linear, github=github)
     await services.service.load()
     return Fixture(sandbox, transport, services, db_path)
 

@@ -99,6 +99,46 @@ async def _filter(pilot: Pilot[Any], clock: FrameClock, out: KeySamples, presses
     await settle(pilot)
 
 
+async def _open_detail(pilot: Pilot[Any], clock: FrameClock, out: KeySamples, presses: int) -> None:
+    """enter on a card of the biggest column: the detail screen's first frame (its thread
+    loads behind); escape closes it before the next press (not timed)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, BoardScreen)
+    column = max(range(len(screen.views)), key=lambda i: len(screen.views[i]))
+    board: object = screen
+    for index in range(presses):
+        screen.cursor.focus(column, index % 10)
+        screen.rebuild()
+        await settle(pilot)
+        out.add("open_detail", await timed_key(pilot, clock, "enter"))
+        if pilot.app.screen is board:
+            out.failures["open_detail"] = out.failures.get("open_detail", 0) + 1
+            continue
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def _hold_dialog(pilot: Pilot[Any], clock: FrameClock, out: KeySamples, presses: int) -> None:
+    """L on an On You card with no linked issue: the On Hold gate's dialog, first frame;
+    escape cancels it (nothing moves) before the next press (not timed)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, BoardScreen)
+    on_you = screen.views[1]
+    rows = [i for i, t in enumerate(on_you[:200]) if not t.has_tracking_link()]
+    assert rows, "no On You card without a linked issue"
+    board: object = screen
+    for index in range(presses):
+        screen.cursor.focus(1, rows[index % len(rows)])
+        screen.rebuild()
+        await settle(pilot)
+        out.add("hold_dialog", await timed_key(pilot, clock, "L"))
+        if pilot.app.screen is board:
+            out.failures["hold_dialog"] = out.failures.get("hold_dialog", 0) + 1
+            continue
+        await pilot.press("escape")
+        await settle(pilot)
+
+
 async def _pilot_wall(pilot: Pilot[Any], out: KeySamples, presses: int) -> None:
     """What `await pilot.press(k); await pilot.pause()` costs: dominated by idle sleeps."""
     for key in islice(cycle("jk"), presses):
@@ -122,6 +162,8 @@ async def run_headless(db_path: Path, presses: int, pilot_presses: int = 10) -> 
             await _focus_across(pilot, clock, out, presses)
             await _card_move(pilot, clock, out, presses)
             await _filter(pilot, clock, out, presses)
+            await _open_detail(pilot, clock, out, max(1, presses // 4))
+            await _hold_dialog(pilot, clock, out, max(1, presses // 4))
             await _pilot_wall(pilot, out, pilot_presses)
     finally:
         fixture.sandbox.close()

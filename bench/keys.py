@@ -47,23 +47,35 @@ def key_event(key: str) -> events.Key:
 
 
 class FrameClock:
-    """Timestamps every composed frame of whichever screen is on top."""
+    """Timestamps every composed frame of whichever screen is on top: the Screen class's
+    `_compositor_refresh` is wrapped once, so a screen a key opens (the detail, a dialog)
+    is timed from its own first frame."""
+
+    _installed: FrameClock | None = None
 
     def __init__(self) -> None:
         self.frames: list[float] = []
-        self._wrapped: set[int] = set()
+        FrameClock._install()
+        FrameClock._installed = self
+
+    @staticmethod
+    def _install() -> None:
+        if getattr(Screen._compositor_refresh, "_bench_timed", False):
+            return
+        original: Callable[[Screen[Any]], None] = Screen._compositor_refresh
+
+        def timed(screen: Screen[Any]) -> None:
+            original(screen)
+            clock = FrameClock._installed
+            if clock is not None and screen.is_current:
+                clock.frames.append(time.perf_counter())
+
+        timed._bench_timed = True  # type: ignore[attr-defined]
+        Screen._compositor_refresh = timed  # type: ignore[method-assign,assignment]
 
     def watch(self, screen: Screen[Any]) -> None:
-        if id(screen) in self._wrapped:
-            return
-        self._wrapped.add(id(screen))
-        original: Callable[[], None] = screen._compositor_refresh
-
-        def timed() -> None:
-            original()
-            self.frames.append(time.perf_counter())
-
-        setattr(screen, "_compositor_refresh", timed)  # noqa: B010 - instance patch
+        """Kept for callers: every screen is timed already."""
+        FrameClock._installed = self
 
 
 def _busy(app: App[Any], *, deep: bool = False) -> bool:

@@ -16,6 +16,7 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import sys
 import termios
@@ -30,6 +31,7 @@ COLS, ROWS = 120, 40
 CARD = re.compile(rb"#\d+ ")
 QUIET = 0.08  # no output for this long (~5 frames) = the app has finished this key's frames
 START_TIMEOUT = 120.0
+QUIT_TIMEOUT = 60.0
 IN_VIEW = 10  # j presses that cannot scroll a 36-row column of 2-row cards
 SCRUB = (
     *("TEXTUAL", "TEXTUAL_DRIVER", "TEXTUAL_DEBUG", "NO_COLOR", "COLUMNS", "LINES", "TMUX"),
@@ -46,6 +48,7 @@ class Launch:
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
     marks: Path | None = None  # where an instrumented child writes its phase marks
+    quit_key: bytes = b"q"  # the peer quits on ctrl+q (Textual's default)
 
 
 def pylon_tui_command() -> list[str]:
@@ -67,6 +70,8 @@ class PtyResult:
     peak_rss_kb: int
     bytes_per_key: dict[str, float] = field(default_factory=dict)
     board_bytes: int = 0
+    key_ms: dict[str, list[float]] = field(default_factory=dict)
+    """With `timed`: per press, ms from writing the key to the first byte drawn."""
 
 
 class Terminal:
@@ -110,8 +115,16 @@ class Terminal:
         return count
 
     def press(self, key: bytes) -> int:
+        return self.timed_press(key)[0]
+
+    def timed_press(self, key: bytes) -> tuple[int, float]:
+        """Write the key, read until quiet: (bytes read, ms from the write to the first
+        byte; nan when the key drew nothing)."""
         os.write(self.fd, key)
-        return self.drain()
+        sent = time.perf_counter()
+        first = self.read(QUIET)
+        delay = (time.perf_counter() - sent) * 1000 if first else float("nan")
+        return len(first) + (self.drain() if first else 0), delay
 
 
 def _child(launch: Launch) -> None:
@@ -123,9 +136,12 @@ def _child(launch: Launch) -> None:
     os.execve(launch.argv[0], launch.argv, env)  # noqa: S606 - exec the board, no shell
 
 
-def run_pty(launch: Launch, presses: int = 50, moves: int | None = None) -> PtyResult:
+def run_pty(
+    launch: Launch, presses: int = 50, moves: int | None = None, *, timed: bool = False
+) -> PtyResult:
     """`moves` (default `presses`) caps the L/H presses: the installed command keeps Pylon's
-    PATCH budget (18 a minute after headroom), so more than that queues writes for minutes."""
+    PATCH budget (18 a minute after headroom), so more than that queues writes for minutes.
+    `timed`: only `j` and `L`/`H`, each timed to its first byte (the peer comparison)."""
     moves = presses if moves is None else min(moves, presses)
     if launch.marks is not None:
         launch.marks.unlink(missing_ok=True)
@@ -143,7 +159,10 @@ def run_pty(launch: Launch, presses: int = 50, moves: int | None = None) -> PtyR
         term.drain(quiet=0.5)  # let the board finish its first frames and go idle
         board_bytes = term.total
         per_key: dict[str, float] = {}
-        if presses:
+        key_ms: dict[str, list[float]] = {}
+        if timed:
+            key_ms = _timed_keys(term, presses, moves)
+        elif presses:
             # j from the top of New: the first presses stay in view, later ones scroll
             in_view = min(IN_VIEW, presses)
             first = [term.press(b"j") for _ in range(in_view)]
@@ -160,19 +179,30 @@ def run_pty(launch: Launch, presses: int = 50, moves: int | None = None) -> PtyR
                 sent = [term.press(b"L" if i % 2 == 0 else b"H") for i in range(moves)]
                 per_key["card_move"] = (sum(sent) + term.drain(0.3)) / moves
         rss_kb = peak_rss_kb(pid)
-        os.write(fd, b"q")
+        os.write(fd, launch.quit_key)
+        deadline = time.monotonic() + QUIT_TIMEOUT
         try:
-            while True:
+            while time.monotonic() < deadline:
                 term.read(0.05)
                 rss_kb = max(rss_kb, peak_rss_kb(pid))  # until it exits (VmHWM then gone)
+            os.kill(pid, signal.SIGKILL)  # it did not quit: the figures above stand
         except EOFError:
             pass
     finally:
         _, status, _usage = os.wait4(pid, 0)
         # not _usage.ru_maxrss: it includes the bench's own pages, shared until exec
         os.close(fd)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+    killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    if not killed and (not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0):
         raise RuntimeError(f"board process failed (status {status}):\n{term.buffer[-2000:]!r}")
     marks_file = launch.marks
     marks = json.loads(marks_file.read_text()) if marks_file and marks_file.exists() else {}
-    return PtyResult(painted - start, marks, start, rss_kb, per_key, board_bytes)
+    return PtyResult(painted - start, marks, start, rss_kb, per_key, board_bytes, key_ms)
+
+
+def _timed_keys(term: Terminal, presses: int, moves: int) -> dict[str, list[float]]:
+    focus = [term.timed_press(b"j")[1] for _ in range(presses)]
+    keys = [b"L" if i % 2 == 0 else b"H" for i in range(moves)]
+    move = [term.timed_press(key)[1] for key in keys]
+    term.drain(0.3)
+    return {"focus_down": focus, "card_move": move}

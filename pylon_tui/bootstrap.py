@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,19 +24,41 @@ from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
 from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import REGION_URLS, Config, Secret, paths
-from pylon_tui.domain import DEFAULT_COLUMNS, Column
+from pylon_tui.config import REGION_URLS, Config, Secret, paths, save_theme
+from pylon_tui.domain import DEFAULT_COLUMNS, Column, SlaPolicy
+from pylon_tui.domain.alerts import NotifySettings
+from pylon_tui.domain.macros import MacroAction
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
+from pylon_tui.domain.views import all_views
 from pylon_tui.sync.linkwatch import LinkWatcher
+from pylon_tui.sync.ports import PylonExtras
 from pylon_tui.sync.service import BoardService, PylonApi
 from pylon_tui.sync.store import Store
 from pylon_tui.sync.trackers import Trackers
 
 if TYPE_CHECKING:
     from pylon_tui.tui.app import PylonApp
+    from pylon_tui.tui.context_tools import ToolsContext
 
 SANDBOX_ME_EMAIL = "maya@sandboxco.dev"  # a seeded sandbox user, so A and Mine work
 SANDBOX_BASE_URL = "https://api.usepylon.com"
+SANDBOX_AI_AGENT_ID = "sandbox-support-agent"  # the sandbox's one AI agent
+SANDBOX_MACRO_SETTINGS: dict[str, tuple[MacroAction, ...]] = {
+    # What the sandbox's macros do: Pylon's API names each action's type only, so a team
+    # states the values in [macros."NAME"]; the sandbox comes with its own (README).
+    "Investigating": (
+        MacroAction("set_issue_state", "waiting_on_customer"),
+        MacroAction("add_issue_tags", values=("investigating",)),
+    ),
+    "Billing hand-off": (
+        MacroAction("add_issue_tags", values=("billing",)),
+        MacroAction("set_issue_priority", "high"),
+    ),
+    "Escalate to engineering": (
+        MacroAction("set_issue_assignee", "priya@sandboxco.dev"),
+        MacroAction("set_issue_priority", "urgent"),
+    ),
+}
 
 
 @runtime_checkable
@@ -199,6 +221,10 @@ def make_app(
     autoload: bool = True,
     crash_log: Path | None = None,
     on_exit: Callable[[], Awaitable[None]] | None = None,
+    read_only: bool = False,
+    sla: SlaPolicy | None = None,
+    theme: str | None = None,
+    sixteen_colours: bool | None = None,
 ) -> PylonApp:
     """The board app over `services`. Settings come from `config` when given and explicit
     arguments win (tests pass refresh_seconds=0, a frozen `now`, templates). Without a config
@@ -231,6 +257,9 @@ def make_app(
         else None,
         watcher=services.watcher() if watch_links else None,
         crash_log=crash_log,
+        views=tuple(all_views(config.views if config is not None else ())),
+        sla=sla or sla_policy(config, services.sandbox),
+        read_only=read_only,
     )
     if refresh_seconds is not None:
         ctx.refresh_seconds = refresh_seconds
@@ -242,7 +271,53 @@ def make_app(
         ctx.watcher.templates = ctx.templates
     if now is not None:
         ctx.now = now
-    return PylonApp(ctx, keymap=keymap, autoload=autoload, on_exit=on_exit, notes=services.notes)
+    ctx.tools = tools_context(services, config)
+    if config is not None:
+        ctx.theme = config.ui.theme
+        target = config.source_path or paths.config_path()
+        ctx.save_theme = lambda choice: save_theme(target, choice)
+    if theme is not None:
+        ctx.theme = theme
+    return PylonApp(
+        ctx,
+        keymap=keymap,
+        autoload=autoload,
+        on_exit=on_exit,
+        notes=services.notes,
+        sixteen_colours=sixteen_colours,
+    )
+
+
+SANDBOX_FIRST_RESPONSE = timedelta(hours=1)
+"""The sandbox's first-response target when the config sets none: Pylon's API has no
+first-response deadline, so without a target the New column would show no countdown."""
+
+
+def sla_policy(config: Config | None, sandbox: bool) -> SlaPolicy:
+    target = config.sla_first_response if config is not None else None
+    if target is None and sandbox and config is not None:
+        target = SANDBOX_FIRST_RESPONSE
+    return SlaPolicy(first_response=target)
+
+
+def tools_context(services: Services, config: Config | None) -> ToolsContext:
+    """Macros, tags, AI drafts, custom actions and notifications for the app (issue 14)."""
+    from pylon_tui.tui.context_tools import ToolsContext
+
+    client: object = services.pylon
+    extras = cast(PylonExtras, client) if hasattr(client, "macros") else None
+    agent = config.pylon.ai_agent_id if config is not None else None
+    macros = dict(config.macros) if config is not None else {}
+    if services.sandbox:
+        agent = agent or SANDBOX_AI_AGENT_ID
+        macros = macros or dict(SANDBOX_MACRO_SETTINGS)
+    return ToolsContext(
+        extras=extras,
+        ai_agent_id=agent,
+        actions=config.actions if config is not None else (),
+        macro_settings=macros,
+        notify=config.notify if config is not None else NotifySettings(),
+    )
 
 
 def _rate_budget(config: Config, base_url: str, *, networked: bool) -> RateBudget:

@@ -115,3 +115,19 @@ def note_body(
     if user_id:
         body["user_id"] = user_id
     return body
+
+
+def tags_body(tags: Sequence[str]) -> JsonObj:
+    """PATCH `tags` replaces the whole set with exactly this list."""
+    return {"tags": list(tags)}
+
+
+def snooze_body(until: datetime) -> JsonObj:
+    return {"snooze_until": format_time(until)}
+
+
+def ai_response_body(agent_id: str) -> JsonObj:
+    """A draft for the editor: never posted by Pylon, neither as a reply nor as a note."""
+    if not agent_id.strip():
+        raise CallerError("an AI agent id is required ([pylon] ai_agent_id in config.toml)")
+    return {"ai_agent_id": agent_id.strip(), "post_as_internal_note": False}

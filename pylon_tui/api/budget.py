@@ -48,6 +48,10 @@ PYLON_LIMITS: dict[str, int] = {
     "account": TIER_HIGH,  # GET /accounts/{id}
     "custom_fields": TIER_HIGH,  # GET /custom-fields
     "me": TIER_HIGH,  # GET /me
+    "macros": TIER_HIGH,  # GET /macros
+    "tags": TIER_HIGH,  # GET /tags
+    "snooze": TIER_MID,  # POST /issues/{id}/snooze
+    "ai_response": TIER_MID,  # POST /issues/{id}/ai-response
 }
 DEFAULT_LIMIT = TIER_LOW  # an endpoint added without an entry here: the safe tier
 

@@ -33,7 +33,7 @@ from .errors import (
     RateLimitedError,
     RequestError,
 )
-from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, guarded_pages, send
+from .httpkit import USER_AGENT, decode_json, guarded, guarded_pages, send
 from .pylon_directory import DirectoryLookups
 from .pylon_envelope import (
     SERVICE,
@@ -43,6 +43,7 @@ from .pylon_envelope import (
     parsed_list,
     parsing,
 )
+from .pylon_tools import PylonTools
 from .secrecy import Secrets, token_auth
 from .skipped import SkippedTickets, tickets_from_json
 from .wire import CustomField, Organisation, PriorityOptions
@@ -50,7 +51,7 @@ from .wire import CustomField, Organisation, PriorityOptions
 MAX_PAGES = 1000  # a runaway-pagination guard, far above any real workspace
 
 
-class PylonClient(DirectoryLookups, HttpClientBase):
+class PylonClient(DirectoryLookups, PylonTools):
     _service = SERVICE
 
     def __init__(
@@ -204,7 +205,7 @@ class PylonClient(DirectoryLookups, HttpClientBase):
 
     async def _write(self, issue_id: str, key: str, path: str, body: wire.JsonObj) -> Ticket:
         """Send a write; the response's issue if it has one, else re-read the ticket."""
-        method = "PATCH" if key == "update_issue" else "POST"
+        method = "PATCH" if key == "update_issue" else "POST"  # snooze is a POST
         answer = await self._call(key, method, path, json=body)
         with parsing(answer):
             data = wire.data_object(answer, f"{key} response")

@@ -260,7 +260,7 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
         priority=_priority(issue, priorities or PriorityOptions.default()),
         latest_message_time=parse_time(issue.get("latest_message_time")),
         first_response_time=parse_time(issue.get("first_response_time")),
-        resolution_breach_time=parse_time(issue.get("resolution_breach_time")),
+        resolution_breach_time=_breach_time(issue, "resolution_breach_time"),
         account_id=_ref_id(issue, "account"),
         assignee_id=_ref_id(issue, "assignee"),
         team_id=_ref_id(issue, "team"),
@@ -272,7 +272,21 @@ def ticket_from_json(obj: object, priorities: PriorityOptions | None = None) -> 
         link=_str(issue, "link"),
         body_html=_str(issue, "body_html") or "",
         source=_str(issue, "source"),
+        first_response_breach_time=_breach_time(issue, "first_response_breach_time"),
+        snoozed_until=parse_time(issue.get("snoozed_until_time")),
     )
+
+
+def _breach_time(issue: Mapping[str, object], key: str) -> datetime | None:
+    """An SLA deadline, top-level as Pylon documents `resolution_breach_time`; an `sla` object
+    holding it is accepted too (undocumented: read defensively, never required).
+    `first_response_breach_time` is not in Pylon's published schema at all (domain/sla.py)."""
+    found = parse_time(issue.get(key))
+    if found is None:
+        nested = issue.get("sla")
+        if isinstance(nested, Mapping):
+            found = parse_time(nested.get(key))
+    return found
 
 
 def _priority(issue: Mapping[str, object], options: PriorityOptions) -> Priority | None:

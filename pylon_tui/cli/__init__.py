@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pylon_tui import __version__
-from pylon_tui.cli.output import err
+from pylon_tui.cli.output import err, say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pylon-tui {__version__}")
     parser.add_argument("--config", type=Path, help="config file (default: see `doctor`)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="look, never change: write keys are off and `move` is refused",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("board", help="open the board (the default)")
     sub.add_parser("setup", help="write a config file interactively")
@@ -33,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="print the board")
     p_list.add_argument("--column", help="only this column (key or title, e.g. on-hold)")
     p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_list.add_argument(
+        "--view", help="a saved view: [views.NAME] in config, or mine, unassigned, urgent, sla"
+    )
+    p_list.add_argument(
+        "--filter",
+        metavar="QUERY",
+        help='the board\'s query language, e.g. "priority:urgent,high -tag:spam sla:<2h"',
+    )
+    p_list.add_argument("--sort", metavar="KEY", help="default, sla, waiting, updated or priority")
     p_show = sub.add_parser("show", help="print one ticket and its thread")
     p_show.add_argument("number", type=int)
     p_show.add_argument("--json", action="store_true")
@@ -71,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_write.add_argument("text")
     p_reset = sandbox_sub.add_parser("reset", help="wipe and reseed the sandbox")
     p_reset.add_argument("--tickets", type=int, default=80)
+    p_completion = sub.add_parser("completion", help="print a shell completion script")
+    p_completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
 
 
@@ -161,6 +177,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pylon_tui.cli import commands
 
     command = args.command or "board"
+    if command == "completion":
+        from pylon_tui.cli.completion import script
+
+        say(script(parser, args.shell).rstrip("\n"))
+        return EXIT_OK
     if command == "setup":
         return commands.setup(args.config)
     if command == "sandbox":
@@ -169,11 +190,26 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return commands.sandbox(args)
     config = commands.load(args.config)
     if command == "board":
-        return commands.board(config)
+        return commands.board(config, read_only=args.read_only)
     if command == "doctor":
         return commands.doctor(config)
     if command == "list":
-        return commands.list_board(config, column=args.column, as_json=args.json)
+        from pylon_tui.cli.listing import SelectionError, select
+
+        try:
+            selection = select(
+                config,
+                view=args.view,
+                filter_text=args.filter,
+                sort=args.sort,
+                sandbox=config.sandbox,
+            )
+        except SelectionError as error:
+            _err(str(error))
+            return EXIT_USAGE
+        return commands.list_board(
+            config, column=args.column, as_json=args.json, selection=selection
+        )
     if command == "linked":
         from pylon_tui.cli.linked import linked
 
@@ -181,6 +217,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "show":
         return commands.show(config, args.number, as_json=args.json)
     if command == "move":
+        if args.read_only:
+            _err("--read-only: move changes a ticket; run it without --read-only")
+            return EXIT_USAGE
         return commands.move(
             config, args.number, args.column, link=args.link, allow_closed=args.allow_closed
         )

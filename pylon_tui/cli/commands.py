@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from pylon_tui.api.errors import ApiError
 from pylon_tui.bootstrap import Services, make_app, make_services, open_services
+from pylon_tui.cli.listing import Selection, arrange, matcher, refuses_me, select, sla_json
 from pylon_tui.cli.output import err, say, say_json, shell_word
 from pylon_tui.cli.pending import PendingChange, PendingQueue, pending_suffix, read_queue
 from pylon_tui.config import Config, load_config, paths
@@ -77,14 +79,18 @@ def terminal_problem() -> str | None:
     return None
 
 
-def board(config: Config) -> int:
+def board(config: Config, *, read_only: bool = False) -> int:
     problem = terminal_problem()
     if problem is not None:
         err(f"pylon-tui: {problem}")
         return EXIT_FAIL
     services = open_services(config)
     app = make_app(
-        services, config=config, crash_log=paths.log_path(create=False), on_exit=services.aclose
+        services,
+        config=config,
+        crash_log=paths.log_path(create=False),
+        on_exit=services.aclose,
+        read_only=read_only,
     )
     app.run()
     services.close_store()
@@ -166,7 +172,9 @@ def _pending(queue: PendingQueue, ticket: Ticket, services: Services) -> list[Pe
     return queue.for_ticket(ticket.id, service.board.catalog, service.directory)
 
 
-def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
+def list_board(
+    config: Config, *, column: str | None, as_json: bool, selection: Selection | None = None
+) -> int:
     async def body(services: Services) -> int:
         await services.service.load()
         _warn_skipped(services)
@@ -178,45 +186,67 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
             if found is None:
                 return EXIT_USAGE
             indexes = [found]
+        chosen = selection or select(
+            config, view=None, filter_text=None, sort=None, sandbox=services.sandbox
+        )
+        problem = refuses_me(chosen, services)
+        if problem is not None:
+            err(f"pylon-tui: {problem}")
+            return EXIT_USAGE
+        now = datetime.now(UTC)
+        keep = matcher(chosen, services, now, await _link_states(chosen, services))
+        columns = {i: arrange(board.column(i), chosen, keep) for i in indexes}
+        hidden = arrange(board.hidden(), chosen, keep)
+
+        def as_dict(t: Ticket) -> dict[str, object]:
+            data = ticket_json(t, services, _pending(queue, t, services))
+            data["sla"] = sla_json(t, chosen.sla, now)
+            return data
+
         if as_json:
             out = {
                 "sandbox": services.sandbox,
+                **chosen.describe(),
                 "columns": [
                     {
                         "key": board.columns[i].key,
                         "title": board.columns[i].title,
-                        "count": len(board.column(i)),
-                        "tickets": [
-                            ticket_json(t, services, _pending(queue, t, services))
-                            for t in board.column(i)
-                        ],
+                        "count": len(columns[i]),
+                        "total": len(board.column(i)),
+                        "tickets": [as_dict(t) for t in columns[i]],
                     }
                     for i in indexes
                 ],
-                "other_states": [
-                    ticket_json(t, services, _pending(queue, t, services)) for t in board.hidden()
-                ],
+                "other_states": [as_dict(t) for t in hidden],
             }
             say_json(out)
             return EXIT_OK
         if services.sandbox:
             say("(sandbox: no Pylon token configured — see `pylon-tui setup`)")
+        if chosen.active:
+            what = chosen.describe()
+            say(
+                f"(view {what['view'] or '-'} · filter {what['filter'] or '-'} · "
+                f"sort {what['sort']})"
+            )
         for i in indexes:
-            tickets = board.column(i)
-            say(f"{board.columns[i].title} ({len(tickets)})")
+            tickets = columns[i]
+            total = len(board.column(i))
+            counted = f"{len(tickets)}" if len(tickets) == total else f"{len(tickets)}/{total}"
+            say(f"{board.columns[i].title} ({counted})")
             for ticket in tickets:
                 say(ticket_line(ticket, services, _pending(queue, ticket, services)))
-        if column is None and board.hidden_count():
+        if column is None and hidden:
             say(
-                f"Other states ({board.hidden_count()}): "
+                f"Other states ({len(hidden)}): "
                 + ", ".join(
                     f"#{t.number}" + pending_suffix(_pending(queue, t, services))
-                    for t in board.hidden()[:20]
+                    for t in hidden[:20]
                 )
             )
-        shown = [t.id for i in indexes for t in board.column(i)]
+        shown = [t.id for i in indexes for t in columns[i]]
         if column is None:
-            shown += [t.id for t in board.hidden()[:20]]
+            shown += [t.id for t in hidden[:20]]
         if queue.rows:
             elsewhere = len(queue.others(shown))
             more = f", {elsewhere} of them for tickets not listed here" if elsewhere else ""
@@ -227,6 +257,19 @@ def list_board(config: Config, *, column: str | None, as_json: bool) -> int:
         return EXIT_OK
 
     return _run(config, body)
+
+
+async def _link_states(selection: Selection, services: Services) -> Callable[[str], bool | None]:
+    """linked:open/closed needs the issues' states: one batched look-up, only when asked."""
+    if not selection.needs_link_states():
+        return lambda _eid: None
+    watcher = services.watcher()
+    try:
+        await watcher.refresh_states()
+    except ApiError as error:
+        err(f"pylon-tui: warning: linked issues' states unknown ({error}); they count as open")
+    live = watcher.live
+    return lambda eid: None if (issue := live.get(eid)) is None else issue.is_closed
 
 
 def show(config: Config, number: int, *, as_json: bool) -> int:

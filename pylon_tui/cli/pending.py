@@ -16,7 +16,19 @@ from pylon_tui.config import Config
 from pylon_tui.domain import StateCatalog
 from pylon_tui.domain.directory import Directory
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync import Assign, Intent, Link, Move, Note, Reply, SetPriority, Unlink
+from pylon_tui.domain.timefmt import format_time
+from pylon_tui.sync import (
+    Assign,
+    Intent,
+    Link,
+    Move,
+    Note,
+    Reply,
+    SetPriority,
+    SetTags,
+    Snooze,
+    Unlink,
+)
 from pylon_tui.sync.cachefile import StoreCorrupt
 from pylon_tui.sync.queued import CONFLICT, Queued
 from pylon_tui.sync.store import Store
@@ -111,6 +123,10 @@ def change_text(action: Intent, catalog: StateCatalog, directory: Directory) -> 
         return "reply"
     if isinstance(action, Note):
         return "internal note"
+    if isinstance(action, SetTags):
+        return f"tags {one_line(', '.join(action.tags)) or 'none'}"
+    if isinstance(action, Snooze):
+        return f"snooze until {format_time(action.until)}"
     return action.kind.value  # pragma: no cover - every intent type is named above
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "Region",
     "Secret",
     "load_config",
+    "save_theme",
     "validate_config_data",
     "write_config",
 ]
@@ -168,7 +169,10 @@ def write_config(path: Path, data: dict[str, Any]) -> None:
     same-filesystem rename) and fsynced first: a reader sees the old file or the new one,
     never a half-written one, and a stored token is never briefly world-readable.
     """
-    text = tomli_w.dumps(data)
+    _write_text(path, tomli_w.dumps(data))
+
+
+def _write_text(path: Path, text: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     ensure_dir(parent)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
@@ -200,3 +204,16 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def save_theme(path: Path, theme: str) -> Path:
+    """Set `[ui] theme` in the config at `path` (created if missing), keeping the rest of
+    the file as written; atomic and 0600 like every config write. Returns the path."""
+    from .ui import with_theme
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    _write_text(path, with_theme(text, theme))
+    return path

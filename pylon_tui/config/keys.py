@@ -38,11 +38,19 @@ DEFAULT_KEYS: dict[str, str] = {
     "assign": "a",
     "assign_me": "A",
     "link": "i",
+    "tags": "t",
+    "snooze": "z",
     "copy_link": "y",
-    "ready_to_tell": "t",
+    "ready_to_tell": "F",
     "link_like": "I",
     "filter": "slash",
-    "quick_filter": "f",
+    "views": "v",
+    "view_1": "alt+1",
+    "view_2": "alt+2",
+    "view_3": "alt+3",
+    "view_4": "alt+4",
+    "view_5": "alt+5",
+    "sort": "s",
     "other_states": "o",
     "group_by_issue": "b",
     "toggle_select": "space",
@@ -50,10 +58,16 @@ DEFAULT_KEYS: dict[str, str] = {
     "refresh": "R",
     "conflicts": "c",
     "help": "question_mark",
+    "switch_theme": "T",
+    "toggle_pane": "p",
     "quit": "q",
     "dialog_cancel": "escape",
     "compose_send": "ctrl+s",
     "compose_next_template": "ctrl+t",
+    "compose_macro": "ctrl+o",
+    "compose_ai_draft": "ctrl+g",
+    "tags_save": "ctrl+s",
+    "confirm_yes": "y,enter",
     "hold_link": "ctrl+s",
     "dialog_new_issue": "ctrl+n",
     "create_issue_send": "ctrl+s",
@@ -75,7 +89,17 @@ DEFAULT_KEYS: dict[str, str] = {
 
 KEY_ACTIONS: tuple[str, ...] = tuple(DEFAULT_KEYS)
 
-DETAIL_ACTIONS = ("back", "reply", "note", "link", "copy_link", "conflicts", "help")
+DETAIL_ACTIONS = (
+    "back",
+    "reply",
+    "note",
+    "link",
+    "tags",
+    "snooze",
+    "copy_link",
+    "conflicts",
+    "help",
+)
 BOARD_ACTIONS: tuple[str, ...] = tuple(
     a for a in KEY_ACTIONS[: KEY_ACTIONS.index("dialog_cancel")] if a != "back"
 )
@@ -97,7 +121,14 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
     KeyContext("on the detail screen", DETAIL_ACTIONS),
     KeyContext(
         "in the reply editor",
-        ("compose_send", "dialog_cancel", "compose_next_template", "dialog_help"),
+        (
+            "compose_send",
+            "dialog_cancel",
+            "compose_next_template",
+            "compose_macro",
+            "compose_ai_draft",
+            "dialog_help",
+        ),
         typing=True,
     ),
     KeyContext(
@@ -127,6 +158,13 @@ KEY_CONTEXTS: tuple[KeyContext, ...] = (
         typing=True,
     ),
     KeyContext("in the grouped On Hold view", ("group_close", "dialog_help")),
+    KeyContext(
+        "in the tag editor",
+        ("tags_save", "dialog_cancel", "picker_down", "picker_up", "dialog_help"),
+        typing=True,
+    ),
+    KeyContext("before a custom action", ("confirm_yes", "dialog_cancel", "dialog_help")),
+    KeyContext("in a custom action's output", ("dialog_cancel", "dialog_help")),
     KeyContext("in help", ("help_close", "help_pages")),
 )
 
@@ -158,7 +196,7 @@ _ALIASES = {
     "newline": "ctrl+j",
 }
 _FREE_LETTERS = "bcdefgijklnopstvwxzBCDEFIJKMNOPQSTUVWXYZ56789"
-_FREE_CTRL = "bglor"  # not the text fields' own (ctrl+a/e/k/u/w/x/v/y/z, ctrl+d) nor ctrl+p/q
+_FREE_CTRL = "blr"  # not the text fields' own (ctrl+a/e/k/u/w/x/v/y/z, ctrl+d) nor ctrl+p/q
 
 
 def is_key_name(text: str) -> bool:

@@ -10,9 +10,15 @@ import hmac
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import SplitResult, urlsplit
+
+from pylon_tui.domain.alerts import NotifySettings
+from pylon_tui.domain.custom_actions import CustomAction
+from pylon_tui.domain.filters import View
+from pylon_tui.domain.macros import MacroAction
 
 Region = Literal["us", "eu"]
 REGIONS: tuple[str, ...] = get_args(Region)
@@ -169,6 +175,8 @@ class PylonSettings:
     rate_share: float = 1.0
     """The fraction of Pylon's per-minute limits this client may use: Pylon counts a shared
     token's requests together, so five teammates on one token each take 0.2."""
+    ai_agent_id: str | None = None
+    """The Pylon AI agent the reply editor asks for a draft (Settings -> AI agents)."""
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:
@@ -235,6 +243,17 @@ class BoardSettings:
     """Undo send: a reply or note waits this long in the outbox (0 sends at once)."""
 
 
+UI_THEMES = ("default", "high-contrast")
+"""`[ui] theme`; the tui keeps the same names (tui/theme.py THEME_CHOICES, a test checks)."""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """How the board looks; the board's `T` key switches the theme and saves it here."""
+
+    theme: str = "default"
+
+
 DEFAULT_TEMPLATES: dict[str, str] = {
     "acknowledge": (
         "Thanks for reaching out! We're looking into this now and will get back to you shortly."
@@ -259,11 +278,19 @@ class Config:
     github: GitHubSettings = field(default_factory=GitHubSettings)
     columns: tuple[ColumnSpec, ...] = DEFAULT_COLUMNS
     board: BoardSettings = field(default_factory=BoardSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
     templates: dict[str, str] = field(default_factory=_default_templates)
     keys: dict[str, str] = field(default_factory=dict)
     # Pylon's /me returns the organisation, not a user, so "assign to me" needs an email.
     me_email: str | None = None
     source_path: Path | None = None
+    actions: tuple[CustomAction, ...] = ()
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    macros: dict[str, tuple[MacroAction, ...]] = field(default_factory=dict)
+    views: tuple[View, ...] = ()
+    """`[views.NAME]`, in file order (the built-in views are added by the domain)."""
+    sla_first_response: timedelta | None = None
+    """`[sla] first_response`: the team's first-response target, counted from creation."""
 
     @property
     def sandbox(self) -> bool:

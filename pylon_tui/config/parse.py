@@ -21,6 +21,7 @@ from .model import (
     DEFAULT_TEMPLATES,
     MIN_REFRESH_SECONDS,
     REGIONS,
+    UI_THEMES,
     BoardSettings,
     ColumnSpec,
     Config,
@@ -30,9 +31,12 @@ from .model import (
     PylonSettings,
     Region,
     Secret,
+    UiSettings,
     base_url_problem,
 )
 from .reader import Reader, describe, key_text
+from .tools import parse_actions, parse_macros, parse_notify
+from .triage import parse_first_response, parse_views
 
 TOKEN_COMMAND_TIMEOUT = 10.0
 MAX_REFRESH_SECONDS = 86_400.0  # a day: beyond that the board is not "live" in any sense
@@ -42,12 +46,24 @@ MAX_RECENT_DAYS = 30  # Pylon's closed-ticket search window (the board never loa
 TOKEN_ENV = {"pylon": "PYLON_API_TOKEN", "linear": "LINEAR_API_KEY", "github": "GITHUB_TOKEN"}
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "pylon": ("region", "base_url", "token", "token_command", "rate_share"),
+    "pylon": ("region", "base_url", "token", "token_command", "rate_share", "ai_agent_id"),
     "linear": ("token", "token_command", "workspace", "default_team"),
     "github": ("token", "token_command"),
     "board": ("refresh_seconds", "full_reconcile_minutes", "bell_on_return", "send_grace_seconds"),
+    "ui": ("theme",),
 }
-TOP_LEVEL: tuple[str, ...] = (*SECTIONS, "columns", "templates", "keys", "me_email")
+TOP_LEVEL: tuple[str, ...] = (
+    *SECTIONS,
+    "columns",
+    "templates",
+    "keys",
+    "me_email",
+    "actions",
+    "notify",
+    "macros",
+    "views",
+    "sla",
+)
 COLUMN_KEYS: tuple[str, ...] = ("key", "title", "states", "recent_days")
 
 # Column keys become widget ids in the TUI, which accept only identifier-like names.
@@ -305,9 +321,17 @@ def build_config(
             board_raw, "send_grace_seconds", "board.send_grace_seconds", 10, 0, 120
         ),
     )
+    theme = reader.string(sections["ui"], "theme", "ui.theme") or "default"
+    if theme not in UI_THEMES:
+        allowed = ", ".join(repr(t) for t in UI_THEMES)
+        raise reader.error("ui.theme", f"must be one of {allowed} (got {theme!r})")
     columns = _parse_columns(raw, reader)
     templates = {**DEFAULT_TEMPLATES, **_parse_string_table(raw, "templates", reader)}
     keys = _parse_keys(raw, reader)
+    actions = parse_actions(raw, reader, keys)
+    notify = parse_notify(raw, reader)
+    macros = parse_macros(raw, reader)
+    ai_agent_id = reader.string(pylon_raw, "ai_agent_id", "pylon.ai_agent_id")
     me_email = reader.string(raw, "me_email", "me_email")
     if me_email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", me_email):
         raise reader.error("me_email", f"must be an email address (got {me_email!r})")
@@ -325,15 +349,22 @@ def build_config(
             base_url=base_url,
             token=tokens["pylon"],
             rate_share=rate_share,
+            ai_agent_id=ai_agent_id,
         ),
         linear=LinearSettings(
             token=tokens["linear"], workspace=workspace, default_team=default_team
         ),
         github=GitHubSettings(token=tokens["github"]),
         columns=columns,
+        ui=UiSettings(theme=theme),
         board=board,
         templates=templates,
         keys=keys,
         me_email=me_email,
         source_path=source,
+        actions=actions,
+        notify=notify,
+        macros=macros,
+        views=parse_views(raw, reader),
+        sla_first_response=parse_first_response(raw, reader),
     )

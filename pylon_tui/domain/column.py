@@ -61,6 +61,8 @@ class ColumnRouter:
         return None
 
     def index_for(self, ticket: Ticket, now: datetime) -> int | None:
+        if ticket.snoozed_until is not None and ticket.snoozed(now):
+            return None  # snoozed: off the board until it wakes, listed under `o`
         index = self.index_for_state(ticket.state)
         if index is None:
             return None

@@ -30,6 +30,11 @@ class Ticket:
     link: str | None = None
     body_html: str = ""
     source: str | None = None
+    first_response_breach_time: datetime | None = None
+    """Not in Pylon's documented Issue (see domain/sla.py); read when a server sends it."""
+    snoozed_until: datetime | None = None
+    """Pylon's `snoozed_until_time`: while it is in the future the ticket is off the board
+    (listed with the other states under `o`)."""
 
     def waiting_since(self) -> datetime:
         """New tickets wait since creation; the rest since the customer last spoke."""
@@ -41,6 +46,9 @@ class Ticket:
         """True when an engineering issue (Linear or GitHub) is linked: the On Hold gate."""
         return any(link.is_tracking for link in self.links)
 
+    def snoozed(self, now: datetime) -> bool:
+        return self.snoozed_until is not None and self.snoozed_until > now
+
     def with_state(self, state: str) -> Ticket:
         return replace(self, state=state)
 
@@ -49,6 +57,9 @@ class Ticket:
 
     def with_assignee(self, assignee_id: str | None) -> Ticket:
         return replace(self, assignee_id=assignee_id)
+
+    def with_tags(self, tags: tuple[str, ...]) -> Ticket:
+        return replace(self, tags=tags)
 
     def with_link(self, link: ExternalLink) -> Ticket:
         if any(existing.key == link.key for existing in self.links):

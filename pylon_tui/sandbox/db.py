@@ -98,6 +98,9 @@ CREATE TABLE IF NOT EXISTS linear_trash (
 CREATE TABLE IF NOT EXISTS linear_extras (
     id TEXT PRIMARY KEY, assignee TEXT, release TEXT, duplicate_of TEXT
 );
+CREATE TABLE IF NOT EXISTS pylon_snoozes (
+    issue_id TEXT PRIMARY KEY, until TEXT NOT NULL, from_state TEXT NOT NULL
+);
 -- Newer API fields (issue 18). Tables of their own, not columns, so a sandbox file made by an
 -- older version opens unchanged (CREATE TABLE IF NOT EXISTS adds them, nothing to migrate).
 CREATE TABLE IF NOT EXISTS deactivated_users (id TEXT PRIMARY KEY);
@@ -130,6 +133,7 @@ TABLES = (
     "linear_trash",
     "pylon_automations",
     "linear_extras",
+    "pylon_snoozes",
     "deactivated_users",
     "issue_followers",
     "issue_forms",

@@ -17,12 +17,22 @@ from .intents import (
     Note,
     Reply,
     SetPriority,
+    SetTags,
+    Snooze,
     Undoable,
     Unlink,
 )
 from .linkwatch import LinkStates, LinkWatcher, Returned
 from .outcomes import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Pending
-from .ports import GitHubLookup, IssueFinder, LinearLookup, LinearPort, PylonApi, PylonWrites
+from .ports import (
+    GitHubLookup,
+    IssueFinder,
+    LinearLookup,
+    LinearPort,
+    PylonApi,
+    PylonExtras,
+    PylonWrites,
+)
 from .service import BoardService, Confirmation, Outcome
 from .trackers import Trackers
 
@@ -52,10 +62,13 @@ __all__ = [
     "Outcome",
     "Pending",
     "PylonApi",
+    "PylonExtras",
     "PylonWrites",
     "Reply",
     "Returned",
     "SetPriority",
+    "SetTags",
+    "Snooze",
     "Trackers",
     "Undoable",
     "Unlink",

@@ -6,6 +6,7 @@ it in `skipped_rows`: these rows only speed up the first paint, and Pylon has th
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import threading
@@ -18,6 +19,10 @@ from pylon_tui.domain import Account, StateInfo, Team, Ticket, User
 from pylon_tui.domain.timefmt import parse_time
 
 from . import codec
+
+LOAD_CHUNK = 2000
+"""Cached tickets decoded per parse: big enough to amortise the call, small enough that a
+chunk's JSON text and dicts are a few MB."""
 
 
 class BoardRows:
@@ -59,21 +64,35 @@ class BoardRows:
 
     # ----- board -----------------------------------------------------------------------
     def load_tickets(self) -> list[Ticket]:
-        """The cached board; a damaged row is skipped (and counted), never fatal."""
-        with self._lock:
-            rows = [raw for (raw,) in self._db.execute("SELECT CAST(json AS BLOB) FROM tickets")]
-        try:  # one UTF-8 decode and one parse, not 10,000 (this is the first paint)
+        """The cached board; a damaged row is skipped (and counted), never fatal.
+
+        Read in chunks: one UTF-8 decode and one parse per chunk, not per row (this is the
+        first paint), while only a chunk's raw JSON and dicts are alive at a time: at 100,000
+        tickets, the whole board's text and dicts at once cost over 100 MB of peak RSS."""
+        tickets: list[Ticket] = []
+        collecting = gc.isenabled()
+        gc.disable()  # every new ticket would count towards a collection scanning them all
+        try:
+            with self._lock:
+                cursor = self._db.execute("SELECT CAST(json AS BLOB) FROM tickets")
+                while chunk := [raw for (raw,) in cursor.fetchmany(LOAD_CHUNK)]:
+                    self._decode_chunk(chunk, tickets)
+        finally:
+            if collecting:
+                gc.enable()
+        return tickets
+
+    def _decode_chunk(self, rows: list[bytes], into: list[Ticket]) -> None:
+        try:
             decoded = json.loads(b"[" + b",".join(rows) + b"]")
         except (ValueError, TypeError, RecursionError):  # bad UTF-8 or JSON, or a NULL
             decoded = [d for d in map(_json_or_none, rows) if d is not None]
             self.skipped_rows += len(rows) - len(decoded)
-        tickets = []
         for data in decoded:
             try:
-                tickets.append(codec.ticket_from_dict(data))
+                into.append(codec.ticket_from_dict(data))
             except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
                 self.skipped_rows += 1  # one bad row must not cost the whole cached board
-        return tickets
 
     def replace_tickets(self, tickets: Iterable[Ticket]) -> None:
         rows = [(t.id, json.dumps(codec.ticket_to_dict(t))) for t in tickets]

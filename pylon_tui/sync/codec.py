@@ -7,6 +7,7 @@ change in Pylon's JSON never invalidates a cached board.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from typing import Any, assert_never
 
@@ -22,7 +23,19 @@ from pylon_tui.domain import (
 )
 from pylon_tui.domain.timefmt import parse_time
 
-from .intents import ActionKind, Assign, Intent, Link, Move, Note, Reply, SetPriority, Unlink
+from .intents import (
+    ActionKind,
+    Assign,
+    Intent,
+    Link,
+    Move,
+    Note,
+    Reply,
+    SetPriority,
+    SetTags,
+    Snooze,
+    Unlink,
+)
 
 Json = dict[str, Any]
 
@@ -52,6 +65,8 @@ def ticket_to_dict(ticket: Ticket) -> Json:
         "link": ticket.link,
         "body_html": ticket.body_html,
         "source": ticket.source,
+        "first_response_breach_time": _time(ticket.first_response_breach_time),
+        "snoozed_until": _time(ticket.snoozed_until),
     }
 
 
@@ -81,23 +96,31 @@ def ticket_from_dict(data: Json) -> Ticket:
         data["id"],
         int(data["number"]),
         get("title") or "",
-        data["state"],
+        _shared(data["state"]),
         created,
         updated,
         _PRIORITIES.get(get("priority") or ""),
         _fast_time(get("latest_message_time")),
         _fast_time(get("first_response_time")),
         _fast_time(get("resolution_breach_time")),
-        get("account_id"),
-        get("assignee_id"),
-        get("team_id"),
-        get("requester_id"),
-        tuple(get("tags") or ()),
-        tuple(ExternalLink(s, e, u) for s, e, u in links) if links else (),
+        _shared(get("account_id")),
+        _shared(get("assignee_id")),
+        _shared(get("team_id")),
+        _shared(get("requester_id")),
+        tuple(map(_shared, get("tags") or ())),
+        tuple(ExternalLink(_shared(s), e, u) for s, e, u in links) if links else (),
         get("link"),
         get("body_html") or "",
-        get("source"),
+        _shared(get("source")),
+        _fast_time(get("first_response_breach_time")),
+        _fast_time(get("snoozed_until")),
     )
+
+
+def _shared(value: Any) -> Any:
+    """One copy of a string many tickets repeat (states, account, people and team ids,
+    tags): at 100,000 cached tickets, separate copies cost tens of MB."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def user_to_dict(user: User) -> Json:
@@ -163,6 +186,10 @@ def intent_to_row(intent: Intent) -> tuple[str, str | None, str]:
             return (intent.kind.value, intent.message_id, _body(intent.body_html))
         case Note():
             return (intent.kind.value, None, _body(intent.body_html))
+        case SetTags():
+            return (intent.kind.value, json.dumps(list(intent.tags)), "{}")
+        case Snooze():
+            return (intent.kind.value, intent.until.isoformat(), "{}")
         case _:
             assert_never(intent)
 
@@ -217,8 +244,25 @@ def intent_from_row(
             return Reply(ticket_id, value or "", body, base_updated_at=at, client_key=key)
         case ActionKind.NOTE:
             return Note(ticket_id, body, base_updated_at=at, client_key=key)
+        case ActionKind.TAGS:
+            return SetTags(ticket_id, _tag_list(value), base_updated_at=at, client_key=key)
+        case ActionKind.SNOOZE:
+            until = _fast_time(value)
+            if until is None:
+                raise ValueError("snooze without a time")
+            return Snooze(ticket_id, until, base_updated_at=at, client_key=key)
         case _:
             assert_never(tag)
+
+
+def _tag_list(value: str | None) -> tuple[str, ...]:
+    try:
+        tags = json.loads(value or "")
+    except (ValueError, RecursionError):
+        raise ValueError("tags are not JSON") from None
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("tags are not a list of strings")
+    return tuple(tags)
 
 
 def _extra(raw: str) -> dict[str, str]:

@@ -9,51 +9,17 @@ call these methods and never ask which kind they hold. The on-disk form is in `c
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from dataclasses import KW_ONLY, dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from pylon_tui.domain import ExternalLink, LinkedIssue, Priority, Ticket
 
+from .intent_base import MARKER, ActionKind, _Intent, _target
+from .intents_tools import SetTags, Snooze
+
 if TYPE_CHECKING:
     from .ports import PylonWrites
-
-MARKER = "pylon-tui:"
-"""Starts the invisible comment that lets a replay recognise its own message in a thread."""
-
-
-class ActionKind(StrEnum):
-    """The tag an intent is stored under in the outbox's `kind` column (never renamed: rows
-    written by any release must keep reading back)."""
-
-    MOVE = "move"
-    PRIORITY = "priority"
-    ASSIGN = "assign"
-    LINK = "link"
-    REPLY = "reply"
-    NOTE = "note"
-    UNLINK = "unlink"
-    """Only undo makes these. A new kind rather than a flag on "link": a release that does
-    not know it refuses the row instead of reading it as a link."""
-
-
-def _new_key() -> str:
-    return uuid.uuid4().hex
-
-
-def _target(number: int | None) -> str:
-    return f"#{number}" if number is not None else "ticket"
-
-
-@dataclass(frozen=True, slots=True)
-class _Intent:
-    ticket_id: str
-    _: KW_ONLY
-    base_updated_at: datetime | None = None
-    client_key: str = field(default_factory=_new_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,12 +322,22 @@ class Note(_Posted, _Intent):
         return await api.note(self.ticket_id, self.marked_html())
 
 
-Intent = Move | SetPriority | Assign | Link | Reply | Note | Unlink
+Intent = Move | SetPriority | Assign | Link | Reply | Note | Unlink | SetTags | Snooze
 MessageIntent = Reply | Note
 """Posted to the thread, so delivery verifies them against it instead of the ticket."""
-Undoable = Move | SetPriority | Assign | Link | Unlink
+Undoable = Move | SetPriority | Assign | Link | Unlink | SetTags
 """The changes a user can take back with undo: each knows the change that reverses it."""
-INTENT_TYPES: tuple[type[Intent], ...] = (Move, SetPriority, Assign, Link, Reply, Note, Unlink)
+INTENT_TYPES: tuple[type[Intent], ...] = (
+    Move,
+    SetPriority,
+    Assign,
+    Link,
+    Reply,
+    Note,
+    Unlink,
+    SetTags,
+    Snooze,
+)
 
 __all__ = [
     "INTENT_TYPES",
@@ -375,6 +351,8 @@ __all__ = [
     "Note",
     "Reply",
     "SetPriority",
+    "SetTags",
+    "Snooze",
     "Undoable",
     "Unlink",
 ]

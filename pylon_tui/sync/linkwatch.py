@@ -84,7 +84,7 @@ class Returned:
         said = f"#{self.ticket.number} is back On You: {self.names}"
         if not self.fixed:
             said += f" ({self.main.outcome.label}, not a fix)"
-        return said + (" · reply drafted, t to review" if self.drafted else "")
+        return said + (" · reply drafted" if self.drafted else "")
 
     def note_html(self) -> str:
         note = (

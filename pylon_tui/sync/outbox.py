@@ -359,16 +359,24 @@ class Outbox:
         raise ActionFailed(action, error, number) from error
 
     def _delivered(self, action: Intent, result: object) -> Ticket | None:
-        self._remove(action.client_key)
-        if isinstance(result, Ticket):
-            return self.merge(result)
-        return None
+        """Done: the intent leaves the queue and the ticket's cached row is updated in one
+        transaction (a move's whole durability after the send)."""
+        key = action.client_key
+        merged = self.merge(result, skip=key) if isinstance(result, Ticket) else None
+        ticket = merged or self.board.get(action.ticket_id)
+        saved = [ticket] if ticket is not None else []
+        if not self.store.best_effort(partial(self.store.remove_and_save, key, saved)):
+            self._gone.add(key)
+        return merged
 
-    def merge(self, server: Ticket, *, report: bool = True) -> Ticket:
-        """The server's ticket, with intents still queued for it applied on top. A card it
-        takes off the board is noted in `departures` (unless `report` is False)."""
+    def merge(self, server: Ticket, *, report: bool = True, skip: str | None = None) -> Ticket:
+        """The server's ticket, with intents still queued for it applied on top (but `skip`,
+        one just delivered). A card it takes off the board is noted in `departures` (unless
+        `report` is False)."""
         merged = server
         for q in self._drawable_queue():
+            if q.action.client_key == skip:
+                continue
             if q.action.ticket_id == server.id and q.action.changes_board:
                 merged = q.action.apply(merged)
         old, column = self.board.get(server.id), self.board.column_index_of(server.id)

@@ -6,13 +6,15 @@ and tests can pass light fakes that the type checker still holds to the real sig
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from pylon_tui.domain import LinkedIssue, Message, Priority, StateInfo, Team, Ticket, User
 from pylon_tui.domain.directory import Account
 from pylon_tui.domain.issue_refs import IssueRef
 from pylon_tui.domain.links import LinearTeam
+from pylon_tui.domain.macros import Macro, OrgTag
 
 
 class PylonWrites(Protocol):
@@ -27,6 +29,16 @@ class PylonWrites(Protocol):
     ) -> object: ...
     async def reply(self, issue_id: str, body_html: str, message_id: str) -> object: ...
     async def note(self, issue_id: str, body_html: str) -> object: ...
+    async def set_tags(self, issue_id: str, tags: Sequence[str]) -> Ticket: ...
+    async def snooze(self, issue_id: str, until: datetime) -> Ticket: ...
+
+
+class PylonExtras(Protocol):
+    """The triage tools' reads: macros and tags for the pickers, the AI agent's draft."""
+
+    async def macros(self) -> list[Macro]: ...
+    async def tags(self) -> list[OrgTag]: ...
+    async def ai_draft(self, issue_id: str, agent_id: str) -> tuple[str, bool]: ...
 
 
 class PylonApi(PylonWrites, Protocol):
@@ -72,4 +84,12 @@ class LinearPort(Protocol):
     ) -> LinkedIssue: ...
 
 
-__all__ = ["GitHubLookup", "IssueFinder", "LinearLookup", "LinearPort", "PylonApi", "PylonWrites"]
+__all__ = [
+    "GitHubLookup",
+    "IssueFinder",
+    "LinearLookup",
+    "LinearPort",
+    "PylonApi",
+    "PylonExtras",
+    "PylonWrites",
+]

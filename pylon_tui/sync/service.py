@@ -292,10 +292,13 @@ class BoardService:
         return self.outbox.begin(action)
 
     async def commit(self, pending: Pending) -> Ticket | None:
+        """Send one begun action. Delivered, the outbox saves the ticket with the removal
+        (one transaction); queued or rolled back, the board's version is saved here."""
         try:
             return await self.outbox.commit(pending)
-        finally:
+        except BaseException:
             self._save([pending.action.ticket_id])
+            raise
 
     async def run(self, action: Intent) -> Ticket | None:
         return await self.commit(self.begin(action))

@@ -33,7 +33,7 @@ class Done:
 def _shape(ticket: Ticket) -> tuple[object, ...]:
     """What a user action can change and undo can put back: the fields compared."""
     links = frozenset(link.external_id for link in ticket.links)
-    return (ticket.state, ticket.priority, ticket.assignee_id, links)
+    return (ticket.state, ticket.priority, ticket.assignee_id, links, frozenset(ticket.tags))
 
 
 def still_as_left(after: Ticket, current: Ticket) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -17,16 +19,20 @@ if TYPE_CHECKING:
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.bugreport import bug_summary, write_crash_log
+from pylon_tui.domain import Category
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
 from pylon_tui.tui.flows import Flows
 from pylon_tui.tui.flows.pylon_moves import departure_toasts
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
+from pylon_tui.tui.notify import Notifier
 from pylon_tui.tui.safe import plain_message
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
+from pylon_tui.tui.theme import THEMES, choice_label, colour_filters, next_choice, theme_name
 
 DRAIN_SECONDS = 2.0
 
@@ -64,8 +70,17 @@ class PylonApp(App[None]):
         autoload: bool = True,
         on_exit: Callable[[], Awaitable[None]] | None = None,
         notes: list[str] | None = None,
+        sixteen_colours: bool | None = None,
     ) -> None:
-        super().__init__()
+        # Under NO_COLOR, native ANSI mode makes Textual drop colours (NoColor) instead of
+        # turning them into greys (Monochrome: 247 on 248 is no contrast at all).
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        for theme in THEMES:
+            self.register_theme(theme)
+        if sixteen_colours is None:
+            sixteen_colours = self.console.color_system in ("standard", "windows")
+        self.sixteen_colours = sixteen_colours
+        self.theme = theme_name(ctx.theme, sixteen_colours=sixteen_colours)
         self._notes = list(notes or [])
         self._on_exit = on_exit
         self.ctx = ctx
@@ -75,6 +90,8 @@ class PylonApp(App[None]):
         self.board_screen = BoardScreen(ctx, self.flows)
         self._frozen_at = -1
         self._counting = False
+        self.notifier = Notifier(self, ctx.tools.notify)
+        """Desktop notifications and the [notify] hook (issue 14 item 10)."""
 
     def notify(
         self,
@@ -98,6 +115,36 @@ class PylonApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return colour_filters(super().get_line_filters(), self.no_color)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's theme switcher offers themes the stylesheet has no colours for; the
+        board's own `T` (and its palette entry) switches between the pylon themes."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
+    def action_switch_theme(self) -> None:
+        """Default <-> high contrast, saved in the config so the next start keeps it."""
+        choice = next_choice(self.ctx.theme)
+        self.ctx.theme = choice
+        self.theme = theme_name(choice, sixteen_colours=self.sixteen_colours)
+        saved = ""
+        if self.ctx.save_theme is not None:
+            try:
+                path = self.ctx.save_theme(choice)
+            except (OSError, ValueError) as error:
+                self.notify(
+                    f"Theme: {choice_label(choice)}, for this session only: could not save it "
+                    f'({error}). Set [ui] theme = "{choice}" in the config file.',
+                    severity="warning",
+                    timeout=10,
+                )
+                return
+            saved = f" (saved in {path})"
+        self.notify(f"Theme: {choice_label(choice)}{saved}", timeout=4)
 
     def report_worker_bug(self, worker: Worker[object]) -> None:
         """The boundary for background work: a bug in a worker becomes a message, never a
@@ -149,6 +196,10 @@ class PylonApp(App[None]):
             self.board_screen.update_bars()
 
     def drain_outbox(self) -> None:
+        """Queued changes wait under --read-only: they go out the next time the board runs
+        without it (the status bar counts them)."""
+        if self.ctx.read_only:
+            return
         if self.ctx.service.pending_count() and not self.flows.asking:
             self._drain()
 
@@ -182,6 +233,16 @@ class PylonApp(App[None]):
         for line in departure_toasts(gone, self.keymap_overrides):
             self.notify(line, title="Moved in Pylon", timeout=12)
 
+    def _alert_after_refresh(self) -> None:
+        """New tickets and SLAs about to breach, outside the terminal (the first refresh is
+        the baseline: nothing already on the board is announced)."""
+        if not self.notifier.enabled:
+            return
+        board = self.ctx.service.board
+        new_states = board.catalog.slugs_in(Category.NEW)
+        alerts = self.notifier.watch.after_refresh(board.all(), new_states, self.ctx.now())
+        self.notifier.send(alerts)
+
     def on_open_ticket(self, message: OpenTicket) -> None:
         """A ticket's detail over the board; the board catches up when it closes."""
         detail = DetailScreen(self.ctx, self.flows, message.ticket_id)
@@ -193,22 +254,33 @@ class PylonApp(App[None]):
     def action_dialog_help(self) -> None:
         """`?` (or f1) in a dialog: help, opened on the dialog keys' page. Help is a dialog
         over the dialog, which keeps its text and answers once help closes."""
-        self.push_screen(HelpScreen(dict(self.keymap_overrides), others=True))
+        self.push_screen(
+            HelpScreen(dict(self.keymap_overrides), others=True, read_only=self.ctx.read_only)
+        )
 
     async def _watch_links(self) -> None:
         watcher = self.ctx.watcher
         if watcher is None:
             return
         try:
-            returned = await watcher.poll()
+            if self.ctx.read_only:  # states for the cards, but no auto-return (a write)
+                await watcher.refresh_states()
+                returned = []
+            else:
+                returned = await watcher.poll()
         except ApiError as error:
             self.notify(f"Could not check linked issues: {error}", severity="warning")
             return
         self.ctx.link_states.update(watcher.short_states())
+        review = keys_in_effect("ready_to_tell", keymap_of(self)).split(" ", 1)[0]
         for item in returned:
-            self.notify(item.describe(), title="Issue closed", timeout=15)
+            told = item.describe() + (f", {review} to review" if item.drafted else "")
+            self.notify(told, title="Issue closed", timeout=15)
         for handed in watcher.handed_over:
             self.notify(handed.describe(), title="Closed as a duplicate", timeout=15)
+        if self.notifier.enabled:
+            said = [(item.ticket, item.describe()) for item in returned]
+            self.notifier.send(self.notifier.watch.returned(said))
         if returned and self.ctx.bell_on_return:
             self.bell()
 
@@ -235,6 +307,7 @@ class PylonApp(App[None]):
             screen.set_sync(label, error=f"{error}{hint}")
             return
         self._tell_departures()
+        self._alert_after_refresh()
         await self._watch_links()
         self.drain_outbox()
         last = self.ctx.service.last_refresh

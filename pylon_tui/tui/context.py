@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pylon_tui.domain import SlaPolicy, View
+from pylon_tui.domain.views import BUILTIN_VIEWS
 from pylon_tui.sync import BoardService, IssueFinder, LinearPort, LinkWatcher
+
+from .context_tools import ToolsContext
 
 
 def _utcnow() -> datetime:
@@ -31,5 +35,21 @@ class AppContext:
     watcher: LinkWatcher | None = None
     send_grace: float = 0.0
     """Undo send: seconds a reply or note waits in the outbox (0: sent at once, as before)."""
+    tools: ToolsContext = field(default_factory=ToolsContext)
+    """Macros, tags, AI drafts, custom actions and notifications (issue 14)."""
     crash_log: Path | None = None
+    theme: str = "default"
+    """The `[ui] theme` choice ("default" or "high-contrast")."""
+    save_theme: Callable[[str], Path] | None = None
+    """Writes a theme choice to the config (returns the file); None: nowhere to save it."""
     """Where an unexpected error's traceback (never its local variables) is written."""
+    views: tuple[View, ...] = BUILTIN_VIEWS
+    """The view picker's list: the config's `[views.NAME]` first, then the built-ins."""
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    read_only: bool = False
+    """`--read-only`: no key, flow, queued change or auto-return writes to Pylon."""
+
+    def link_closed(self, external_id: str) -> bool | None:
+        """What the link watcher last saw: True closed, False open, None not known."""
+        issue = self.watcher.live.get(external_id) if self.watcher is not None else None
+        return None if issue is None else issue.is_closed

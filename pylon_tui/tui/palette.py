@@ -1,5 +1,6 @@
 """Command palette (ctrl+p): every board action by name with the keys in effect, plus
-move-to-column and the quick filters.
+move-to-column and the views. Under --read-only a write is listed, labelled off, and says
+why when chosen.
 
 The actions come from the catalogue and run by their action string on the board screen, so
 the palette names no screen class and a `[keys]` remap shows here as soon as it applies.
@@ -14,9 +15,16 @@ from typing import Protocol, runtime_checkable
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from pylon_tui.domain import Board, QuickFilter, Ticket, TicketFilter
+from pylon_tui.domain import Board, Ticket, TicketFilter, View
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.tui.catalog import keymap_of, keys_in_effect, palette_specs
+from pylon_tui.tui.catalog import (
+    keymap_of,
+    keys_in_effect,
+    palette_specs,
+    read_only_refusal,
+    writes,
+)
+from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.safe import plain_markup
 
 Command = tuple[str, Callable[[], object], str]
@@ -28,6 +36,9 @@ class BoardTarget(Protocol):
 
     board: Board
     filter: TicketFilter
+    ctx: AppContext
+
+    def use_view(self, view: View | None) -> None: ...
 
     def targets(self) -> list[Ticket]: ...
 
@@ -36,6 +47,8 @@ class BoardTarget(Protocol):
     def rebuild(self, *, follow: str | None = None, force: bool = False) -> None: ...
 
     async def run_action(self, action: str) -> None: ...
+
+    def custom_commands(self) -> list[tuple[str, Callable[[], object], str]]: ...
 
 
 class BoardCommands(Provider):
@@ -47,16 +60,33 @@ class BoardCommands(Provider):
             (f"Move to {column.title}", partial(_move, screen, index), "move the selected card(s)")
             for index, column in enumerate(screen.board.columns)
         ]
+        read_only = screen.ctx.read_only
+        if read_only:
+            commands = [(n, partial(self._refuse, n), "off: read-only") for n, _, _ in commands]
         commands += [
-            (f"Filter: {quick.label}", partial(_toggle, screen, quick), "toggle a quick filter")
-            for quick in QuickFilter
+            (f"View: {view.title}", partial(screen.use_view, view), "show this saved view")
+            for view in screen.ctx.views
         ]
+        commands.append(("View: All tickets", partial(screen.use_view, None), "no view"))
         keymap = keymap_of(self.app)
         for spec in palette_specs():
             assert spec.palette is not None
             keys = plain_markup(f"key {keys_in_effect(spec.id, keymap)}")
-            commands.append((spec.palette, partial(screen.run_action, spec.action), keys))
+            if read_only and writes(spec.id):
+                refuse = partial(self._refuse, spec.palette)
+                commands.append((spec.palette, refuse, plain_markup("off: read-only")))
+            else:
+                commands.append((spec.palette, partial(screen.run_action, spec.action), keys))
+        for name, run, help_text in screen.custom_commands():
+            if read_only:  # a custom command may change anything: off with the writes
+                refuse = partial(self._refuse, name)
+                commands.append((name, refuse, plain_markup("off: read-only")))
+            else:
+                commands.append((name, run, plain_markup(help_text)))
         return commands
+
+    def _refuse(self, what: str) -> None:
+        self.app.notify(read_only_refusal(what), severity="warning")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -79,8 +109,3 @@ def _display(highlight: Callable[[str], Content], name: str) -> Content:
 
 def _move(screen: BoardTarget, index: int) -> None:
     screen.move_to_column(screen.targets(), index)
-
-
-def _toggle(screen: BoardTarget, quick: QuickFilter) -> None:
-    screen.filter = screen.filter.toggled(quick)
-    screen.rebuild()

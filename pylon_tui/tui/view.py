@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter
-from pylon_tui.domain.filters import searchable_text
+from pylon_tui.domain import Board, BoardCursor, Directory, Ticket, TicketFilter, View
+from pylon_tui.domain.filters import MatchContext, compile_query, searchable_text
+from pylon_tui.domain.query import Word
+from pylon_tui.domain.sla import SlaPolicy
+from pylon_tui.domain.sorting import SortOrder, sort_key
+
+RECENT_VIEWS = 64
+"""Filtered column views remembered (4 columns x 16 filters): typing a word and deleting it
+again redraws from memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,8 @@ class ColumnFrame:
     """Rows above `first_changed` whose ticket was replaced in place by a newer copy."""
     cursor_row: int
     active: bool
+    sort: SortOrder = SortOrder.DEFAULT
+    """The column's order (the title shows any but the default)."""
 
 
 class ViewKey(NamedTuple):
@@ -44,18 +53,22 @@ class ViewKey(NamedTuple):
     column_version: int
     filter: TicketFilter
     me_id: str | None
-    content_version: int | None  # only for filtered views, which copy ticket objects
+    content_version: int | None  # only for filtered or sorted views, which copy tickets
+    sort: SortOrder = SortOrder.DEFAULT
 
     def narrows(self, previous: ViewKey) -> bool:
-        """Same column, same quick filters, and the text only grew: every new match is an
-        old match, so the previous (filtered) list is enough to filter again."""
+        """Same column, view and order, and plain words that only grew: every new match is
+        an old match, so the previous (filtered) list is enough to filter again."""
         old, new = previous.filter, self.filter
         return (
             previous.column_version == self.column_version
             and previous.content_version == self.content_version
             and previous.me_id == self.me_id
+            and previous.sort == self.sort
             and old.active
-            and old.quick == new.quick
+            and old.view == new.view
+            and old.typed.words_only
+            and new.typed.words_only
             and new.text.lower().startswith(old.text.lower())
         )
 
@@ -82,6 +95,8 @@ def _rows_above_stand(previous: PaintKey | None, paint: PaintKey) -> bool:
         and paint.view != previous.view
         and not previous.view.filter.active
         and not paint.view.filter.active
+        and previous.view.sort is SortOrder.DEFAULT
+        and paint.view.sort is SortOrder.DEFAULT
         and paint.marks == previous.marks
     )
 
@@ -98,14 +113,20 @@ class BoardView:
         now: Callable[[], datetime],
         me_id: Callable[[], str | None],
         directory: Callable[[], Directory],
+        sla: SlaPolicy | None = None,
+        link_closed: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.board = board
+        self.sla = sla or SlaPolicy()
+        self._link_closed = link_closed or (lambda _eid: None)
         self._now = now
         self._me_id = me_id
         self._directory = directory
         count = len(board.columns)
         self.cursor = BoardCursor(count)
         self.filter = TicketFilter()
+        self.sorts: list[SortOrder] = [SortOrder.DEFAULT] * count
+        """Each column's order: `s` cycles the focused one, a view sets them all."""
         self.marked: set[str] = set()
         self._views: list[Sequence[Ticket]] = [() for _ in range(count)]
         self._view_keys: list[ViewKey | None] = [None] * count
@@ -119,6 +140,9 @@ class BoardView:
         self._hay: dict[str, tuple[Ticket, str]] = {}
         """Lower-cased searchable text per ticket (tickets are immutable: identity = fresh)."""
         self._hay_directory: object = None
+        self._haystack: Callable[[Ticket], str] = lambda t: ""
+        self._recent: dict[tuple[int, ViewKey], Sequence[Ticket]] = {}
+        """The last few filtered views by column and what they were computed from."""
 
     @property
     def views(self) -> list[Sequence[Ticket]]:
@@ -175,17 +199,58 @@ class BoardView:
         board = self.board
         me_id = self._me_id()
         for index in range(len(self._views)):
-            # A filtered view is a copy holding ticket objects: in-place changes refilter it.
-            content = board.content_version(index) if predicate else None
-            key = ViewKey(board.column_version(index), self.filter, me_id, content)
+            # A filtered or sorted view is a copy holding ticket objects: in-place changes
+            # (which may change a sort key, like updated_at) refilter and resort it.
+            order = self.sorts[index]
+            copied = predicate is not None or order is not SortOrder.DEFAULT
+            content = board.content_version(index) if copied else None
+            key = ViewKey(board.column_version(index), self.filter, me_id, content, order)
             previous = self._view_keys[index]
             if key == previous:
                 continue
+            remembered = self._recent.get((index, key))
+            if remembered is not None:  # backspacing to a filter this column just showed
+                self._views[index] = remembered
+                self._view_keys[index] = key
+                continue
             items: Sequence[Ticket] = board.column(index)
-            if predicate and previous is not None and key.narrows(previous):
+            narrowed = previous is not None and key.narrows(previous)
+            if predicate and narrowed:
                 items = self._views[index]  # typing more only removes matches
-            self._views[index] = [t for t in items if predicate(t)] if predicate else items
+            if predicate is not None:
+                items = self._matching(items, predicate)
+            by = sort_key(order, self.sla)
+            if by is not None and not narrowed:
+                items = sorted(items, key=by)
+            self._views[index] = items
+            if copied:
+                self._remember((index, key), items)
             self._view_keys[index] = key
+
+    def _matching(
+        self, items: Sequence[Ticket], predicate: Callable[[Ticket], bool]
+    ) -> list[Ticket]:
+        """The tickets that match. Plain words alone (the typing case) are tested
+        against cached haystacks in one comprehension: a keystroke over 10,000 tickets must
+        fit in a frame, and the general predicate's per-ticket call costs several times more."""
+        query = self.filter.query
+        if not query.words_only:
+            return [t for t in items if predicate(t)]
+        needles = [part.text.lower() for part in query.parts if isinstance(part, Word)]
+        if not needles:
+            return [t for t in items if predicate(t)]
+        hay = self._haystack
+        if len(needles) == 1:
+            (needle,) = needles
+            return [t for t in items if needle in hay(t)]
+        return [t for t in items if all(n in hay(t) for n in needles)]
+
+    def _remember(self, key: tuple[int, ViewKey], view: Sequence[Ticket]) -> None:
+        """Keep the last few filtered views: backspace returns to one at no cost. Keys carry
+        the column's versions, so a changed column never matches a remembered view."""
+        self._recent[key] = view
+        while len(self._recent) > RECENT_VIEWS:
+            del self._recent[next(iter(self._recent))]
 
     def _column_frame(
         self, index: int, first_changed: int | None, replaced: frozenset[int]
@@ -199,6 +264,7 @@ class BoardView:
             replaced=replaced,
             cursor_row=self.cursor.rows[index],
             active=index == self.cursor.column,
+            sort=self.sorts[index],
         )
 
     def _mark_drawn(self, index: int, marks: frozenset[str] | None = None) -> None:
@@ -220,21 +286,38 @@ class BoardView:
         directory = self._directory()
         if directory is not self._hay_directory:
             self._hay.clear()  # names changed: cached texts may be stale
+            self._recent.clear()
             self._hay_directory = directory
 
         def names(t: Ticket) -> str:
             return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
 
+        cache = self._hay
+
         def haystack(t: Ticket) -> str:
-            hit = self._hay.get(t.id)
+            hit = cache.get(t.id)
             if hit is not None and hit[0] is t:
                 return hit[1]
             text = searchable_text(t, names)
-            self._hay[t.id] = (t, text)
+            cache[t.id] = (t, text)
             return text
 
-        return self.filter.predicate(
-            now=self._now(), me_id=self._me_id(), names=names, haystack=haystack
+        self._haystack = haystack
+        catalog = self.board.catalog
+        return compile_query(
+            self.filter.query,
+            MatchContext(
+                now=self._now(),
+                me_id=self._me_id(),
+                account_name=directory.account_name,
+                user_name=directory.user_name,
+                link_closed=self._link_closed,
+                category_of=lambda state: (
+                    found.value if (found := catalog.category_of(state)) else None
+                ),
+                sla=self.sla,
+                haystack=haystack,
+            ),
         )
 
     def _focus_ticket(self, ticket_id: str, *, within: int | None = None) -> None:
@@ -246,6 +329,19 @@ class BoardView:
         except StopIteration:
             return
         self.cursor.focus(column, row)
+
+    # ----- views and order -------------------------------------------------------------
+    def cycle_sort(self) -> SortOrder:
+        """The focused column's next order; the cursor stays on its ticket."""
+        column = self.cursor.column
+        self.sorts[column] = self.sorts[column].next()
+        return self.sorts[column]
+
+    def use_view(self, view: View | None) -> None:
+        """A view sets the filter and every column's order (None: all tickets, default)."""
+        self.filter = self.filter.with_view(view)
+        order = view.sort if view is not None else SortOrder.DEFAULT
+        self.sorts = [order] * len(self.sorts)
 
     # ----- cursor and marks ------------------------------------------------------------
     def current(self) -> Ticket | None:

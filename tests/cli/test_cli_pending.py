@@ -7,6 +7,7 @@ word of the queued move, which read as if the move was lost.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ def test_every_kind_of_queued_change_reads_as_words() -> None:
     from pylon_tui.cli.pending import change_text
     from pylon_tui.domain import StateCatalog
     from pylon_tui.domain.directory import Directory
-    from pylon_tui.sync import Assign, Intent, Link, Note, Reply, Unlink
+    from pylon_tui.sync import Assign, Intent, Link, Note, Reply, SetTags, Snooze, Unlink
     from pylon_tui.sync.intents import INTENT_TYPES
 
     changes: dict[Intent, str] = {
@@ -134,6 +135,8 @@ def test_every_kind_of_queued_change_reads_as_words() -> None:
         Unlink("t", "uuid-1", label="ENG-2"): "unlink ENG-2",
         Reply("t", "m-1", "<p>hi</p>"): "reply",
         Note("t", "<p>hi</p>"): "internal note",
+        SetTags("t", ("billing", "vip")): "tags billing, vip",
+        Snooze("t", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)): "snooze until 2026-12-01T09:00:00Z",
     }
     assert {type(c) for c in changes} == set(INTENT_TYPES)  # a new kind needs words here
     for change, words in changes.items():

@@ -79,6 +79,7 @@ def linear_schema() -> GraphQLSchema:
 
 # --------------------------------------------------------------------------- Pylon scenario
 
+SANDBOX_AI_AGENT = "sandbox-support-agent"  # pylon_tui.sandbox.pylon.tools.AI_AGENT_ID
 SEARCH_PAGE = 7  # small pages so the board load really follows the cursor
 
 
@@ -141,6 +142,15 @@ async def pylon_scenario(client: PylonClient, linear_uuid: str) -> None:
     await step("custom_fields", lambda: client.custom_fields("issue"))
     await step("priority_options", lambda: client.priority_options(refresh=True))
     await step("me", client.me)
+    # The triage tools (issue 14 items 5-8).
+    await step("macros", client.macros)
+    org_tags = await step("tags", client.tags)
+    assert isinstance(org_tags, list)
+    assert org_tags
+    await step("set_tags", lambda: client.set_tags(ticket.id, [org_tags[0].value, "vip"]))
+    await step("ai_draft", lambda: client.ai_draft(ticket.id, SANDBOX_AI_AGENT))
+    until = datetime.now(UTC) + timedelta(hours=1)
+    await step("snooze", lambda: client.snooze(ticket.id, until))
 
 
 @pytest.fixture(scope="session")

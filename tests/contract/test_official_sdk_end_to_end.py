@@ -123,6 +123,18 @@ def _run(sdk: Pylon, served: Served) -> list[str]:
             issue.id, external_issue_id=linear, source="linear", operation="unlink"
         ),
     )
+    # The triage tools (issue 14): macros, tags, an AI draft, a snooze, parsed by the SDK.
+    macros = step("macros.list", sdk.macros.list).data
+    assert any(m.has_actions for m in macros)
+    assert step("tags.list", sdk.tags.list).data
+    draft = step(
+        "issues.create_ai_response",
+        lambda: sdk.issues.create_ai_response(issue.id, ai_agent_id="sandbox-support-agent"),
+    )
+    assert draft.response_valid
+    until = now.replace(microsecond=0) + timedelta(hours=1)
+    snoozed = step("issues.snooze", lambda: sdk.issues.snooze(issue.id, snooze_until=until))
+    assert snoozed.data.snoozed_until_time == until
     # The refusals (item 3) arrive as the SDK's own errors.
     note_id = note.data.id
     with pytest.raises(BadRequestError):

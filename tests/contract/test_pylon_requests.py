@@ -43,6 +43,11 @@ METHOD_OPERATIONS: dict[str, set[str]] = {
     "custom_fields": {"GetCustomFields"},
     "priority_options": {"GetCustomFields"},
     "me": {"GetMe"},
+    "macros": {"GetMacros"},
+    "tags": {"GetTags"},
+    "set_tags": {"UpdateIssue"},
+    "snooze": {"SnoozeIssue"},
+    "ai_draft": {"CreateIssueAIResponse"},
 }
 EXPECTED_OPERATIONS = set().union(*METHOD_OPERATIONS.values())
 NOT_API_CALLS = {"aclose"}

@@ -31,6 +31,10 @@ CLIENT_KEYS: dict[str, tuple[str, str]] = {
     "account": ("GET", "/accounts/x"),
     "custom_fields": ("GET", "/custom-fields"),
     "me": ("GET", "/me"),
+    "macros": ("GET", "/macros"),
+    "tags": ("GET", "/tags"),
+    "snooze": ("POST", "/issues/x/snooze"),
+    "ai_response": ("POST", "/issues/x/ai-response"),
 }
 
 

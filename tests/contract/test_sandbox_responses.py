@@ -180,6 +180,12 @@ OK_CASES: dict[str, list[Case]] = {
     ],
     "custom-field": [Case("GET", "/custom-fields/{field}")],
     "me": [Case("GET", "/me")],
+    "macros": [Case("GET", "/macros")],
+    "tags": [Case("GET", "/tags")],
+    "snooze": [Case("POST", "/issues/{issue}/snooze", body={"snooze_until": "{in_an_hour}"})],
+    "ai-response": [
+        Case("POST", "/issues/{issue}/ai-response", body={"ai_agent_id": "sandbox-support-agent"}),
+    ],
 }
 
 BAD_CASES: list[tuple[Case, int]] = [
@@ -228,6 +234,9 @@ BAD_CASES: list[tuple[Case, int]] = [
     (Case("POST", "/issues/{issue}/reply", body={"body_html": "<p>x</p>"}), 400),
     (Case("POST", "/issues/no-such-issue/reply", body={"body_html": "x", "message_id": "y"}), 404),
     (Case("POST", "/issues/{issue}/note", body={}), 400),
+    (Case("POST", "/issues/{issue}/snooze", body={}), 400),
+    (Case("POST", "/issues/{issue}/snooze", body={"snooze_until": "{week_ago}"}), 400),
+    (Case("POST", "/issues/{issue}/ai-response", body={"ai_agent_id": "nobody"}), 404),
     # The refusals of the current definition (issue 18, item 3).
     (
         Case("POST", "/issues/{issue}/reply", body={"body_html": "x", "message_id": "{note}"}),
@@ -405,6 +414,7 @@ def _ids(sandbox: Sandbox) -> dict[str, str]:
         "github": GITHUB_ISSUES[0][0],
         "now": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "week_ago": (now - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "in_an_hour": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 

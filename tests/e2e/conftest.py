@@ -327,7 +327,10 @@ def launch(tmux_bin: str, pylon_tui_bin: Path, e2e_env: E2EEnv) -> Iterator[AppL
         run_env = e2e_env.with_(TERM=term, **env)
         # -e makes the session's environment explicit (TERM in particular: tmux would
         # otherwise set its own default-terminal for the pane).
-        passed = ("TERM", "HOME", "LANG", "NO_COLOR", *(k for k in run_env if k[:4] == "XDG_"))
+        passed = (
+            "TERM", "HOME", "LANG", "NO_COLOR", "COLORTERM",
+            *(k for k in run_env if k[:4] == "XDG_"),
+        )  # fmt: skip
         session_env = {k: run_env[k] for k in passed if k in run_env}
         app = TmuxApp(
             tmux=tmux_bin,
@@ -354,6 +357,7 @@ def launch(tmux_bin: str, pylon_tui_bin: Path, e2e_env: E2EEnv) -> Iterator[AppL
 _COUNT = re.compile(r"(New|On You|On Hold|Closed) (\d+)")
 _CARD = re.compile(r"#(\d+)\b")
 TOAST_EDGE = "\u258c"  # ▌
+PREVIEW_RULE = "\u2500" * 10  # ─ the rule between the columns and the preview strip
 
 
 def column_header(screen: str) -> tuple[int, str] | None:
@@ -374,6 +378,8 @@ def screen_columns(screen: str) -> dict[str, list[int]]:
     bounds = [max(0, s - 1) for s in starts] + [10_000]
     columns: dict[str, list[int]] = {t: [] for t in COLUMN_TITLES}
     for line in screen.splitlines()[header_index + 1 :]:
+        if line.startswith(PREVIEW_RULE):  # below: the focused card in full, not a card
+            break
         # Toasts draw over the right of the board behind a "▌" edge; they mention ticket
         # numbers too ("#47 is back On You"), so everything right of one is not a card.
         line = line.split(TOAST_EDGE, 1)[0]

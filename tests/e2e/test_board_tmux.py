@@ -76,7 +76,7 @@ def test_move_new_to_on_you_survives_restart(launch: AppLauncher, cli: CliRunner
 
     # Focus starts on the first card of New: enter opens exactly that ticket.
     app.send("Enter")
-    app.wait_for(f"#{number} {title[:30]}")
+    app.wait_for(f"#{number} {title[:30]}", "Last message")  # the detail screen itself
     app.send("Escape")
     app.wait_until(board_visible, "the board again")
 

@@ -128,9 +128,16 @@ def test_move_while_offline_survives_kill_9_and_lands_exactly_once(
     assert network.port == port
     again = launch("--config", str(config))
     again.wait_until(
-        lambda s: board_ready(s) and number in screen_columns(s)["On You"] and PENDING not in s,
+        lambda s: board_ready(s) and PENDING not in s, "the board with nothing pending", timeout=20
+    )
+    # At 80x24 On You shows 8 cards and the moved one sorts below them: filter to it.
+    again.send("/")
+    again.wait_for("filter:")
+    again.type(f"#{number}")
+    again.send("Enter")
+    again.wait_until(
+        lambda s: number in screen_columns(s)["On You"] and PENDING not in s,
         f"#{number} in On You with nothing pending",
-        timeout=20,
     )
     again.send("q")
     again.wait_exit(timeout=15)

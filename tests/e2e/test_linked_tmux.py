@@ -4,7 +4,7 @@ Undo send: a reply counts down in the status bar, `u` takes it back into the edi
 reply taken back is never sent, also when the app is killed during the grace period and
 started again (the countdown resumes; `u` still works). The collision guard: the customer
 writes (`pylon-tui sandbox write`) while a reply waits; the reply is held, `c` shows the new
-message, `s` sends it once. Fix-ready replies: `sandbox close ENG-12`, `t`, review, send.
+message, `s` sends it once. Fix-ready replies: `sandbox close ENG-12`, `F`, review, send.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def test_a_customer_message_while_the_reply_waits_then_a_fix_ready_reply(
     app.wait_gone("filter:")
     app.send("R")
     app.wait_for(f"#{FIXED} is back On You", timeout=30)
-    app.send("t")
+    app.send("F")
     app.wait_for("Ready to tell (1)")
     app.send("Enter")
     app.wait_for(f"Reply to #{FIXED}")

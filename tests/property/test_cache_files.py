@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +28,8 @@ from pylon_tui.sync.intents import (
     Note,
     Reply,
     SetPriority,
+    SetTags,
+    Snooze,
     Unlink,
 )
 from pylon_tui.sync.service import BoardService
@@ -47,6 +49,8 @@ def one_of_each_kind() -> list[Intent]:
         Reply("iss-5", "msg-1", "<p>hello</p>"),
         Note("iss-6", "<p>hello</p>"),
         Unlink("iss-7", "lin-1", url=url, label="ENG-1"),
+        SetTags("iss-8", ("billing", "vip")),
+        Snooze("iss-9", T0 + timedelta(hours=1)),
     ]
     return [
         replace(intent, base_updated_at=T0, client_key=f"key-{n}")

@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +43,8 @@ from pylon_tui.sync.intents import (
     Note,
     Reply,
     SetPriority,
+    SetTags,
+    Snooze,
     Unlink,
 )
 from pylon_tui.sync.outbox import ActionQueued
@@ -480,6 +483,20 @@ async def _unlink(service: BoardService, ticket: Ticket, text: str, index: int) 
     return _on_board(action, linked, expected, f"/issues/{linked.id}/external-issues")
 
 
+async def _tags(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    wanted = tuple(sorted({*ticket.tags, f"t-{index}", "vip"}))
+    action = SetTags(ticket.id, wanted, base_updated_at=ticket.updated_at)
+    return _on_board(action, ticket, lambda t: sorted(t.tags) == list(wanted))
+
+
+async def _snooze(service: BoardService, ticket: Ticket, text: str, index: int) -> Case:
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2, minutes=index)
+    action = Snooze(ticket.id, until, base_updated_at=ticket.updated_at)
+    return _on_board(
+        action, ticket, lambda t: t.snoozed_until == until, f"/issues/{ticket.id}/snooze"
+    )
+
+
 _CASES: dict[ActionKind, Callable[[BoardService, Ticket, str, int], Awaitable[Case]]] = {
     ActionKind.MOVE: _move,
     ActionKind.PRIORITY: _priority,
@@ -488,6 +505,8 @@ _CASES: dict[ActionKind, Callable[[BoardService, Ticket, str, int], Awaitable[Ca
     ActionKind.REPLY: _reply,
     ActionKind.NOTE: _note,
     ActionKind.UNLINK: _unlink,
+    ActionKind.TAGS: _tags,
+    ActionKind.SNOOZE: _snooze,
 }
 
 

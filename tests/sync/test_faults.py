@@ -192,8 +192,13 @@ async def test_a_lost_answer_does_not_break_the_order_of_later_moves(rig: Rig) -
 # ----- schema drift -------------------------------------------------------------------------
 
 
+# The drifted Pylon drops `tags` from every issue: nothing could show a tag write landed (a
+# resend of the exact list is harmless, PATCH tags being idempotent), so tags sit this one out.
+DRIFT_KINDS = [k for k in KINDS if k is not ActionKind.TAGS]
+
+
 @pytest.mark.parametrize("strip_comments", [False, True], ids=["markers-kept", "html-sanitised"])
-@pytest.mark.parametrize("kind", KINDS, ids=[k.value for k in KINDS])
+@pytest.mark.parametrize("kind", DRIFT_KINDS, ids=[k.value for k in DRIFT_KINDS])
 async def test_schema_drift_still_loads_and_delivers_once_after_a_lost_answer(
     local: Rig, kind: ActionKind, strip_comments: bool
 ) -> None:

@@ -7,6 +7,7 @@ typed: notifications, the conflict dialog and the CLI must read the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,8 @@ from pylon_tui.sync.intents import (
     Note,
     Reply,
     SetPriority,
+    SetTags,
+    Snooze,
     Unlink,
 )
 from pylon_tui.sync.queued import PENDING, Queued
@@ -48,7 +51,9 @@ LINK = Link("iss-1", "uuid-9", url="https://linear.app/a/issue/ENG-9", label="EN
 REPLY = Reply("iss-1", "msg-1", "<p>On it</p>", client_key="k1")
 NOTE = Note("iss-1", "<p>internal</p>", client_key="k2")
 UNLINK = Unlink("iss-1", GH.external_id, source="github", url=GH.url, label="acme/w#1")
-ALL: list[Intent] = [MOVE, PRIORITY, ASSIGN, LINK, REPLY, NOTE, UNLINK]
+TAGS = SetTags("iss-1", ("billing", "vip"))
+SNOOZE = Snooze("iss-1", T0 + timedelta(days=1))
+ALL: list[Intent] = [MOVE, PRIORITY, ASSIGN, LINK, REPLY, NOTE, UNLINK, TAGS, SNOOZE]
 
 
 def test_one_class_per_stored_kind() -> None:
@@ -69,6 +74,13 @@ def test_one_class_per_stored_kind() -> None:
         (REPLY, "reply on #12", "reply on ticket"),
         (NOTE, "add a note on #12", "add a note on ticket"),
         (UNLINK, "unlink acme/w#1 from #12", "unlink acme/w#1 from ticket"),
+        (TAGS, "set #12 tags to billing, vip", "set ticket tags to billing, vip"),
+        (SetTags("iss-1", ()), "set #12 tags to none", "set ticket tags to none"),
+        (
+            SNOOZE,
+            "snooze #12 until 2025-03-02T09:00:00Z",
+            "snooze ticket until 2025-03-02T09:00:00Z",
+        ),
     ],
 )
 def test_describe_reads_as_before(intent: Intent, with_number: str, without: str) -> None:
@@ -92,6 +104,8 @@ def test_describe_reads_as_before(intent: Intent, with_number: str, without: str
         (NOTE, BEFORE),
         (UNLINK, ticket(links=())),
         (Unlink("iss-1", "not-linked"), BEFORE),
+        (TAGS, ticket(tags=("billing", "vip"))),
+        (SNOOZE, ticket(snoozed_until=SNOOZE.until)),
     ],
 )
 def test_apply_and_revert(intent: Intent, applied: Ticket) -> None:
@@ -120,6 +134,8 @@ def test_revert_of_a_link_drops_only_that_link() -> None:
         (Assign("iss-1", None), ticket(assignee_id=None), BEFORE),
         (LINK, ticket(links=(ExternalLink("linear", "uuid-9", None),)), BEFORE),
         (UNLINK, ticket(links=()), BEFORE),
+        (TAGS, ticket(tags=("vip", "billing")), ticket(tags=("billing",))),
+        (SNOOZE, ticket(snoozed_until=SNOOZE.until + timedelta(milliseconds=500)), BEFORE),
     ],
 )
 def test_already_on_the_server(
@@ -141,6 +157,7 @@ def test_a_ticket_never_shows_a_message(intent: Intent) -> None:
         (MOVE, ticket(state="waiting_on_you"), ticket(priority=Priority.LOW)),
         (PRIORITY, ticket(priority=Priority.LOW), ticket(state="closed")),
         (ASSIGN, ticket(assignee_id="u3"), ticket(state="closed")),
+        (TAGS, ticket(tags=("spam",)), ticket(state="closed")),
     ],
 )
 def test_touches_changed_looks_at_its_own_field(
@@ -260,6 +277,14 @@ class Recorder:
         self.calls.append(("note", issue_id, body_html))
         return {}
 
+    async def set_tags(self, issue_id: str, tags: Sequence[str]) -> Ticket:
+        self.calls.append(("set_tags", issue_id, tuple(tags)))
+        return BEFORE
+
+    async def snooze(self, issue_id: str, until: datetime) -> Ticket:
+        self.calls.append(("snooze", issue_id, until))
+        return BEFORE
+
 
 @pytest.mark.parametrize(
     ("intent", "call"),
@@ -275,6 +300,8 @@ class Recorder:
         (UNLINK, ("unlink_external_issue", "iss-1", "github", "acme/w/1")),
         (REPLY, ("reply", "iss-1", f"<p>On it</p><!-- {MARKER}k1 -->", "msg-1")),
         (NOTE, ("note", "iss-1", f"<p>internal</p><!-- {MARKER}k2 -->")),
+        (TAGS, ("set_tags", "iss-1", ("billing", "vip"))),
+        (SNOOZE, ("snooze", "iss-1", SNOOZE.until)),
     ],
 )
 async def test_send_makes_one_request_of_the_right_kind(

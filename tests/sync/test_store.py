@@ -67,6 +67,7 @@ def full_ticket(**overrides: object) -> Ticket:
         "latest_message_time": T0 + timedelta(hours=3),
         "first_response_time": T0 + timedelta(minutes=5),
         "resolution_breach_time": datetime(2025, 3, 9, 0, 0, tzinfo=IST),
+        "first_response_breach_time": T0 + timedelta(hours=1),
         "account_id": "acc-1",
         "assignee_id": "user-1",
         "team_id": "team-1",
@@ -79,6 +80,7 @@ def full_ticket(**overrides: object) -> Ticket:
         "link": "https://app.usepylon.com/issues?issueNumber=4242",
         "body_html": "<p>Hello<br>world</p>",
         "source": "slack",
+        "snoozed_until": T0 + timedelta(days=2),
     }
     values.update(overrides)
     return Ticket(**values)  # type: ignore[arg-type]
@@ -309,7 +311,13 @@ def test_every_ticket_field_round_trips(tmp_path: Path) -> None:
     loaded = {t.id: t for t in Store(tmp_path / "c.sqlite3").load_tickets()}
     assert loaded == {"iss-1": rich, "iss-2": bare}
     got = loaded["iss-1"]
-    for name in ("created_at", "updated_at", "latest_message_time", "resolution_breach_time"):
+    for name in (
+        "created_at",
+        "updated_at",
+        "latest_message_time",
+        "resolution_breach_time",
+        "first_response_breach_time",
+    ):
         value = getattr(got, name)
         assert value.tzinfo is not None
         assert value.utcoffset() == getattr(rich, name).utcoffset()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +18,7 @@ from pylon_tui.domain import (
     Ticket,
     User,
 )
+from pylon_tui.domain.macros import Macro, MacroAction, OrgTag
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -29,6 +30,22 @@ if TYPE_CHECKING:
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+MACROS: tuple[Macro, ...] = (
+    Macro(
+        "mac-1",
+        "Investigating",
+        "<p>We're <b>investigating</b> now.</p>",
+        "reply",
+        (
+            MacroAction("set_issue_state", "waiting_on_customer"),
+            MacroAction("add_issue_tags", values=("investigating",)),
+            MacroAction("send_csat_survey"),
+        ),
+    ),
+    Macro("mac-2", "Escalate", "<p>Escalating \x1b[31m[red]now[/]</p>", "note", ()),
+)
 
 
 def make_tickets() -> list[Ticket]:
@@ -68,6 +85,8 @@ class FakePylon:
         self.fail_next: ApiError | None = None
         self.replies: list[tuple[str, str, str]] = []
         self.notes: list[tuple[str, str]] = []
+        self.macro_list: list[Macro] = list(MACROS)
+        self.ai_answer = ("<p>Hi Dana,</p><p>Try <b>clearing</b> the SSO cache.</p>", True)
 
     def _check(self, name: str, *args: object) -> None:
         self.calls.append((name, args))
@@ -136,6 +155,26 @@ class FakePylon:
         self.notes.append((issue_id, body_html))
         return None
 
+    async def set_tags(self, issue_id: str, tags: Sequence[str]) -> Ticket:
+        self._check("set_tags", issue_id, tuple(tags))
+        return self._update(issue_id, tags=tuple(tags))
+
+    async def snooze(self, issue_id: str, until: datetime) -> Ticket:
+        self._check("snooze", issue_id, until)
+        return self._update(issue_id, snoozed_until=until, state="on_hold")
+
+    async def macros(self) -> list[Macro]:
+        self._check("macros")
+        return list(self.macro_list)
+
+    async def tags(self) -> list[OrgTag]:
+        self._check("tags")
+        return [OrgTag("billing"), OrgTag("bug-report"), OrgTag("vip")]
+
+    async def ai_draft(self, issue_id: str, agent_id: str) -> tuple[str, bool]:
+        self._check("ai_draft", issue_id, agent_id)
+        return self.ai_answer
+
     async def users(self) -> list[User]:
         return [
             User("u1", "Sam Support", "sam@example.com"),
@@ -168,8 +207,11 @@ def build_app(
     *,
     keymap: dict[str, str] | None = None,
     me_email: str | None = "sam@example.com",
+    theme: str | None = None,
+    sixteen_colours: bool = False,
 ) -> PylonApp:
-    """The board app over `fake`, with a frozen clock and no refresh timer."""
+    """The board app over `fake`, with a frozen clock and no refresh timer; the truecolor
+    themes unless `sixteen_colours` (not whatever the test runner's TERM says)."""
     from pylon_tui.bootstrap import make_app, services_for
 
     services = services_for(
@@ -181,6 +223,8 @@ def build_app(
         refresh_seconds=0,
         templates={"acknowledge": "On it!"},
         keymap=keymap,
+        theme=theme,
+        sixteen_colours=sixteen_colours,
     )
 
 

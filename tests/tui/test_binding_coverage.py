@@ -12,10 +12,13 @@ from . import (
     test_background_trust,
     test_filter_focus,
     test_find,
+    test_layout,
     test_linked_flows,
     test_moves,
     test_navigation,
     test_tickets,
+    test_triage_core,
+    test_triage_tools,
 )
 from .fakes import EXERCISED
 
@@ -25,9 +28,12 @@ TEST_MODULES = (
     test_filter_focus,
     test_find,
     test_linked_flows,
+    test_layout,
     test_moves,
     test_navigation,
     test_tickets,
+    test_triage_tools,
+    test_triage_core,
 )
 
 

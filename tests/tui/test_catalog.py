@@ -25,6 +25,7 @@ from pylon_tui.tui.catalog import (
     spec,
 )
 from pylon_tui.tui.modals.collision import CollisionModal
+from pylon_tui.tui.modals.command import ConfirmCommandModal, OutputModal
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
@@ -32,6 +33,8 @@ from pylon_tui.tui.modals.grouped import GroupedView
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.modals.hold import HoldModal
 from pylon_tui.tui.modals.picker import PickerModal, ReadyPicker
+from pylon_tui.tui.modals.snooze import SnoozeModal
+from pylon_tui.tui.modals.tags import TagsModal
 from pylon_tui.tui.safe import plain_markup
 from pylon_tui.tui.screens.board import BoardScreen
 from pylon_tui.tui.screens.detail import DetailScreen
@@ -48,6 +51,10 @@ SCREENS: tuple[type[Screen[Any]], ...] = (
     CollisionModal,
     GroupedView,
     ReadyPicker,
+    TagsModal,
+    SnoozeModal,
+    ConfirmCommandModal,
+    OutputModal,
 )
 
 
@@ -84,6 +91,8 @@ def test_dialog_and_detail_keys_are_todays():
         ("r", "reply", "Reply", True, False),
         ("n", "note", "Note", True, False),
         ("i", "link", "Link issue", True, False),
+        ("t", "tags", "Tags", False, False),
+        ("z", "snooze", "Snooze", False, False),
         ("y", "copy_link", "Copy link", True, False),
         ("c", "conflicts", "Conflicts", False, False),
         ("question_mark", "help", "Help", True, False),
@@ -99,6 +108,8 @@ def test_dialog_and_detail_keys_are_todays():
         ("ctrl+s", "send", "Send", True, True),
         ("escape", "cancel", "Cancel", True, True),
         ("ctrl+t", "next_template", "Next template", True, True),
+        ("ctrl+o", "macro", "Insert macro", True, True),
+        ("ctrl+g", "ai_draft", "AI draft", True, True),
         dialog_help,
     ]
     assert [_row(b) for b in _own(CreateIssueModal)] == [

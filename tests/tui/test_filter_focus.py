@@ -48,12 +48,12 @@ async def test_a_filter_matching_in_the_cursors_column_leaves_the_cursor_there()
         assert board.cursor.column == ON_YOU
 
 
-async def test_a_quick_filter_that_empties_the_column_moves_the_cursor_too():
+async def test_a_view_that_empties_the_column_moves_the_cursor_too():
     app = build_app()  # me = Sam, who has #3 in On You
     async with app.run_test(size=(120, 30)) as pilot:
         await settled(pilot)
         board = app.board_screen
-        await pilot.press("f")
+        await pilot.press("v")
         await settled(pilot)
         await pilot.press(*"mine", "enter")
         await settled(pilot)

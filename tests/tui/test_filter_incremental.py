@@ -3,7 +3,8 @@ result must always equal a fresh filter of the whole board, including after a ba
 
 from __future__ import annotations
 
-from pylon_tui.domain import Ticket, TicketFilter
+from pylon_tui.domain import TicketFilter
+from pylon_tui.domain.filters import MatchContext, compile_query
 
 from .fakes import build_app, settle
 
@@ -17,16 +18,21 @@ async def test_every_keystroke_matches_a_fresh_filter() -> None:
         screen = app.board_screen
         directory = app.ctx.service.directory
 
-        def names(t: Ticket) -> str:
-            return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
-
         await pilot.press("slash")
         await settle(pilot)
         for key in KEYS:
             await pilot.press(key)
             await settle(pilot)
-            fresh = TicketFilter(screen.filter.text)
-            predicate = fresh.predicate(now=app.ctx.now(), me_id=None, names=names)
+            fresh = TicketFilter.of(screen.filter.text)
+            predicate = compile_query(
+                fresh.query,
+                MatchContext(
+                    now=app.ctx.now(),
+                    me_id=None,
+                    account_name=directory.account_name,
+                    user_name=directory.user_name,
+                ),
+            )
             for index in range(len(screen.views)):
                 expected = [t.id for t in screen.board.column(index) if predicate(t)]
                 assert [t.id for t in screen.views[index]] == expected, (key, screen.filter)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from pylon_tui.domain import Priority, QuickFilter
+from pylon_tui.domain import Priority
 from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.modals.picker import PickerModal
 from pylon_tui.tui.screens.detail import DetailScreen
-from pylon_tui.tui.widgets.bars import StatusBar
+from pylon_tui.tui.widgets.bars import BoardHeader, StatusBar
 
 from .fakes import FakePylon, calls_to, column_ids, exercises, on_board, screen_text, settle
 
@@ -17,6 +17,10 @@ ALL = [["t1", "t2"], ["t4", "t3"], ["t5"], ["t6"]]
 
 def status_text(app: PylonApp) -> str:
     return str(app.board_screen.query_one(StatusBar).render())
+
+
+def header_text(app: PylonApp) -> str:
+    return str(app.board_screen.query_one(BoardHeader).render())
 
 
 @exercises("filter", "clear")
@@ -71,44 +75,47 @@ async def test_filter_matches_the_ticket_number(app: PylonApp):
         assert column_ids(app) == [[], [], ["t5"], []]
 
 
-@exercises("quick_filter")
-async def test_quick_filter_urgent_leaves_only_urgent_cards(app: PylonApp):
+@exercises("views")
+async def test_the_urgent_view_leaves_only_urgent_cards_and_the_header_names_it(app: PylonApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f")
+        await pilot.press("v")
         await pilot.pause()
         assert isinstance(app.screen, PickerModal)
         await pilot.press(*"ur", "enter")
         await pilot.pause()
         assert on_board(app)
-        assert app.board_screen.filter.quick == frozenset({QuickFilter.URGENT})
+        view = app.board_screen.filter.view
+        assert view is not None
+        assert view.name == "urgent"
         assert column_ids(app) == [["t1"], [], [], []]
         assert all(t.priority is Priority.URGENT for view in app.board_screen.views for t in view)
-        assert "Urgent" in status_text(app)
-        # the picker marks the active filter, and toggling again turns it off
-        await pilot.press("f")
+        assert "view: Urgent" in header_text(app)
+        # the picker marks the active view; 0 goes back to all tickets
+        await pilot.press("v")
         await pilot.pause()
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert "✓ Urgent" in labels
-        await pilot.press(*"ur", "enter")
+        assert any(label.startswith("✓ 3 Urgent") for label in labels)
+        await pilot.press("0")
         await pilot.pause()
         assert column_ids(app) == ALL
+        assert "view:" not in header_text(app)
 
 
-async def test_quick_filters_mine_and_unassigned(app: PylonApp):
+async def test_views_mine_and_unassigned_by_number(app: PylonApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f", *"mi", "enter")
+        await pilot.press("v", "1")  # mine
         await pilot.pause()
         assert column_ids(app) == [[], ["t3"], [], []]
-        await pilot.press("f", *"cl", "enter")
+        await pilot.press("v", "0")
         await pilot.pause()
         assert column_ids(app) == ALL
-        await pilot.press("f", *"un", "enter")
+        await pilot.press("v", "2")  # unassigned
         await pilot.pause()
         assert column_ids(app) == [["t1", "t2"], ["t4"], ["t5"], ["t6"]]
-        await pilot.press("escape")  # escape on the board clears filters too
+        await pilot.press("escape")  # escape on the board leaves the view too
         await pilot.pause()
         assert column_ids(app) == ALL
 

@@ -61,17 +61,20 @@ async def test_palette_runs_a_catalogue_action_by_its_action_string():
         assert calls_to(fake, "set_priority") == [("t3", Priority.HIGH)]
 
 
-async def test_palette_quick_filter_toggles():
+async def test_palette_shows_a_view():
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"Filter: Urgent")
+        await pilot.press(*"View: Urgent")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
         assert on_board(app)
         assert app.board_screen.filter.active
+        view = app.board_screen.filter.view
+        assert view is not None
+        assert view.name == "urgent"
 
 
 async def test_keys_remap_inside_dialogs():

@@ -199,7 +199,7 @@ async def test_ready_to_tell_sends_all_fix_replies_each_shown_first(now_env: Env
         await settle(pilot)
         entries = watcher.ready.entries()
         assert len(entries) == 2
-        await pilot.press("t")
+        await pilot.press("F")
         await settle(pilot)
         assert "Ready to tell (2)" in screen_text(env.app)
         await pilot.press("ctrl+s")

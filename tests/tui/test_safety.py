@@ -61,6 +61,8 @@ async def test_board_cards_show_markup_literally_and_drop_escapes():
 async def test_default_fixture_titles_are_inert_on_a_wide_board(app: PylonApp):
     async with app.run_test(size=(200, 30)) as pilot:
         await settle(pilot)
+        await pilot.press("p")  # the detail pane closed: four 50-cell columns
+        await pilot.pause()
         text = screen_text(app)
         assert "#2 Export fails with [bold red]x[/] in CSV" in text
         assert "Dashboard slow" in text

@@ -23,11 +23,13 @@ from pylon_tui.domain import (
     Board,
     Directory,
     Priority,
-    QuickFilter,
     Ticket,
     TicketFilter,
 )
 from pylon_tui.domain.changes import EVERYTHING, NO_CHANGES, ChangeLog
+from pylon_tui.domain.filters import MatchContext, compile_query
+from pylon_tui.domain.sorting import sort_key
+from pylon_tui.domain.views import BUILTIN_VIEWS, find_view
 from pylon_tui.tui.view import BoardView, ColumnFrame
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -161,8 +163,15 @@ def fresh(view: BoardView, index: int) -> list[str]:
     def names(t: Ticket) -> str:
         return f"{directory.account_name(t.account_id)} {directory.user_name(t.assignee_id)}"
 
-    predicate = view.filter.predicate(now=NOW, me_id=ME, names=names)
-    return [t.id for t in view.board.column(index) if predicate(t)]
+    predicate = compile_query(
+        view.filter.query,
+        MatchContext(
+            now=NOW, me_id=ME, account_name=directory.account_name, user_name=directory.user_name
+        ),
+    )
+    shown = [t for t in view.board.column(index) if predicate(t)]
+    by = sort_key(view.sorts[index], view.sla)
+    return [t.id for t in (sorted(shown, key=by) if by is not None else shown)]
 
 
 def sample_board() -> Board:
@@ -192,7 +201,7 @@ def test_filter_shows_the_matches_in_board_order_and_keeps_the_total() -> None:
     board = sample_board()
     view = view_of(board)
     view.frame()
-    view.filter = TicketFilter("beta")
+    view.filter = TicketFilter.of("beta")
     frames = by_index(view.frame())
     expected = [t.id for t in board.column(NEW) if "beta" in t.title]
     assert expected
@@ -202,43 +211,69 @@ def test_filter_shows_the_matches_in_board_order_and_keeps_the_total() -> None:
     assert frames[NEW].first_changed == 0, "a refiltered column is a new list"
 
 
-def test_quick_filter_mine_uses_the_current_user() -> None:
+def test_the_mine_view_uses_the_current_user() -> None:
     board = board_of([ticket(1, assignee=ME), ticket(2, assignee="u2"), ticket(3)])
     view = view_of(board)
-    view.filter = TicketFilter().toggled(QuickFilter.MINE)
+    view.use_view(find_view(BUILTIN_VIEWS, "mine"))
     view.frame()
     assert ids(view.views[NEW]) == ["t1"]
 
 
 def test_typing_more_refilters_the_previous_matches_not_the_column() -> None:
-    calls: list[str] = []
-
-    @dataclass(frozen=True, slots=True)
-    class Counting(TicketFilter):
-        def predicate(self, **kwargs: object) -> Callable[[Ticket], bool]:
-            inner = TicketFilter.predicate(self, **kwargs)  # type: ignore[arg-type]
-
-            def counted(t: Ticket) -> bool:
-                calls.append(t.id)
-                return inner(t)
-
-            return counted
-
+    examined: list[int] = []
     board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
     view = view_of(board)
-    view.filter = Counting("b")
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
+    view.filter = TicketFilter.of("b")
     view.frame()
     matches = len(view.views[NEW])
-    calls.clear()
+    examined.clear()
     view.filter = view.filter.with_text("be")
     view.frame()
-    assert len(calls) == matches < len(board.column(NEW))
+    assert examined[NEW] == matches < len(board.column(NEW))
     assert ids(view.views[NEW]) == fresh(view, NEW)
-    calls.clear()
-    view.filter = view.filter.with_text("b")  # backspace: matches may come back
+
+
+def test_backspace_to_a_filter_just_shown_redraws_from_memory() -> None:
+    examined: list[int] = []
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    names = Directory.empty()  # one directory: new names would forget remembered views
+    view = BoardView(board, now=lambda: NOW, me_id=lambda: ME, directory=lambda: names)
+    matching = view._matching
+
+    def counted(items: Sequence[Ticket], predicate: Callable[[Ticket], bool]) -> list[Ticket]:
+        examined.append(len(items))
+        return matching(items, predicate)
+
+    view._matching = counted  # type: ignore[method-assign]
+    view.filter = TicketFilter.of("b")
     view.frame()
-    assert len(calls) == len(board.column(NEW))
+    view.filter = view.filter.with_text("be")
+    view.frame()
+    examined.clear()
+    view.filter = view.filter.with_text("b")  # backspace: matches come back, from memory
+    view.frame()
+    assert examined == []
     assert ids(view.views[NEW]) == fresh(view, NEW)
+    board.upsert(ticket(31, title="beta"))  # the column changed: memory no longer applies
+    view.frame()
+    assert examined[NEW] == len(board.column(NEW))
+    assert ids(view.views[NEW]) == fresh(view, NEW)
+
+
+def test_text_matches_agree_with_the_filter_predicate() -> None:
+    board = board_of([ticket(n, title=WORDS[n % len(WORDS)]) for n in range(1, 31)])
+    view = view_of(board)
+    for text in ("a", "al", "be ta", "#1", "zzz", "B"):
+        view.filter = TicketFilter.of(text)
+        view.frame()
+        assert ids(view.views[NEW]) == fresh(view, NEW), text
 
 
 # ----- the cursor ------------------------------------------------------------------------
@@ -252,7 +287,7 @@ def test_cursor_is_clamped_when_its_column_shrinks() -> None:
     board.remove(board.column(NEW)[4].id)
     view.frame()
     assert view.cursor.row == 3 == len(board.column(NEW)) - 1
-    view.filter = TicketFilter("no such words")
+    view.filter = TicketFilter.of("no such words")
     view.frame()
     assert view.cursor.row == 0
     assert view.current() is None
@@ -381,7 +416,7 @@ def test_filtered_column_refilters_after_an_in_place_change() -> None:
     board = sample_board()
     view = view_of(board)
     screen = Screen(view)
-    view.filter = TicketFilter("beta")
+    view.filter = TicketFilter.of("beta")
     screen.rebuild()
     hit = view.views[NEW][0]
     board.upsert(replace(hit, title="nothing to see"))
@@ -396,7 +431,7 @@ def test_clearing_the_filter_after_changes_redraws_the_whole_column() -> None:
     view = view_of(board)
     screen = Screen(view)
     screen.rebuild()
-    view.filter = TicketFilter("gamma")
+    view.filter = TicketFilter.of("gamma")
     screen.rebuild()
     screen.paint(view.move_row(1))  # the cursor off row 0, so it does not force a full redraw
     board.upsert(replace(ticket(60, "new"), created_at=NOW))  # below every old row...
@@ -410,7 +445,7 @@ def test_marks_and_cursor_change_repaint_without_refiltering() -> None:
     board = sample_board()
     view = view_of(board)
     screen = Screen(view)
-    view.filter = TicketFilter("a")
+    view.filter = TicketFilter.of("a")
     screen.rebuild()
     lists = list(view.views)
     frame = view.toggle_current_mark()
@@ -534,7 +569,8 @@ OPS = st.one_of(
     st.tuples(st.just("remove"), st.integers(0, 40)),
     st.tuples(st.just("type"), st.sampled_from("abt ")),
     st.tuples(st.just("backspace")),
-    st.tuples(st.just("quick"), st.sampled_from(list(QuickFilter))),
+    st.tuples(st.just("view"), st.sampled_from([None, *BUILTIN_VIEWS])),
+    st.tuples(st.just("sort")),
     st.tuples(st.just("cursor"), st.sampled_from(["down", "up", "left", "right", "bottom"])),
     st.tuples(st.just("mark")),
     st.tuples(st.just("clear_marks")),
@@ -565,8 +601,10 @@ def _apply(board: Board, view: BoardView, kind: str, args: list[Any]) -> None:
         view.filter = view.filter.with_text(view.filter.text + args[0])
     elif kind == "backspace":
         view.filter = view.filter.with_text(view.filter.text[:-1])
-    elif kind == "quick":
-        view.filter = view.filter.toggled(args[0])
+    elif kind == "view":
+        view.use_view(args[0])
+    elif kind == "sort":
+        view.cycle_sort()
     elif kind == "clear_marks":
         view.marked.clear()
     elif kind == "reload":

@@ -72,8 +72,10 @@ class Automations:
         return {}
 
     def after_customer_message(self, row: sqlite3.Row) -> dict[str, Any]:
-        """The customer wrote: the ball is back with the team, and out of On Hold."""
+        """The customer wrote: the ball is back with the team, and out of On Hold (a snooze
+        ends too)."""
         self.conn.execute("DELETE FROM pylon_automations WHERE issue_id = ?", (row["id"],))
+        self.conn.execute("DELETE FROM pylon_snoozes WHERE issue_id = ?", (row["id"],))
         state = row["state"]
         if self.enabled:
             moves = category(state) in ("waiting_on_customer", HOLD, "closed")
@@ -115,4 +117,20 @@ class Automations:
                 continue
             touch(row, {"state": REPLIED})
             moved += 1
-        return moved
+        return moved + self.wake_snoozed(touch)
+
+    def wake_snoozed(self, touch: Touch) -> int:
+        """Snoozes whose time has come end: a ticket still On Hold goes back to On You."""
+        due = self.conn.execute(
+            "SELECT * FROM pylon_snoozes WHERE until <= ?", (iso(self.clock()),)
+        ).fetchall()
+        for snoozed in due:
+            self.conn.execute(
+                "DELETE FROM pylon_snoozes WHERE issue_id = ?", (snoozed["issue_id"],)
+            )
+            row = self.conn.execute(
+                "SELECT * FROM issues WHERE id = ?", (snoozed["issue_id"],)
+            ).fetchone()
+            if row is not None:
+                touch(row, {"state": CUSTOMER_WROTE} if row["state"] == HOLD else {})
+        return len(due)

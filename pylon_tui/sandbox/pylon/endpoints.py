@@ -40,6 +40,7 @@ from .common import (
 from .filters import FilterError, compile_filter, text_match
 from .org import OrgApi
 from .thread import ThreadApi
+from .tools import ToolsApi
 
 Handler = Callable[["PylonApi", dict[str, str], dict[str, str], bytes], Response]
 
@@ -50,7 +51,7 @@ LIST_MAX = 20000
 """GET /issues `limit`: default and maximum (current definition)."""
 
 
-class PylonApi(OrgApi, ThreadApi):
+class PylonApi(OrgApi, ThreadApi, ToolsApi):
     def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
         self.conn = conn
         self.clock = clock
@@ -313,6 +314,10 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler, str, int]] = [
             "external-issues",
             MID,
         ),
+        ("POST", r"/issues/(?P<id>[^/]+)/snooze", PylonApi.snooze, "snooze", MID),
+        ("POST", r"/issues/(?P<id>[^/]+)/ai-response", PylonApi.ai_response, "ai-response", MID),
+        ("GET", r"/macros", PylonApi.macros, "macros", HIGH),
+        ("GET", r"/tags", PylonApi.tags, "tags", HIGH),
         ("GET", r"/users", PylonApi.users, "users", HIGH),
         ("GET", r"/teams", PylonApi.teams, "teams", HIGH),
         # Issue 18: routes third-party clients call and the board uses (current definition).

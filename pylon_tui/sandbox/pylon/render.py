@@ -93,6 +93,9 @@ class Lookups:
         self.account_ext = {
             r[0]: r[1] for r in conn.execute("SELECT id, external_id FROM accounts")
         }
+        self.snoozed = {
+            r[0]: r[1] for r in conn.execute("SELECT issue_id, until FROM pylon_snoozes")
+        }
 
 
 def issue_json(row: sqlite3.Row, lk: Lookups) -> JSON:
@@ -151,6 +154,8 @@ def issue_json(row: sqlite3.Row, lk: Lookups) -> JSON:
         out["resolution_time"] = resolved
         out["resolution_seconds"] = _seconds(created, resolved)
         out["business_hours_resolution_seconds"] = _seconds(created, resolved)
+    if row["id"] in lk.snoozed:
+        out["snoozed_until_time"] = lk.snoozed[row["id"]]
     if row["resolution_breach_time"] and row["state"] != "closed":
         out["resolution_breach_time"] = row["resolution_breach_time"]
     if row["slack_channel_id"]:

@@ -352,7 +352,7 @@ class Seeder:
             title = f"{title} ({acc['contacts'][0][1].split()[0]}'s team)"
         breach = None
         if state != "closed":
-            breach = iso(created + timedelta(hours=SLA_HOURS[priority]))
+            breach = iso(sla_breach(tid, created, now, priority))
         row = [
             tid,
             0,
@@ -379,6 +379,26 @@ class Seeder:
             len(msgs),
         ]
         return row, msgs
+
+
+def sla_breach(tid: str, created: datetime, now: datetime, priority: str | None) -> datetime:
+    """When the resolution SLA breaches: the policy's hours from creation, unless that is
+    long past, when the ticket is given a deadline around now as if its clock had paused
+    (Pylon pauses it while waiting on the customer). So the board shows every kind of
+    countdown: some breached, some within the hour or four, most later. Its own RNG keyed
+    on the ticket: the main one's sequence (every other seeded value) is unchanged."""
+    due = created + timedelta(hours=SLA_HOURS[priority])
+    if due > now - timedelta(hours=6):
+        return due
+    rng = random.Random(f"sla:{tid}")
+    roll = rng.random()
+    if roll < 0.2:
+        return now - timedelta(minutes=rng.uniform(5, 36 * 60))  # breached
+    if roll < 0.35:
+        return now + timedelta(minutes=rng.uniform(5, 60))  # within the hour
+    if roll < 0.55:
+        return now + timedelta(minutes=rng.uniform(60, 240))  # within four hours
+    return now + timedelta(hours=rng.uniform(4, 96))
 
 
 def seed(conn: sqlite3.Connection, n_tickets: int, now: datetime, seed: int = DEFAULT_SEED) -> None:

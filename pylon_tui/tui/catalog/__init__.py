@@ -44,6 +44,9 @@ class ActionSpec:
     """Checked before the focused widget (dialogs with text fields)."""
     palette: str | None = None
     """Title in the command palette; None keeps it out."""
+    writes: bool = False
+    """It changes something in Pylon (or runs a command that may): read-only mode disables
+    it."""
 
 
 def _dialog(
@@ -67,6 +70,9 @@ def _dialog(
         priority=priority,
     )
 
+
+VIEW_KEYS = 5
+"""Views with a board key of their own (alt+1..alt+5; 1-4 set priority)."""
 
 DETAIL_GROUP = "Detail screen"
 _NAV, _MOVE, _WORK, _FIND, _APP = "Navigate", "Move and prioritise", "Work a ticket", "Find", "App"
@@ -162,6 +168,26 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Link a Linear or GitHub issue",
     ),
     ActionSpec(
+        "tags",
+        "Tags",
+        "t",
+        (BOARD, DETAIL),
+        "tags",
+        group=_WORK,
+        palette="Edit tags…",
+        writes=True,
+    ),
+    ActionSpec(
+        "snooze",
+        "Snooze",
+        "z",
+        (BOARD, DETAIL),
+        "snooze",
+        group=_WORK,
+        palette="Snooze…",
+        writes=True,
+    ),
+    ActionSpec(
         "copy_link",
         "Copy link",
         "y",
@@ -174,7 +200,7 @@ CATALOG: tuple[ActionSpec, ...] = (
     ActionSpec(
         "ready_to_tell",
         "Ready to tell",
-        "t",
+        "F",
         (BOARD,),
         "ready_to_tell",
         group=_WORK,
@@ -190,7 +216,28 @@ CATALOG: tuple[ActionSpec, ...] = (
         palette="Link to the same issue as the similar On Hold ticket",
     ),
     ActionSpec("filter", "Filter", "slash", (BOARD,), "filter", group=_FIND, show=(BOARD,)),
-    ActionSpec("quick_filter", "Quick filter", "f", (BOARD,), "quick_filter", group=_FIND),
+    ActionSpec("views", "Views", "v", (BOARD,), "views", group=_FIND, palette="Views…"),
+    *(
+        ActionSpec(
+            f"view_{n}",
+            f"View {n}",
+            f"alt+{n}",
+            (BOARD,),
+            f"view({n})",
+            group=_FIND,
+            palette=f"View {n} (in the view picker's order)",
+        )
+        for n in range(1, VIEW_KEYS + 1)
+    ),
+    ActionSpec(
+        "sort",
+        "Sort column",
+        "s",
+        (BOARD,),
+        "sort",
+        group=_FIND,
+        palette="Sort this column (next order)",
+    ),
     ActionSpec(
         "other_states",
         "Other states",
@@ -235,6 +282,24 @@ CATALOG: tuple[ActionSpec, ...] = (
         show=(BOARD, DETAIL),
         palette="Help: all keys",
     ),
+    ActionSpec(
+        "switch_theme",
+        "Theme",
+        "T",
+        (BOARD,),
+        "switch_theme",
+        group=_APP,
+        palette="Theme: default / high contrast (saved)",
+    ),
+    ActionSpec(
+        "toggle_pane",
+        "Detail pane",
+        "p",
+        (BOARD,),
+        "toggle_pane",
+        group=_APP,
+        palette="Detail pane beside the board (160+ columns)",
+    ),
     ActionSpec("quit", "Quit", "q", (BOARD,), "quit", group=_APP, show=(BOARD,)),
     # ----- dialogs: one id per meaning, shared where the meaning is shared -------------
     _dialog("dialog_cancel", "Cancel", "escape", "cancel", "Any dialog", priority=True),
@@ -247,6 +312,10 @@ CATALOG: tuple[ActionSpec, ...] = (
         "Reply or note",
         priority=True,
     ),
+    _dialog("compose_macro", "Insert macro", "ctrl+o", "macro", "Reply or note", priority=True),
+    _dialog("compose_ai_draft", "AI draft", "ctrl+g", "ai_draft", "Reply or note", priority=True),
+    _dialog("tags_save", "Save tags", "ctrl+s", "save", "Tag editor", priority=True),
+    _dialog("confirm_yes", "Run", "y,enter", "yes", "Custom action"),
     _dialog("hold_link", "Link", "ctrl+s", "confirm", "Link dialog", priority=True),
     _dialog("dialog_new_issue", "New issue", "ctrl+n", "create", "Link dialog", priority=True),
     _dialog("create_issue_send", "Create", "ctrl+s", "create", "New Linear issue", priority=True),
@@ -276,6 +345,27 @@ CATALOG: tuple[ActionSpec, ...] = (
 
 ANYWHERE: tuple[tuple[str, str], ...] = (("ctrl+p", "Command palette"),)
 """Textual's own keys, not remappable through `[keys]`, listed in help and the README."""
+
+WRITES: frozenset[str] = frozenset(
+    {
+        "move_right",
+        "move_left",
+        "move_to",
+        "priority_urgent",
+        "priority_high",
+        "priority_medium",
+        "priority_low",
+        "priority_clear",
+        "undo",
+        "reply",
+        "note",
+        "assign",
+        "assign_me",
+        "link",
+        "conflicts",
+    }
+)
+"""The actions that write to Pylon: off under `--read-only` (a spec may also say `writes`)."""
 
 _BY_ID = {s.id: s for s in CATALOG}
 _PRETTY = {"question_mark": "?", "slash": "/"}
@@ -315,6 +405,13 @@ def binding_by_id(action_id: str) -> Binding:
     return next(b for b in board_bindings() if b.id == action_id)
 
 
+def read_only_refusal(what: str) -> str:
+    return (
+        f"Read-only: {what} is off. pylon-tui was started with --read-only; start it "
+        "without to change tickets."
+    )
+
+
 def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
     """`?` help, a page per use: the board's keys, or those of the detail screen and dialogs.
 
@@ -328,6 +425,19 @@ def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
         if s.scopes[0] is scope:
             groups.setdefault(s.group, []).append(s)
     return list(groups.items())
+
+
+def writes(action_id: str) -> bool:
+    spec_ = _BY_ID.get(action_id)
+    return action_id in WRITES or (spec_ is not None and spec_.writes)
+
+
+_WRITE_ACTIONS = frozenset(s.action.split("(", 1)[0] for s in CATALOG if writes(s.id))
+
+
+def is_write_action(name: str) -> bool:
+    """Whether the action method `name` (as Textual's check_action gets it) writes."""
+    return name in _WRITE_ACTIONS
 
 
 def palette_specs() -> list[ActionSpec]:

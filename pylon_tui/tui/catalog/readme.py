@@ -60,6 +60,16 @@ README_ROWS: tuple[Row, ...] = (
     ("internal note (its draft is kept the same way)", (("note",),)),
     ("assign to a teammate (picker) / assign to me (`me_email`)", (("assign",), ("assign_me",))),
     ("link a Linear or GitHub issue without moving the ticket", (("link",),)),
+    (
+        "edit the tags: the organization's tags to tick, or type a new one (`enter` ticks or "
+        "adds, {tags_save} saves the exact list)",
+        (("tags",),),
+    ),
+    (
+        "snooze: 1 hour, tomorrow 9:00, next Monday 9:00 or a typed time (`2h`, `14:30`, "
+        "`fri 10:00`); the card leaves the board and is listed under `o`",
+        (("snooze",),),
+    ),
     ("copy the ticket's Pylon link to the clipboard (OSC 52: works over SSH)", (("copy_link",),)),
     (
         "ready to tell: replies drafted when a linked issue closed; review one, or send all "
@@ -71,11 +81,25 @@ README_ROWS: tuple[Row, ...] = (
         (("link_like",),),
     ),
     (
-        "filter by text (number, title, account, assignee, tags); `enter` keeps it, "
-        "`escape` clears",
+        "filter in the query language (words, `assignee:me`, `priority:urgent,high`, "
+        "`sla:<2h` ... see *Filters and views*); completion hints under the input, `→` takes "
+        "the suggestion, `enter` keeps it, `escape` clears",
         (("filter",),),
     ),
-    ("quick filters: mine, unassigned, urgent, SLA breaching", (("quick_filter",),)),
+    (
+        "views: pick a saved view (`[views.NAME]`, plus mine, unassigned, urgent, sla); "
+        "`0`-`9` in the picker pick by number, `0` all tickets; the header names the view",
+        (("views",),),
+    ),
+    (
+        "the first five views directly (1-4 set priority)",
+        (("view_1", "view_2", "view_3", "view_4", "view_5"),),
+    ),
+    (
+        "sort the focused column: default, sla, waiting, updated, priority, round again; the "
+        "column title shows the order (`↑sla`)",
+        (("sort",),),
+    ),
     (
         "tickets in states no column shows (e.g. waiting on customer), counted in the status bar",
         (("other_states",),),
@@ -91,7 +115,7 @@ README_ROWS: tuple[Row, ...] = (
         "card",
         (("toggle_select",),),
     ),
-    ("clear the selection, then the filter", (("clear",),)),
+    ("clear the selection, then the typed filter, then the view", (("clear",),)),
     ("refresh now (the board also refreshes every 30 s)", (("refresh",),)),
     (
         "settle conflicts: a queued change that met a ticket changed on Pylon, or a reply the "
@@ -106,6 +130,14 @@ README_ROWS: tuple[Row, ...] = (
         "never does)",
         (("help",),),
     ),
+    (
+        "theme: default / high contrast, saved in the config (`[ui] theme`)",
+        (("switch_theme",),),
+    ),
+    (
+        "show or hide the detail pane beside the board (terminals 160 columns or wider)",
+        (("toggle_pane",),),
+    ),
     ("quit", (("quit",),)),
 )
 
@@ -117,6 +149,8 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("reply", "reply"),
             ("note", "note"),
             ("link", "link an issue"),
+            ("tags", "tags"),
+            ("snooze", "snooze"),
             ("copy_link", "copy link"),
             ("conflicts", "conflicts"),
             ("help", "help"),
@@ -129,8 +163,15 @@ README_SCREENS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("compose_send", "send"),
             ("compose_next_template", "insert the next template (`ctrl+z` undoes)"),
+            ("compose_macro", "insert a Pylon macro"),
+            ("compose_ai_draft", "ask the AI agent for a draft (replies)"),
             ("dialog_cancel", "close, keeping the draft"),
         ),
+    ),
+    ("In the tag editor", (("tags_save", "save"), ("dialog_cancel", "cancel"))),
+    (
+        "Before a custom action with `confirm`",
+        (("confirm_yes", "run"), ("dialog_cancel", "cancel")),
     ),
     (
         "In the link dialog",

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import Category, MoveVerdict, QuickFilter, Ticket, check_move_to_column
+from pylon_tui.domain import Category, MoveVerdict, Ticket, View, check_move_to_column
 from pylon_tui.domain.blast import group_by_issue, waiting_counts
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
+from pylon_tui.domain.query import Field, Term, to_text
 from pylon_tui.domain.safe_text import copyable_link, one_line
+from pylon_tui.domain.snooze import describe_until
 from pylon_tui.domain.thread import reply_target
 from pylon_tui.sync import (
     Assign,
@@ -46,17 +48,17 @@ from .pylon_moves import reply_context
 from .runner import FLOW_GROUP, WRITES_GROUP
 from .said import place
 from .sending import SendFlows
+from .tools import ToolFlows
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from pylon_tui.domain import TicketFilter
     from pylon_tui.tui.context import AppContext
 
 __all__ = ["FLOW_GROUP", "WRITES_GROUP", "Flows"]
 
 
-class Flows(SendFlows):
+class Flows(SendFlows, ToolFlows):
     def __init__(self, app: App[Any], ctx: AppContext) -> None:
         super().__init__(app, ctx)
         self._conflicts: list[Conflict] = []
@@ -216,58 +218,79 @@ class Flows(SendFlows):
             return False
         answered = reply_target(customer) or customer[-1]
         seen_at = self.ctx.service.draft_started_at(ticket.id, "reply") or time.time()
-        text = await self.ask(
-            ComposeModal(
-                f"Reply to #{ticket.number}{step}",
-                context=reply_context(ticket, self.board.catalog),
-                text=self.ctx.templates.get("acknowledge", ""),
-                templates=self.ctx.templates,
-                drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
-            )
+        editor = ComposeModal(
+            f"Reply to #{ticket.number}{step}",
+            context=reply_context(ticket, self.board.catalog),
+            text=self.ctx.templates.get("acknowledge", ""),
+            templates=self.ctx.templates,
+            drafts=draft_slot(self.ctx.service, ticket.id, "reply"),
+            pick_macro=lambda: self.pick_macro("reply"),
+            ai_draft=lambda: self.ai_draft(ticket),
         )
+        text = await self.ask(editor)
         if not text:
             return False
         reply = Reply(ticket.id, answered.id, text_to_html(text))
         sending = self.send_message(reply, ticket, "reply", text, seen_at)
+        if sending is not None:
+            self.apply_macros(ticket, editor.applied_macros)
         if isinstance(sending, bool) or sending is None:
             return sending is True
         return await self._sent(sending)
 
     async def note(self, ticket: Ticket) -> bool:
         """Compose an internal note and send it; True once the send ended."""
-        text = await self.ask(
-            ComposeModal(
-                f"Internal note on #{ticket.number}",
-                context=one_line(ticket.title),
-                drafts=draft_slot(self.ctx.service, ticket.id, "note"),
-            )
+        editor = ComposeModal(
+            f"Internal note on #{ticket.number}",
+            context=one_line(ticket.title),
+            drafts=draft_slot(self.ctx.service, ticket.id, "note"),
+            pick_macro=lambda: self.pick_macro("note"),
         )
+        text = await self.ask(editor)
         if not text:
             return False
         note = Note(ticket.id, text_to_html(text))
         sending = self.send_message(note, ticket, "note", text, time.time())
+        if sending is not None:
+            self.apply_macros(ticket, editor.applied_macros)
         if isinstance(sending, bool) or sending is None:
             return sending is True
         return await self._sent(sending)
 
     # ----- find ------------------------------------------------------------------------
-    async def quick_filter(self, current: TicketFilter) -> TicketFilter | None:
-        """The quick-filter toggles; the filter to show (unchanged if cancelled), or None
-        when the choice cannot apply."""
-        choices = [
-            Choice(q.value, ("✓ " if q in current.quick else "  ") + q.label) for q in QuickFilter
-        ]
-        choices.append(Choice("clear", "  Clear all filters"))
-        key = await self.ask(PickerModal("Quick filters (toggle)", choices))
-        if key == "clear":
-            return type(current)()
-        if key is None:
-            return current
-        quick = QuickFilter(key)
-        if quick is QuickFilter.MINE and self.ctx.service.me_id is None:
-            self.notify("Set me_email in config.toml to use the Mine filter", severity="warning")
-            return None
-        return current.toggled(quick)
+    async def pick_view(self, current: View | None) -> str | None:
+        """The view picker: a view's name, "" for all tickets, None if cancelled. The first
+        nine answer to their digit; the active one is marked."""
+        views = self.ctx.views
+        choices = [Choice("", ("✓ " if current is None else "  ") + "0 All tickets")]
+        for n, view in enumerate(views, start=1):
+            mark = "✓ " if current is not None and view.name == current.name else "  "
+            digit = f"{n} " if n <= 9 else "  "
+            hint = to_text(view.query) + (
+                f"  ↑{view.sort.value}" if view.sort.value != "default" else ""
+            )
+            choices.append(Choice(view.name, f"{mark}{digit}{view.title}", hint))
+        return await self.ask(
+            PickerModal(
+                "Views", choices, hint="0-9 pick · [views.NAME] in config adds one", digits=True
+            )
+        )
+
+    def view_usable(self, view: View) -> bool:
+        """`assignee:me` needs to know who "me" is: say how, rather than show nothing."""
+        mentions_me = any(
+            isinstance(p, Term)
+            and p.field is Field.ASSIGNEE
+            and "me" in [str(v).lower() for v in p.values]
+            for p in view.query.parts
+        )
+        if mentions_me and self.ctx.service.me_id is None:
+            self.notify(
+                f"Set me_email in config.toml to use the {view.title} view (assignee:me)",
+                severity="warning",
+            )
+            return False
+        return True
 
     async def pick_hidden(self) -> str | None:
         """A ticket from the states no column shows, picked by the user; its id."""
@@ -275,9 +298,16 @@ class Flows(SendFlows):
         if not hidden:
             self.notify("Every ticket is on the board")
             return None
-        catalog = self.board.catalog
+        catalog, now = self.board.catalog, self.local_now()
         choices = [
-            Choice(t.id, f"#{t.number} {t.title}", catalog.label_of(t.state)) for t in hidden
+            Choice(
+                t.id,
+                f"#{t.number} {t.title}",
+                f"snoozed until {describe_until(t.snoozed_until, now)}"
+                if t.snoozed_until is not None and t.snoozed(now)
+                else catalog.label_of(t.state),
+            )
+            for t in hidden
         ]
         return await self.ask(PickerModal("Tickets in other states", choices)) or None
 

@@ -35,6 +35,11 @@ FLOW_GROUP = "flow"
 WRITES_GROUP = "writes"
 """Workers sending a change; quitting waits (bounded) for these."""
 QUIT_WAIT_SECONDS = 15
+SEND_AFTER_FRAME = 1 / 60
+"""A send waits one 60 Hz frame period: the key's own frame (the card already moved, from
+the durable outbox) goes out first, and the request, its two bookkeeping transactions and
+the echo's repaint follow. Sends keep their order: each is begun (queued in order) before
+its wait, and the outbox sends a ticket's changes strictly in that order."""
 
 T = TypeVar("T")
 
@@ -113,6 +118,7 @@ class FlowRunner:
 
     async def _send(self, pending: Pending) -> None:
         try:
+            await asyncio.sleep(SEND_AFTER_FRAME)
             await self.ctx.service.commit(pending)
         except ActionFailed as failure:
             hint = f" ({failure.error.hint})" if failure.error.hint else ""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pylon_tui.domain import Board, Directory, Priority, Ticket
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.sync import Assign, Link, Move, SetPriority, Undoable, Unlink
+from pylon_tui.sync import Assign, Link, Move, SetPriority, SetTags, Undoable, Unlink
 
 SHOWN = 3
 """How many items a toast names before "and N more"."""
@@ -49,6 +49,14 @@ def phrase(intent: Undoable, board: Board, directory: Directory) -> str:
             return f"linked to {one_line(intent.label or 'an issue')}"
         case Unlink():
             return f"unlinked from {one_line(intent.label or 'an issue')}"
+        case SetTags():
+            return tags_phrase(intent.tags)
+
+
+def tags_phrase(tags: Sequence[str]) -> str:
+    if not tags:
+        return "tags cleared"
+    return f"tagged {listed([one_line(t) for t in tags])}"
 
 
 def numbers(tickets: Sequence[Ticket]) -> str:
@@ -75,6 +83,8 @@ def changed_since(after: Ticket, now: Ticket | None, board: Board, directory: Di
         parts.append(priority_phrase(now.priority).replace("priority ", "priority now ", 1))
     if now.assignee_id != after.assignee_id:
         parts.append(f"now {assignee_phrase(now.assignee_id, directory)}")
+    if sorted(now.tags) != sorted(after.tags):
+        parts.append("its tags changed")
     if {x.external_id for x in now.links} != {x.external_id for x in after.links}:
         parts.append("its linked issues changed")
     return ", ".join(parts) or "it changed"

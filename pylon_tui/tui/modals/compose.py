@@ -7,7 +7,7 @@ a template goes in at the cursor as one edit that ctrl+z takes back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,7 +18,9 @@ from textual.timer import Timer
 from textual.widgets import Label, TextArea
 from textual.widgets.text_area import Location
 
-from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.htmltext import html_to_text
+from pylon_tui.domain.macros import Macro
+from pylon_tui.domain.safe_text import one_line, strip_controls
 from pylon_tui.tui.catalog import Scope, bindings, hint, keymap_of
 from pylon_tui.tui.safe import plain
 
@@ -39,7 +41,13 @@ class DraftSlot:
 
 class ComposeModal(ModalScreen[str | None]):
     BINDINGS = bindings(
-        Scope.DIALOG, "compose_send", "dialog_cancel", "compose_next_template", "dialog_help"
+        Scope.DIALOG,
+        "compose_send",
+        "dialog_cancel",
+        "compose_next_template",
+        "compose_macro",
+        "compose_ai_draft",
+        "dialog_help",
     )
 
     def __init__(
@@ -50,8 +58,15 @@ class ComposeModal(ModalScreen[str | None]):
         text: str = "",
         templates: dict[str, str] | None = None,
         drafts: DraftSlot | None = None,
+        pick_macro: Callable[[], Awaitable[Macro | None]] | None = None,
+        ai_draft: Callable[[], Awaitable[str | None]] | None = None,
     ) -> None:
         super().__init__()
+        self.pick_macro = pick_macro
+        self.ai_draft = ai_draft
+        self.applied_macros: list[Macro] = []
+        """Macros inserted here, in order: their actions run once the text is sent."""
+        self._asking = False
         self.title_text = title
         self.context_text = context
         self.drafts = drafts
@@ -85,6 +100,11 @@ class ComposeModal(ModalScreen[str | None]):
                 pairs.append(("compose_next_template", "insert template"))
             keys = hint(keymap_of(self.app), *pairs)
             yield Label(plain(keys, "dim"), id="compose-keys")
+            extra = [("compose_macro", "insert a Pylon macro")] if self.pick_macro else []
+            if self.ai_draft is not None:
+                extra.append(("compose_ai_draft", "AI draft"))
+            if extra:
+                yield Label(plain(hint(keymap_of(self.app), *extra), "dim"), id="compose-tools")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -124,6 +144,66 @@ class ComposeModal(ModalScreen[str | None]):
         area.history.checkpoint()
         self._inserted = (start, result.end_location, area.text)
         self.notify(f"template: {name}", timeout=2)
+
+    # ----- macros and AI drafts: text in at the cursor, one undoable edit ---------------
+    def action_macro(self) -> None:
+        if self.pick_macro is None:
+            self.notify("Macros are not available here", severity="warning")
+        elif not self._asking:
+            # "flow": it waits on the macro picker, like the flows do (runner.FLOW_GROUP)
+            self.run_worker(self._insert_macro(self.pick_macro), group="flow", exit_on_error=False)
+
+    async def _insert_macro(self, pick: Callable[[], Awaitable[Macro | None]]) -> None:
+        self._asking = True
+        try:
+            macro = await pick()
+        finally:
+            self._asking = False
+        if macro is None or self._finished:
+            return
+        self.insert_text(html_to_text(macro.text_html))
+        self.applied_macros.append(macro)
+        extra = " (its actions run when you send)" if macro.actions else ""
+        self.notify(f"macro: {one_line(macro.name)}{extra}", timeout=3)
+
+    def action_ai_draft(self) -> None:
+        if self.ai_draft is None:
+            self.notify("AI drafts are not available here", severity="warning")
+        elif not self._asking:
+            self.notify("Asking the AI agent for a draft…", timeout=3)
+            self.run_worker(self._insert_ai_draft(self.ai_draft), exit_on_error=False)
+
+    async def _insert_ai_draft(self, ask: Callable[[], Awaitable[str | None]]) -> None:
+        self._asking = True
+        try:
+            text = await ask()
+        finally:
+            self._asking = False
+        if text and not self._finished:
+            area = self.query_one(TextArea)
+            untouched = not area.text.strip() or area.text in (b for _, b in self.templates)
+            if untouched:  # only a template there: the draft takes its place (ctrl+z back)
+                area.history.checkpoint()
+                area.replace("", (0, 0), area.document.end, maintain_selection_offset=False)
+            self.insert_text(text)
+            self.notify("AI draft inserted: read it, edit it, then send", timeout=4)
+
+    def insert_text(self, text: str) -> None:
+        """Untrusted text (a macro, an AI draft) in at the cursor as one edit ctrl+z takes
+        back; controls removed, lines kept."""
+        body = strip_controls(text, keep_newlines=True).strip()
+        if not body:
+            return
+        area = self.query_one(TextArea)
+        area.history.checkpoint()
+        cursor = area.cursor_location
+        lead = _separator(area.get_text_range((0, 0), cursor))
+        after = area.get_text_range(cursor, area.document.end)
+        trail = "\n\n" if after.strip() and not after.startswith("\n") else ""
+        area.insert(lead + body + trail, cursor, maintain_selection_offset=False)
+        area.history.checkpoint()
+        self._inserted = None
+        area.focus()
 
     def action_cancel(self) -> None:
         kept = self._keep_draft()

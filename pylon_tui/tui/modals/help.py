@@ -23,6 +23,7 @@ from pylon_tui.tui.catalog import (
     hint,
     key_label,
     keys_in_effect,
+    writes,
 )
 from pylon_tui.tui.safe import plain
 
@@ -30,11 +31,22 @@ from pylon_tui.tui.safe import plain
 class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings(Scope.DIALOG, "help_close", "help_pages")
 
-    def __init__(self, keymap: dict[str, str] | None = None, *, others: bool = False) -> None:
-        """`others`: open on the detail screen's and the dialogs' keys (asked from there)."""
+    def __init__(
+        self,
+        keymap: dict[str, str] | None = None,
+        *,
+        others: bool = False,
+        read_only: bool = False,
+        custom: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """`others`: open on the detail screen's and the dialogs' keys (asked from there).
+        `read_only`: label every write "(off: read-only)". `custom`: the `[actions.NAME]`
+        keys and what they run."""
         super().__init__()
         self.keymap = keymap or {}
         self.others = others
+        self.read_only = read_only
+        self.custom = custom or []
 
     def _table(self, groups: list[tuple[str, list[ActionSpec]]]) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -44,11 +56,20 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(group, style="bold underline"), Text(""))
             for spec in specs:
                 keys = keys_in_effect(spec.id, self.keymap)
-                table.add_row(plain(keys), plain(spec.description))
+                if self.read_only and writes(spec.id):
+                    table.add_row(
+                        plain(keys, "dim"), plain(f"{spec.description} (off: read-only)", "dim")
+                    )
+                else:
+                    table.add_row(plain(keys), plain(spec.description))
         return table
 
     def compose(self) -> ComposeResult:
         board = self._table(help_groups(Scope.BOARD))
+        if self.custom:
+            board.add_row(Text("Custom actions ([actions])", style="bold underline"), Text(""))
+            for keys, description in self.custom:
+                board.add_row(plain(keys), plain(description))
         board.add_row(Text("Anywhere", style="bold underline"), Text(""))
         for keys, description in ANYWHERE:
             board.add_row(Text(keys), Text(description))

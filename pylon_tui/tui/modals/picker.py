@@ -30,11 +30,16 @@ class Choice:
 class PickerModal(ModalScreen[str | None]):
     BINDINGS = bindings(Scope.DIALOG, "dialog_cancel", "picker_down", "picker_up", "dialog_help")
 
-    def __init__(self, title: str, choices: list[Choice], *, hint: str = "") -> None:
+    def __init__(
+        self, title: str, choices: list[Choice], *, hint: str = "", digits: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.hint = hint
+        self.digits = digits
+        """A digit typed before any other text picks that choice (0 the first, 1 the
+        second, ...): the view picker's number keys."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -63,6 +68,11 @@ class PickerModal(ModalScreen[str | None]):
             options.highlighted = 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.digits and len(event.value) == 1 and event.value.isdigit():
+            index = int(event.value)
+            if index < len(self.choices):
+                self.dismiss(self.choices[index].key)
+                return
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(self._options(event.value))

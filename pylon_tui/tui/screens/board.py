@@ -15,29 +15,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.events import Key
+from textual.widgets import Footer, Input, Static
 
-from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter
+from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter, View
+from pylon_tui.domain.query import EMPTY, Field, QueryError, parse
+from pylon_tui.domain.query_hints import hint
+from pylon_tui.tui.board_tools import BoardTools
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
+from pylon_tui.tui.layout import LayoutMode, layout_mode, shows_preview, too_small_text
 from pylon_tui.tui.link_facts import LinkFacts
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain
 from pylon_tui.tui.view import BoardView, ColumnFrame
-from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTitle, StatusBar
+from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTabs, ColumnTitle, StatusBar
 from pylon_tui.tui.widgets.column import ColumnView
+from pylon_tui.tui.widgets.fields import ticket_fields
+from pylon_tui.tui.widgets.preview import CardPreview
+from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester, field_candidates
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
     from pylon_tui.tui.flows import Flows
 
 
-class BoardScreen(WorkerBoundary, Screen[None]):
+class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
     BINDINGS = bindings(Scope.BOARD)
     AUTO_FOCUS = None
 
@@ -51,7 +60,10 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             now=ctx.now,
             me_id=lambda: ctx.service.me_id,
             directory=lambda: ctx.service.directory,
+            sla=ctx.sla,
+            link_closed=ctx.link_closed,
         )
+        self.outlook = BreachCache(ctx.sla)
         self.sync_text = "loading…"
         self.error: str | None = None
         self._ready = False
@@ -60,6 +72,12 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         watcher = ctx.watcher
         self.link_facts = LinkFacts(self.board, lambda: watcher.live if watcher is not None else {})
         """Issue 15: "ENG-13 · 4 waiting" and "like #23 (ENG-12)" on cards."""
+        self._panels: list[Vertical] = []
+        self.layout_mode = LayoutMode.BOARD
+        self.pane_open = True
+        """The wide layout's detail pane (`p` hides and shows it)."""
+        self._pane_key: tuple[object, ...] | None = None
+        self.install_custom_actions()
 
     # The view model's state, under the names actions, tests and the bench use.
     @property
@@ -84,27 +102,39 @@ class BoardScreen(WorkerBoundary, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield BoardHeader(id="header")
-        with Horizontal(id="columns"):
-            for index, column in enumerate(self.board.columns):
-                with Vertical(classes="column-panel", id=f"panel-{index}"):
-                    yield ColumnTitle(
-                        plain(column.title), classes="column-title", id=f"title-{index}"
-                    )
-                    yield ColumnView(
-                        directory=lambda: self.ctx.service.directory,
-                        now=self.ctx.now,
-                        link_states=lambda: self.ctx.link_states,
-                        empty_text="nothing here" if index else "nothing new",
-                        id=f"column-{index}",
-                        waiting=self.link_facts.waiting,
-                        hint=self.link_facts.hint_text,
-                    )
+        yield ColumnTabs(id="tabs")
+        yield Static(id="too-small")
+        with Horizontal(id="body"):
+            with Horizontal(id="columns"):
+                for index, column in enumerate(self.board.columns):
+                    with Vertical(classes="column-panel", id=f"panel-{index}"):
+                        yield ColumnTitle(
+                            plain(column.title), classes="column-title", id=f"title-{index}"
+                        )
+                        yield ColumnView(
+                            directory=lambda: self.ctx.service.directory,
+                            now=self.ctx.now,
+                            link_states=lambda: self.ctx.link_states,
+                            empty_text="nothing here" if index else "nothing new",
+                            id=f"column-{index}",
+                            sla=self.ctx.sla,
+                            waiting=self.link_facts.waiting,
+                            hint=self.link_facts.hint_text,
+                        )
+            yield Static(id="pane")
+        preview = CardPreview(id="preview")
+        preview.sla = self.ctx.sla
+        preview.waiting = self.link_facts.waiting
+        preview.hint = self.link_facts.hint_text
+        yield preview
         yield Input(
-            placeholder="filter: words match #, title, account, assignee, tags",
+            placeholder="filter: words, or assignee:me priority:urgent,high tag:x -tag:y sla:<2h",
             id="filter-input",
             classes="hidden",
             disabled=True,
+            suggester=QuerySuggester(self.candidates),
         )
+        yield Static("", id="filter-hint", classes="hidden")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -112,10 +142,86 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         count = len(self.views)
         self._columns = [self.query_one(f"#column-{i}", ColumnView) for i in range(count)]
         self._titles = [self.query_one(f"#title-{i}", ColumnTitle) for i in range(count)]
+        self._panels = [self.query_one(f"#panel-{i}", Vertical) for i in range(count)]
         for view in self._columns:
             view.marked = self.marked
         self._ready = True
+        self._apply_layout(force=True)
         self.rebuild()
+
+    # ----- layout: one column, the board, wide, too small --------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout()
+
+    def _apply_layout(self, *, force: bool = False) -> None:
+        """Pick the layout for the terminal's size (layout.py); classes on the screen switch
+        the CSS, so a resize within one layout changes nothing here."""
+        width, height = self.app.size
+        mode = layout_mode(width, height)
+        preview = shows_preview(mode, height, self.pane_open)
+        changed = force or mode is not self.layout_mode
+        self.layout_mode = mode
+        for name in LayoutMode:
+            self.set_class(mode is name, f"-{name.value}")
+        self.set_class(not preview, "-no-preview")
+        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
+        if mode is LayoutMode.TOO_SMALL:
+            self.query_one("#too-small", Static).update(too_small_text(width, height))
+        if changed:
+            for view in self._columns:
+                view.set_more_fields(mode is LayoutMode.WIDE)
+            self._show_current_panel()
+        self._pane_key = None
+        self._show_focus()
+
+    def _show_current_panel(self) -> None:
+        """One column at a time: only the cursor's panel is displayed, and the tabs say
+        which. Other layouts leave every panel's classes alone (a class change repaints)."""
+        if self.layout_mode is not LayoutMode.SINGLE:
+            return
+        for index, panel in enumerate(self._panels):
+            panel.set_class(index == self.cursor.column, "-current")
+        tabs = [(c.title, len(self.board.column(i))) for i, c in enumerate(self.board.columns)]
+        self.query_one(ColumnTabs).show(tabs, self.cursor.column)
+
+    def _show_focus(self) -> None:
+        """The focused card in full: in the preview strip, or in the wide layout's pane."""
+        if not self._ready:
+            return
+        ticket = self.board_view.current()
+        directory = self.ctx.service.directory
+        now = self.ctx.now()
+        if not self.has_class("-no-preview"):
+            self.query_one(CardPreview).show(ticket, directory, now, self.ctx.link_states)
+        if not self.has_class("-no-pane"):
+            waiting = self.link_facts.waiting()
+            hint = self.link_facts.hint_text(ticket) if ticket else ""
+            minute = int(now.timestamp() // 60)
+            key = (id(ticket), ticket, minute, id(directory), self.board.version, hint)
+            if key != self._pane_key:
+                self._pane_key = key
+                text = (
+                    ticket_fields(ticket, directory, self.ctx, waiting=waiting, hint=hint)
+                    if ticket
+                    else None
+                )
+                self.query_one("#pane", Static).update(text or "no card focused", layout=False)
+
+    async def action_switch_theme(self) -> None:
+        """The theme is the app's (every screen and dialog follows it)."""
+        await self.app.run_action("app.switch_theme")
+
+    def action_toggle_pane(self) -> None:
+        self.pane_open = not self.pane_open
+        self._apply_layout()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Too small to read: every key but help and quit waits (it would act unseen)."""
+        if self.layout_mode is LayoutMode.TOO_SMALL:
+            return action in ("quit", "help")
+        if action == "toggle_pane":
+            return True if self.layout_mode is LayoutMode.WIDE else None
+        return super().check_action(action, parameters)  # --read-only turns writes off
 
     def column_views(self) -> list[ColumnView]:
         return list(self._columns)
@@ -143,10 +249,17 @@ class BoardScreen(WorkerBoundary, Screen[None]):
 
     def paint(self, frames: Iterable[ColumnFrame]) -> None:
         """Draw what the view model says changed, and nothing else."""
+        switched = False
         for frame in frames:
             self._columns[frame.index].show(frame)
             shown = len(frame.tickets)
-            self._titles[frame.index].show(frame.title, frame.total, shown, frame.active)
+            self._titles[frame.index].show(
+                frame.title, frame.total, shown, frame.active, sort=frame.sort.arrow
+            )
+            switched = switched or frame.first_changed is not None or frame.active
+        if switched:
+            self._show_current_panel()
+        self._show_focus()
 
     def update_bars(self) -> None:
         if not self._ready:
@@ -155,7 +268,17 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         for index, column_view in enumerate(self._columns):
             column_view.set_empty_text(load.empty_text(first_column=index == 0))
             self._titles[index].set_loaded(load.loaded)
-        self.query_one(BoardHeader).show(self.board, self.ctx.now(), self.ctx.sandbox, load)
+        now = self.ctx.now()
+        view = self.filter.view
+        self.query_one(BoardHeader).show(
+            self.board,
+            now,
+            self.ctx.sandbox,
+            load,
+            view=view.title if view is not None else "",
+            breach=self.outlook.text(self.board_view, now) if load.loaded else "",
+            read_only=self.ctx.read_only,
+        )
         self.query_one(StatusBar).show(
             sync=self.sync_text,
             error=self.error,
@@ -226,16 +349,39 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         box = self.query_one("#filter-input", Input)
         box.disabled = False
         box.remove_class("hidden")
+        self.query_one("#filter-hint", Static).remove_class("hidden")
         box.value = self.filter.text
         box.focus()
+        self._show_hint(box.value)
+
+    def candidates(self, field: Field) -> list[str]:
+        """Values the filter input completes for a field: what the board holds now."""
+        return field_candidates(field, self.board.all(), self.ctx.service.directory)
+
+    def _show_hint(self, text: str) -> None:
+        self.query_one("#filter-hint", Static).update(plain(hint(text, self.candidates)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter-input":
-            self.filter = self.filter.with_text(event.value)
+            self._show_hint(event.value)
+            try:
+                typed = parse(event.value)
+            except QueryError as error:  # the hint says what is wrong; the terms before
+                try:  # the bad one apply (while `priority:` is typed, not the word)
+                    typed = parse(event.value[: error.start])
+                except QueryError:
+                    return
+            self.filter = self.filter.with_text(event.value, typed)
             self.rebuild()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter-input":
+            try:
+                parse(event.value)
+            except QueryError as error:
+                self.app.bell()
+                self.app.notify(error.message, title="Filter not applied", severity="warning")
+                return
             self._close_filter()
             self.paint(self.board_view.focus_where_matches())  # never an empty column's cursor
 
@@ -243,17 +389,23 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         box = self.query_one("#filter-input", Input)
         box.add_class("hidden")
         box.disabled = True
+        self.query_one("#filter-hint", Static).add_class("hidden")
         self.set_focus(None)
 
-    def on_key(self, event: object) -> None:
-        from textual.events import Key
+    def on_key(self, event: Key) -> None:
+        box = self.query_one("#filter-input", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            self.filter = self.filter.with_text("", EMPTY)
+            self._close_filter()
+            self.rebuild()
+        elif not box.has_focus:
+            self.refuse_write_key(event)
 
-        if isinstance(event, Key) and event.key == "escape":
-            box = self.query_one("#filter-input", Input)
-            if box.has_focus:
-                event.stop()
-                box.value = ""
-                self._close_filter()
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.read_only
 
     # ----- triage ----------------------------------------------------------------------
     def targets(self) -> list[Ticket]:
@@ -369,14 +521,40 @@ class BoardScreen(WorkerBoundary, Screen[None]):
             self.rebuild(follow=ticket.id)
 
     # ----- find ------------------------------------------------------------------------
-    def action_quick_filter(self) -> None:
-        self.flows.start(self.flows.quick_filter(self.filter), then=self._filtered)
+    def action_views(self) -> None:
+        self.flows.start(self.flows.pick_view(self.filter.view), then=self._view_chosen)
 
-    def _filtered(self, chosen: TicketFilter | None) -> None:
-        if chosen is not None:
-            self.filter = chosen
-            self.rebuild()
-            self.paint(self.board_view.focus_where_matches())
+    def _view_chosen(self, name: str | None) -> None:
+        if name is None:
+            return
+        view = next((v for v in self.ctx.views if v.name == name), None)
+        self.use_view(view)
+
+    def action_view(self, number: int) -> None:
+        views = self.ctx.views
+        if not 1 <= number <= len(views):
+            self.app.notify(
+                f"No view {number}: there are {len(views)} (v lists them; add more as "
+                "[views.NAME] in config.toml)",
+                severity="warning",
+            )
+            return
+        self.use_view(views[number - 1])
+
+    def use_view(self, view: View | None) -> None:
+        """Show `view` (None: all tickets); the typed filter stays on top of it."""
+        if view is not None and not self.flows.view_usable(view):
+            return
+        self.board_view.use_view(view)
+        self.rebuild()
+        self.paint(self.board_view.focus_where_matches())
+
+    def action_sort(self) -> None:
+        order = self.board_view.cycle_sort()
+        follow = self.current_ticket_id()
+        self.rebuild(follow=follow)
+        column = self.board.columns[self.cursor.column].title
+        self.app.notify(f"{column}: {order.describe}", timeout=3)
 
     def action_toggle_select(self) -> None:
         frame = self.board_view.toggle_current_mark()
@@ -390,9 +568,11 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         if self.marked:
             self.marked.clear()
             self.rebuild()
-        elif self.filter.active:
-            self.filter = type(self.filter)()
+        elif self.filter.typed.parts or self.filter.text:
+            self.filter = self.filter.with_text("", EMPTY)
             self.rebuild()
+        elif self.filter.view is not None:
+            self.use_view(None)
 
     def action_other_states(self) -> None:
         self.flows.start(self.flows.pick_hidden(), then=self._open)
@@ -416,7 +596,11 @@ class BoardScreen(WorkerBoundary, Screen[None]):
         self.post_message(RefreshRequested())
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(dict(keymap_of(self.app))))
+        self.app.push_screen(
+            HelpScreen(
+                dict(keymap_of(self.app)), read_only=self.ctx.read_only, custom=self.custom_help()
+            )
+        )
 
     def action_conflicts(self) -> None:
         self.flows.resolve_conflicts()

@@ -13,90 +13,42 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.events import Key
 from textual.widgets import Footer, Static
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import Directory, Message, Ticket
+from pylon_tui.domain import Message, Ticket
 from pylon_tui.domain.htmltext import html_to_text
 from pylon_tui.domain.safe_text import one_line
-from pylon_tui.domain.timefmt import age, ago
+from pylon_tui.domain.timefmt import ago
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
+from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
 from pylon_tui.tui.messages import TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.safe import plain
+from pylon_tui.tui.widgets.fields import ticket_fields
 
 if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
     from pylon_tui.tui.flows import Flows
 
 
-def ticket_fields(ticket: Ticket, directory: Directory, ctx: AppContext) -> Text:
-    now = ctx.now()
-    catalog = ctx.service.board.catalog
-    text = Text()
-    text.append(f"#{ticket.number} ", style="bold")
-    text.append(one_line(ticket.title), style="bold")
-    text.append("\n")
-    rows: list[tuple[str, str]] = [
-        ("Status", catalog.label_of(ticket.state)),
-        ("Priority", ticket.priority.label if ticket.priority else "none"),
-        ("Account", directory.account_name(ticket.account_id) or "—"),
-        ("Assignee", directory.user_name(ticket.assignee_id) or "unassigned"),
-        ("Created", f"{_when(ticket.created_at, now)}"),
-        ("Last message", _when(ticket.latest_message_time, now)),
-        ("First response", _when(ticket.first_response_time, now)),
-        ("SLA breach", _sla(ticket.resolution_breach_time, now)),
-        ("Tags", ", ".join(ticket.tags) or "—"),
-        ("Pylon", ticket.link or "—"),
-    ]
-    for name, value in rows:
-        text.append(f"{name:>15}  ", style="dim")
-        text.append(one_line(value))
-        text.append("\n")
-    text.append(f"{'Linked issues':>15}  ", style="dim")
-    tracking = [link for link in ticket.links if link.is_tracking]
-    if not tracking:
-        text.append("none (press i to link one)")
-    for index, link in enumerate(tracking):
-        if index:
-            text.append("\n" + " " * 17)
-        state = ctx.link_states.get(link.external_id, "state unknown")
-        text.append(f"{one_line(link.short_label)} ({one_line(state)})  {one_line(link.url or '')}")
-    text.append("\n")
-    return text
-
-
 def thread_text(messages: list[Message], now: datetime) -> Text:
     text = Text()
     if not messages:
-        text.append("No messages.", style="dim")
+        text.append("No messages.", style="italic")
     for message in messages:
         who = one_line(message.author_name) or "unknown"
         kind = "internal note" if message.is_private else (message.source or "message")
         text.append(f"\n{who}", style="bold yellow" if message.is_private else "bold")
-        text.append(f"  ·  {one_line(kind)}  ·  {ago(message.timestamp, now)}\n", style="dim")
+        text.append(f"  ·  {one_line(kind)}  ·  {ago(message.timestamp, now)}\n", style="italic")
         text.append(html_to_text(message.html) or "(empty)")
         text.append("\n")
     return text
 
 
-def _when(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return "—"
-    return f"{value.strftime('%Y-%m-%d %H:%M')} UTC ({ago(value, now)})"
-
-
-def _sla(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return "—"
-    if value <= now:
-        return f"BREACHED {ago(value, now)}"
-    return f"in {age(now - (value - now), now)}"
-
-
-class DetailScreen(WorkerBoundary, Screen[None]):
+class DetailScreen(WorkerBoundary, ReadOnlyGuard):
     """Stays true while open: its own actions and every sync redraw the fields, and the
     thread is read again whenever the ticket changed on Pylon (a reply, a customer's
     message, a move), not on every sync: the messages endpoint has the smallest budget."""
@@ -116,7 +68,7 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         with VerticalScroll(id="detail"):
             yield Static(id="detail-fields")
             yield Static(Text("Thread", style="bold underline"))
-            yield Static(Text("loading messages…", style="dim"), id="detail-thread")
+            yield Static(Text("loading messages…", style="italic"), id="detail-thread")
         yield Footer()
 
     @property
@@ -165,6 +117,13 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         if sent and self.is_attached:  # the user may have left while it was sending
             self.refresh_view()
 
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.read_only
+
+    def on_key(self, event: Key) -> None:
+        self.refuse_write_key(event)
+
     def action_reply(self) -> None:
         ticket = self.ticket
         if ticket is not None:
@@ -184,12 +143,24 @@ class DetailScreen(WorkerBoundary, Screen[None]):
         if linked and self.is_attached:
             self.show_fields()
 
+    def action_tags(self) -> None:
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.edit_tags(ticket), then=self._refresh_if)
+
+    def action_snooze(self) -> None:
+        ticket = self.ticket
+        if ticket is not None:
+            self.flows.start(self.flows.snooze([ticket]), then=self._refresh_if)
+
     def action_conflicts(self) -> None:
         self.flows.resolve_conflicts()
 
     def action_help(self) -> None:
         """Help opens on the page with this screen's keys."""
-        self.app.push_screen(HelpScreen(dict(keymap_of(self.app)), others=True))
+        self.app.push_screen(
+            HelpScreen(dict(keymap_of(self.app)), others=True, read_only=self.ctx.read_only)
+        )
 
     def action_copy_link(self) -> None:
         ticket = self.ticket

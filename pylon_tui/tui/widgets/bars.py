@@ -7,9 +7,10 @@ writes nothing to them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -35,13 +36,32 @@ class _Bar(Static):
 class BoardHeader(_Bar):
     DEFAULT_CSS = "BoardHeader { height: 1; }"
 
-    def show(self, board: Board, now: datetime, sandbox: bool, load: LoadState) -> None:
+    def show(
+        self,
+        board: Board,
+        now: datetime,
+        sandbox: bool,
+        load: LoadState,
+        *,
+        view: str = "",
+        breach: str = "",
+        read_only: bool = False,
+    ) -> None:
         """`load` is required: "inbox zero" is a claim about Pylon, made only once a load has
-        succeeded (an unreachable server leaves the board empty, not done)."""
+        succeeded (an unreachable server leaves the board empty, not done). `view` names the
+        active view, `breach` is the next SLA breach ("next breach 12m: #71")."""
         text = Text()
         text.append(" pylon-tui ", style="bold reverse")
         if sandbox:
             text.append(" SANDBOX ", style="bold black on yellow")
+        if read_only:
+            text.append(" READ-ONLY ", style="bold reverse")
+        if view:
+            text.append(f" view: {one_line(view)} ", style="bold underline")
+        if breach:
+            # Reversed, not red: a red on the header's panel fell under 4.5:1 in 16 colours
+            # and truecolor (3.6 and 3.4, tests/e2e/test_layout_tmux.py).
+            text.append(f" ⏱ {breach} ", style="bold reverse" if "breached" in breach else "bold")
         text.append(" ")
         not_loaded = load.header_text()
         if not_loaded is not None:
@@ -89,6 +109,22 @@ class StatusBar(_Bar):
     error shrinks to its icon; only then is the fix itself shortened."""
 
     DEFAULT_CSS = "StatusBar { height: 1; }"
+    COMPONENT_CLASSES = {
+        "status--error",
+        "status--warning",
+        "status--pending",
+        "status--filter",
+        "status--selected",
+    }
+    THEMED = {
+        "bold red": "status--error",
+        "bold yellow": "status--warning",
+        "yellow": "status--pending",
+        "bold cyan": "status--filter",
+        "bold magenta": "status--selected",
+    }
+    """The pieces' colour names, drawn in the theme's colours: a bare ANSI colour is the
+    terminal's (magenta on black is 4.5:1 in xterm, red 3.6:1) or Textual's stand-in."""
 
     _pieces: tuple[Piece, ...] = ()
 
@@ -125,7 +161,16 @@ class StatusBar(_Bar):
     def _fit(self) -> None:
         if self._pieces:
             width = self.size.width or self.app.size.width  # not laid out yet: the screen's
-            self.show_text(fit_status(self._pieces, width))
+            themed = tuple(
+                (name, text, self.THEMED.get(style, style)) for name, text, style in self._pieces
+            )
+            styles = {c: self.get_component_rich_style(c) for c in self.COMPONENT_CLASSES}
+            self.show_text(fit_status(themed, width, styles))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shown_text = None
+        self._fit()
 
 
 def status_pieces(
@@ -166,13 +211,17 @@ def status_pieces(
     if selected:
         pieces.append(("selected", f"· {selected} selected ", "bold magenta"))
     if hidden:
-        pieces.append(("hidden", f"· {hidden} in other states (o) ", "dim"))
+        pieces.append(("hidden", f"· {hidden} in other states (o) ", ""))
     return tuple(pieces)
 
 
-def fit_status(pieces: Sequence[Piece], width: int) -> Text:
-    """The (name, text, style) pieces, in order, made to fit `width` cells (see StatusBar)."""
-    texts = {name: Text(text, style=style) for name, text, style in pieces}
+def fit_status(
+    pieces: Sequence[Piece], width: int, styles: Mapping[str, Style] | None = None
+) -> Text:
+    """The (name, text, style) pieces, in order, made to fit `width` cells (see StatusBar);
+    a style named in `styles` is replaced by its value."""
+    named = styles or {}
+    texts = {name: Text(text, style=named.get(style, style)) for name, text, style in pieces}
     order = [name for name, _, _ in pieces]
 
     def others() -> int:
@@ -216,12 +265,13 @@ class ColumnTitle(_Bar):
     the cursor is in it. Before the board has ever loaded, an empty column's count is "?":
     zero would be a claim about Pylon."""
 
-    _shown_values: tuple[str, int, int, bool, bool] | None = None
-    _values: tuple[str, int, int, bool] | None = None
+    _shown_values: tuple[str, int, int, bool, str, bool] | None = None
+    _values: tuple[str, int, int, bool, str] | None = None
     _loaded = True
 
-    def show(self, title: str, total: int, shown: int, active: bool) -> None:
-        self._values = (title, total, shown, active)
+    def show(self, title: str, total: int, shown: int, active: bool, *, sort: str = "") -> None:
+        """`sort` is the column's order as shown after the count ("↑sla"); "" the default."""
+        self._values = (title, total, shown, active, sort)
         self._draw()
 
     def set_loaded(self, loaded: bool) -> None:
@@ -234,13 +284,41 @@ class ColumnTitle(_Bar):
         values = (*self._values, self._loaded)
         if values != self._shown_values:  # a cursor key builds no Text here
             self._shown_values = values
-            self.show_text(column_title(*self._values, known=self._loaded))
+            title, total, shown, active, sort = self._values
+            self.show_text(column_title(title, total, shown, active, known=self._loaded, sort=sort))
 
 
-def column_title(title: str, count: int, shown: int, active: bool, *, known: bool = True) -> Text:
+def column_title(
+    title: str, count: int, shown: int, active: bool, *, known: bool = True, sort: str = ""
+) -> Text:
     if not known and count == 0:
         numbers = "?"
     else:
         numbers = f"{shown}" if shown == count else f"{shown}/{count}"
-    label = f" {one_line(title)} {numbers}"
+    label = f" {one_line(title)} {numbers}" + (f" {sort}" if sort else "")
     return Text(label, style="bold reverse" if active else "bold", no_wrap=True)
+
+
+class ColumnTabs(_Bar):
+    """The one-column layout's tabs: every column's name and count, the shown one reversed
+    (`h`/`l` switch), so the columns out of sight are still counted."""
+
+    DEFAULT_CSS = "ColumnTabs { height: 1; }"
+
+    _tabs: tuple[Sequence[tuple[str, int]], int] | None = None
+
+    def on_resize(self) -> None:
+        if self._tabs is not None:
+            self.show(*self._tabs)
+
+    def show(self, tabs: Sequence[tuple[str, int]], current: int) -> None:
+        self._tabs = (tabs, current)
+        width = self.size.width or self.app.size.width
+        full = sum(len(one_line(t)) + len(str(n)) + 4 for t, n in tabs) <= width
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (title, count) in enumerate(tabs):
+            if index:
+                text.append("│" if not full else " │")
+            label = f" {one_line(title)} {count} " if full else f"{one_line(title)} {count}"
+            text.append(label, style="bold reverse" if index == current else "")
+        self.show_text(text)

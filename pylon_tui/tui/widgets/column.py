@@ -7,18 +7,19 @@ repainting only the rows the frame names (a cursor move repaints two cards, not 
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.tui.view import ColumnFrame
 
 from .cards import CARD_HEIGHT, CardStyles, card_segments, fit
@@ -29,7 +30,8 @@ class ColumnView(ScrollView, can_focus=False):
         "column--card",
         "column--meta",
         "column--cursor",
-        "column--cursor-inactive",
+        "column--cursor-meta",
+        "column--remembered",
         "column--selected",
         "column--urgent",
         "column--high",
@@ -37,6 +39,9 @@ class ColumnView(ScrollView, can_focus=False):
         "column--low",
         "column--none",
         "column--empty",
+        "column--sla-soon",
+        "column--sla-near",
+        "column--sla-breached",
     }
 
     DEFAULT_CSS = """
@@ -51,10 +56,12 @@ class ColumnView(ScrollView, can_focus=False):
         link_states: Callable[[], dict[str, str]],
         empty_text: str = "empty",
         id: str | None = None,
+        sla: SlaPolicy | None = None,
         waiting: Callable[[], Mapping[str, int]] | None = None,
         hint: Callable[[Ticket], str] | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._sla = sla
         self._waiting = waiting
         self._hint = hint
         self._directory = directory
@@ -65,6 +72,8 @@ class ColumnView(ScrollView, can_focus=False):
         self.active = False
         self.marked: set[str] = set()
         self.empty_text = empty_text
+        self.more_fields = False
+        """Wide layout: cards show their `more` fields too (SLA, tags)."""
         self._styles: CardStyles | None = None
         self._strips: dict[tuple[int, int, int, int, bool, int], tuple[Ticket, Strip]] = {}
         """Rendered card lines by (ticket identity, line, width, cursor kind, marked, minute):
@@ -90,6 +99,8 @@ class ColumnView(ScrollView, can_focus=False):
                 meta=get("column--meta"),
                 cursor=get("column--cursor"),
                 selected=get("column--selected"),
+                cursor_meta=get("column--cursor-meta"),
+                remembered=get("column--remembered"),
                 badges={
                     Priority.URGENT: get("column--urgent", partial=True),
                     Priority.HIGH: get("column--high", partial=True),
@@ -97,8 +108,19 @@ class ColumnView(ScrollView, can_focus=False):
                     Priority.LOW: get("column--low", partial=True),
                     None: get("column--none", partial=True),
                 },
+                sla={
+                    Urgency.SOON: get("column--sla-soon", partial=True),
+                    Urgency.NEAR: get("column--sla-near", partial=True),
+                    Urgency.BREACHED: get("column--sla-breached", partial=True),
+                },
             )
         return self._styles
+
+    def set_more_fields(self, more: bool) -> None:
+        if more != self.more_fields:
+            self.more_fields = more
+            self._strips.clear()
+            self.refresh()
 
     def set_empty_text(self, text: str) -> None:
         """What the column says when it has no card ("nothing new", or why it is not loaded);
@@ -153,9 +175,29 @@ class ColumnView(ScrollView, can_focus=False):
         view = self.scrollable_content_region.height
         if old.height and (old.height > view) == (new.height > view):
             self.set_reactive(ColumnView.virtual_size, new)
-            self._scroll_update(new)
+            self._update_scrollbar(new.height)
         else:
             self.virtual_size = new
+
+    def _update_scrollbar(self, virtual_height: int) -> None:
+        """Give the scrollbar the new height, repainting it only if its thumb moved.
+
+        A card move changes a long column's height by one card, which almost never moves
+        the thumb by a cell; Textual would still re-render the whole bar (the largest part
+        of a move's frame at 10,000 tickets). Scroll position changes repaint it as usual.
+        """
+        if not self.show_vertical_scrollbar:
+            self._scroll_update(self.virtual_size)
+            return
+        bar = self.vertical_scrollbar
+        window = self.container_size.height - self.scrollbar_size_horizontal
+        before = _thumb(bar.size.height, bar.window_virtual_size, bar.window_size, bar.position)
+        after = _thumb(bar.size.height, virtual_height, window, bar.position)
+        bar.set_reactive(type(bar).window_virtual_size, virtual_height)
+        bar.set_reactive(type(bar).window_size, window)
+        if after != before:
+            bar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _set_cursor(self, row: int) -> None:
         """Repaint just the old and new cursor cards."""
@@ -202,21 +244,19 @@ class ColumnView(ScrollView, can_focus=False):
         hit = self._strips.get(key)
         if hit is not None and hit[0] is ticket:
             return hit[1]
-        styles = self._card_styles()
-        is_cursor = cursor_kind == 1
-        if cursor_kind == 2:
-            styles = _with_cursor(styles, self.get_component_rich_style("column--cursor-inactive"))
-            is_cursor = True
         segments = card_segments(
             ticket,
             part,
             width,
-            styles=styles,
-            is_cursor=is_cursor,
+            styles=self._card_styles(),
+            is_cursor=cursor_kind == 1,
+            remembered=cursor_kind == 2,
             marked=marked,
             directory=self._directory(),
             now=now,
             link_states=self._link_states(),
+            more=self.more_fields,
+            sla=self._sla,
             waiting=self._waiting() if self._waiting is not None else None,
             hint=self._hint(ticket) if self._hint is not None and part else "",
         )
@@ -227,12 +267,21 @@ class ColumnView(ScrollView, can_focus=False):
         return strip
 
 
+def _thumb(size: int, virtual: float, window: float, position: float) -> tuple[int, int]:
+    """Where Textual's ScrollBarRender draws the thumb, in eighths of a cell: equal values
+    draw the same bar (mirrors its `render_bar`)."""
+    window = window if window < virtual else 0
+    if not (window and size and virtual and size != virtual):
+        return (-1, -1)
+    thumb = max(1.0, window / (virtual / size))
+    span = virtual - window
+    offset = (size - thumb) * (position / span) if span else 0.0
+    start = int(offset * 8)
+    return start, start + math.ceil(thumb * 8)
+
+
 @lru_cache(maxsize=64)
 def _wrapped(text: str, width: int) -> tuple[str, ...]:
     """An empty column's message over as many lines as it needs (a reason and its fix do not
     fit in one line of a quarter of 80 columns); one space is kept for the left margin."""
     return tuple(textwrap.wrap(text, max(1, width - 1))) or ("",)
-
-
-def _with_cursor(styles: CardStyles, cursor: Style) -> CardStyles:
-    return CardStyles(styles.base, styles.meta, cursor, styles.selected, styles.badges)
