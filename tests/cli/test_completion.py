@@ -61,14 +61,14 @@ def bash_script(capsys: pytest.CaptureFixture[str]) -> str:
     ("line", "expected"),
     [
         ("pylon-tui mo", ["move"]),
-        ("pylon-tui sandbox ", ["-h", "--help", "serve", "close", "reset"]),
+        ("pylon-tui sandbox ", ["-h", "--help", "serve", "close", "write", "reset"]),
         ("pylon-tui sandbox r", ["reset"]),
         ("pylon-tui list --", ["--help", "--column", "--json", "--view", "--filter", "--sort"]),
         ("pylon-tui list --column on-", ["on-you", "on-hold"]),
         ("pylon-tui move 12 on-h", ["on-hold"]),
         ("pylon-tui move 12 on-hold --l", ["--link"]),
         ("pylon-tui completion ", ["bash", "zsh", "fish"]),
-        ("pylon-tui --config board.toml li", ["list"]),  # an option's value is not a command
+        ("pylon-tui --config board.toml lis", ["list"]),  # an option's value is not a command
         ("pylon-tui sandbox serve --port 80", []),  # a number: nothing to offer
     ],
 )
@@ -132,7 +132,7 @@ def test_fish_completes_through_fish(capsys: pytest.CaptureFixture[str], tmp_pat
 
     top = complete("pylon-tui ")
     assert {"board", "list", "move", "sandbox", "completion"} <= set(top)
-    assert complete("pylon-tui sandbox ") == ["close", "reset", "serve"]
+    assert complete("pylon-tui sandbox ") == ["close", "reset", "serve", "write"]
     assert complete("pylon-tui list --column ") == sorted(COLUMN_KEYS)
     assert complete("pylon-tui completion ") == ["bash", "fish", "zsh"]
     assert complete("pylon-tui list --") == [

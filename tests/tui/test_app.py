@@ -70,7 +70,7 @@ async def test_a_failed_refresh_shows_offline_and_keeps_the_board(app: PylonApp,
 @exercises("help")
 async def test_help_lists_every_binding():
     app = build_app()
-    async with app.run_test(size=(100, 60)) as pilot:  # tall enough for the whole table
+    async with app.run_test(size=(100, 80)) as pilot:  # tall enough for the whole table
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()

@@ -135,7 +135,7 @@ async def test_one_remap_moves_a_key_on_the_board_and_in_the_detail_screen():
 
 async def test_help_lists_detail_and_dialog_keys_in_effect():
     app = build_app(keymap={"dialog_cancel": "ctrl+g", "conflict_mine": "y"})
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(100, 80)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
