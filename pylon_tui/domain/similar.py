@@ -58,7 +58,8 @@ def same_issue_hint(
     threshold: float = THRESHOLD,
 ) -> SameIssueHint | None:
     """The best On Hold match for `ticket` at or above `threshold`, or None. A match on the
-    linked issue's title counts as much as one on the ticket's."""
+    linked issue's title counts as much as one on the ticket's. An issue known to be closed
+    is never offered: linking to it would put the ticket On Hold for a fix that is done."""
     known = live or {}
     best: SameIssueHint | None = None
     for other in on_hold:
@@ -68,6 +69,8 @@ def same_issue_hint(
             if not link.is_tracking:
                 continue
             issue = known.get(link.external_id)
+            if issue is not None and issue.is_closed:  # its tickets are on their way back
+                continue
             score = resemblance(ticket.title, other.title)
             if issue is not None and issue.title:
                 score = max(score, resemblance(ticket.title, issue.title))

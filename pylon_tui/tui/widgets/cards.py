@@ -96,19 +96,19 @@ def card_fields(
     hint: str = "",
 ) -> list[CardField]:
     """The fields of a card, most useful first: the SLA countdown (SLA-first triage), the
-    waiting age, a New ticket's `hint` ("like #23 (ENG-12)": the On Hold ticket it resembles,
-    `I` links it the same way), account, assignee, linked issues with their state and how
+    waiting age, account, assignee, a New ticket's `hint` ("like #23 (ENG-12)": the On Hold
+    ticket it resembles, `I` links it the same way), linked issues with their state and how
     many open tickets wait on each (`waiting`: "ENG-13 · 4 waiting"); then the `more`
     fields wide cards also show."""
     clock = sla_field(ticket, sla, now)
     fields = [clock] if clock is not None else []
     fields.append(CardField("age", age(ticket.waiting_since(), now)))
-    if hint:
-        fields.append(CardField("hint", one_line(hint)))
     fields.append(CardField("account", one_line(directory.account_name(ticket.account_id)) or "—"))
     assignee = directory.user_name(ticket.assignee_id)
     if assignee:
         fields.append(CardField("assignee", one_line(assignee)))
+    if hint:  # after who: at 80x24 the account stays readable, the preview says the hint
+        fields.append(CardField("hint", one_line(hint)))
     for link in ticket.links:
         if link.is_tracking:
             state = link_states.get(link.external_id)
