@@ -56,8 +56,11 @@ def group_by_issue(
             continue
         for link in ticket.links:
             if link.is_tracking:
+                found = members.setdefault(link.external_id, [])
+                if found and found[-1] is ticket:  # the same issue linked twice: one ticket
+                    continue
                 links.setdefault(link.external_id, link)
-                members.setdefault(link.external_id, []).append(ticket)
+                found.append(ticket)
     known = live or {}
     groups = [
         IssueGroup(

@@ -7,7 +7,7 @@ board costs microseconds, not a full regroup.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from .changes import NO_CHANGES, ChangeLog, ColumnChanges
@@ -47,6 +47,9 @@ class Board:
         self._column_versions = [0] * len(self.router.columns)
         self._content_versions = [0] * len(self.router.columns)
         self._changes = [ChangeLog() for _ in self.router.columns]
+        self._waiting: dict[str, int] = {}
+        """external_id -> open tickets linked to it, kept as tickets come and go: a card
+        move must not recount 10,000 tickets to say "ENG-13 · 4 waiting"."""
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
         return [
@@ -86,6 +89,9 @@ class Board:
         """Full reload: regroup everything in one pass (sorting beats N inserts)."""
         now = self._now()
         self._tickets = {t.id: t for t in tickets}
+        self._waiting = {}
+        for ticket in self._tickets.values():
+            self._count(ticket, 1)
         self._lists = [[] for _ in self.router.columns]
         self._hidden = {}
         self._column_of = {}
@@ -112,6 +118,9 @@ class Board:
         """
         index = self.router.index_for(ticket, self._now())
         old = self._tickets.get(ticket.id)
+        if old is not None:
+            self._count(old, -1)
+        self._count(ticket, 1)
         if old is not None and index is not None and self._column_of.get(ticket.id) == index:
             key = self._keys[index]
             if key(old) == key(ticket):
@@ -138,6 +147,9 @@ class Board:
         return index
 
     def remove(self, ticket_id: str) -> None:
+        old = self._tickets.get(ticket_id)
+        if old is not None:
+            self._count(old, -1)
         self._detach(ticket_id)
         self._tickets.pop(ticket_id, None)
         self._column_of.pop(ticket_id, None)
@@ -160,6 +172,22 @@ class Board:
             self._lists[index] = [t for t in items if t.id != ticket_id]
         # Every caller bumps `version` once when done: the entry is stamped with that.
         self._changes[index].record(self.version + 1, pos or 0, in_place=False)
+
+    def _count(self, ticket: Ticket, step: int) -> None:
+        if not ticket.links or self.catalog.category_of(ticket.state) is Category.CLOSED:
+            return
+        waiting = self._waiting
+        for key in {link.external_id for link in ticket.links if link.is_tracking}:
+            count = waiting.get(key, 0) + step
+            if count > 0:
+                waiting[key] = count
+            else:
+                waiting.pop(key, None)
+
+    def waiting_counts(self) -> Mapping[str, int]:
+        """external_id -> how many open tickets (any column, or none) are linked to it: the
+        blast radius a card shows. Read-only; it changes as the board does."""
+        return self._waiting
 
     def _position(self, index: int, ticket: Ticket) -> int | None:
         items = self._lists[index]

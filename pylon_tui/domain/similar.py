@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .links import ExternalLink, LinkedIssue
 from .ticket import Ticket
@@ -25,7 +26,9 @@ _COMMON = frozenset(
 )
 
 
+@lru_cache(maxsize=16_384)
 def words(text: str) -> frozenset[str]:
+    """Remembered per title: a New card's hint compares it with every On Hold title."""
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _COMMON)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from pylon_tui.domain import Board, Category, LinkedIssue, Ticket
-from pylon_tui.domain.blast import IssueGroup, group_by_issue, waiting_counts
+from pylon_tui.domain.blast import IssueGroup, group_by_issue
 from pylon_tui.domain.similar import SameIssueHint, same_issue_hint
+
+HOLD = Category.ON_HOLD
 
 
 class LinkFacts:
@@ -18,35 +20,36 @@ class LinkFacts:
         self.board = board
         self._live = live
         self._version = -1
-        self._counts: dict[str, int] = {}
+        self._hold_key: tuple[tuple[int, int], ...] | None = None
         self._on_hold: list[Ticket] = []
         self._hints: dict[str, tuple[Ticket, SameIssueHint | None]] = {}
         self._drawn_counts: dict[str, int] | None = None
 
     def _catch_up(self) -> None:
-        if self._version == self.board.version:
+        """Hints compare with the On Hold column: worked out again only when it changed
+        (a move between New and On You leaves every hint as it was)."""
+        board = self.board
+        if self._version == board.version:
             return
-        self._version = self.board.version
-        catalog = self.board.catalog
-        open_tickets = [
-            t for t in self.board.all() if catalog.category_of(t.state) is not Category.CLOSED
-        ]
-        self._counts = waiting_counts(
-            group_by_issue(open_tickets, include=lambda t: t.has_tracking_link())
-        )
-        self._on_hold = [t for t in open_tickets if catalog.is_on_hold(t.state)]
-        self._hints.clear()
+        self._version = board.version
+        router = board.router
+        hold = [i for i in range(len(board.columns)) if router.category_of_column(i) is HOLD]
+        key = tuple((board.column_version(i), board.content_version(i)) for i in hold)
+        if key != self._hold_key:
+            self._hold_key = key
+            self._on_hold = [t for i in hold for t in board.column(i)]
+            self._hints.clear()
 
-    def waiting(self) -> dict[str, int]:
-        """external_id -> open tickets waiting on it."""
-        self._catch_up()
-        return self._counts
+    def waiting(self) -> Mapping[str, int]:
+        """external_id -> open tickets waiting on it (the board keeps the count)."""
+        return self.board.waiting_counts()
 
     def counts_changed(self) -> bool:
         """True once after the counts changed since last asked: every card may need redrawing."""
-        counts = self.waiting()
+        counts = self.board.waiting_counts()
         changed = self._drawn_counts is not None and counts != self._drawn_counts
-        self._drawn_counts = dict(counts)
+        if changed or self._drawn_counts is None:
+            self._drawn_counts = dict(counts)
         return changed
 
     def hint(self, ticket: Ticket) -> SameIssueHint | None:

@@ -155,3 +155,10 @@ def test_a_team_template_wins_and_a_stray_brace_is_kept_as_written() -> None:
     mine = {"fixed": "{identifier} shipped{release}: {title} {unknown}"}
     assert draft_fix_reply(fixed, mine) == "ENG-7 shipped: Slow sync {unknown}"
     assert draft_fix_reply(fixed, {"fixed": "fixed {"}) == "fixed {"
+
+
+def test_a_ticket_linked_twice_to_one_issue_waits_once() -> None:
+    twice = ticket(1, links=(ENG12, ENG12))
+    groups = group_by_issue([twice, ticket(2, links=(ENG12,))], include=lambda t: True)
+    assert waiting_counts(groups) == {"lin-12": 2}
+    assert [t.number for t in groups[0].tickets] == [1, 2]

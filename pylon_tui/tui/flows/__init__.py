@@ -17,8 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.domain import Category, MoveVerdict, Ticket, View, check_move_to_column
-from pylon_tui.domain.blast import group_by_issue, waiting_counts
+from pylon_tui.domain import MoveVerdict, Ticket, View, check_move_to_column
 from pylon_tui.domain.htmltext import text_to_html
 from pylon_tui.domain.links import LinkedIssue
 from pylon_tui.domain.query import Field, Term, to_text
@@ -173,13 +172,7 @@ class Flows(SendFlows, ToolFlows):
 
     def _waiting_counts(self) -> dict[str, int]:
         """Open tickets per linked issue, for the duplicate list's "· 3 waiting"."""
-        catalog = self.board.catalog
-        return waiting_counts(
-            group_by_issue(
-                self.board.all(),
-                include=lambda t: catalog.category_of(t.state) is not Category.CLOSED,
-            )
-        )
+        return dict(self.board.waiting_counts())
 
     def _create_for(
         self, ticket: Ticket, linear: LinearPort, chosen: Callable[[LinkedIssue], None]

@@ -42,6 +42,8 @@ from pylon_tui.tui.widgets.preview import CardPreview
 from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester, field_candidates
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from pylon_tui.tui.context import AppContext
     from pylon_tui.tui.flows import Flows
 
@@ -77,6 +79,7 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         self.pane_open = True
         """The wide layout's detail pane (`p` hides and shows it)."""
         self._pane_key: tuple[object, ...] | None = None
+        self._breach_due = False
         self.install_custom_actions()
 
     # The view model's state, under the names actions, tests and the bench use.
@@ -276,7 +279,7 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
             self.ctx.sandbox,
             load,
             view=view.title if view is not None else "",
-            breach=self.outlook.text(self.board_view, now) if load.loaded else "",
+            breach=self._breach_text(now) if load.loaded else "",
             read_only=self.ctx.read_only,
         )
         self.query_one(StatusBar).show(
@@ -290,6 +293,24 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
             conflicts=self.flows.conflicts,
             sending=self.flows.sending_text(),
         )
+
+    def _breach_text(self, now: datetime) -> str:
+        """The header's SLA outlook. After a key changed the board it is worked out right
+        after that key's frame (a pass over the changed columns' deadlines), so the card
+        moves first and the header follows one frame later; the first paint has it at once."""
+        outlook = self.outlook
+        if not outlook.last or outlook.current(self.board_view, now):
+            return outlook.text(self.board_view, now)
+        if not self._breach_due:
+            self._breach_due = True
+            self.call_after_refresh(self._breach_caught_up)
+        return outlook.last
+
+    def _breach_caught_up(self) -> None:
+        self._breach_due = False
+        if self.is_attached:
+            self.outlook.text(self.board_view, self.ctx.now())
+            self.update_bars()
 
     def data_changed(self) -> None:
         if self.board_view.stale:
