@@ -230,6 +230,23 @@ async def test_cards_count_down_and_the_header_names_the_next_breach() -> None:
         assert styles.sla[Urgency.BREACHED] != styles.sla[Urgency.NEAR]
 
 
+async def test_the_header_follows_the_cards_shown_a_frame_after_the_key() -> None:
+    app = app_over(sla_fake())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "next breach 12m: #4" in header_text(app)
+        await pilot.press("slash")
+        for key in "-priority:low":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "t4" not in column_ids(app)[ON_YOU]
+        header = header_text(app)
+        assert "#4" not in header, "the outlook caught up with the filter"
+        assert "next breach 3h: #1" in header
+        assert "1 breached" in header
+
+
 async def test_a_first_response_target_counts_down_on_new_tickets() -> None:
     app = app_over(FakePylon(), sla=SlaPolicy(first_response=timedelta(hours=2)))
     async with app.run_test(size=(120, 30)) as pilot:
