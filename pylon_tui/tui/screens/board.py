@@ -1,4 +1,4 @@
-"""The board: columns, the cursor, filtering, the bars, and every key that changes a ticket.
+"""The board: columns, the cursor, the bars, and every key that changes a ticket.
 
 The view model (tui/view.py) owns the cursor, the marks, the filter and the filtered views,
 and says what to redraw; the screen hands its frames to the widgets, which only draw.
@@ -8,6 +8,9 @@ assign me, undo) change the board and repaint in the same key press while the ne
 runs behind; paths that ask first (pickers, compose, the On Hold gate) run as flows on the
 app and the board repaints when they are done. The board names no other screen: it asks for
 a ticket's detail with an `OpenTicket` message, which the app answers.
+
+Mixins at tui/ level keep this module about the board: the find keys (board_filter.py), the
+layouts (board_layout.py) and the triage tools (board_tools.py).
 """
 
 from __future__ import annotations
@@ -15,20 +18,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
 from textual.widgets import Footer, Input, Static
 
-from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter, View
-from pylon_tui.domain.query import EMPTY, Field, QueryError, parse
-from pylon_tui.domain.query_hints import hint
+from pylon_tui.domain import BoardCursor, Priority, Ticket, TicketFilter
+from pylon_tui.domain.query import EMPTY
+from pylon_tui.tui.board_filter import BoardFilter
+from pylon_tui.tui.board_layout import BoardLayout
 from pylon_tui.tui.board_tools import BoardTools
 from pylon_tui.tui.catalog import Scope, bindings, keymap_of
 from pylon_tui.tui.catalog.guard import ReadOnlyGuard
 from pylon_tui.tui.crash import WorkerBoundary
-from pylon_tui.tui.layout import LayoutMode, layout_mode, shows_preview, too_small_text
+from pylon_tui.tui.layout import LayoutMode
 from pylon_tui.tui.link_facts import LinkFacts
 from pylon_tui.tui.load_state import LoadState
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
@@ -37,9 +39,8 @@ from pylon_tui.tui.safe import plain
 from pylon_tui.tui.view import BoardView, ColumnFrame
 from pylon_tui.tui.widgets.bars import BoardHeader, ColumnTabs, ColumnTitle, StatusBar
 from pylon_tui.tui.widgets.column import ColumnView
-from pylon_tui.tui.widgets.fields import ticket_fields
 from pylon_tui.tui.widgets.preview import CardPreview
-from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester, field_candidates
+from pylon_tui.tui.widgets.query_input import BreachCache, QuerySuggester
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -48,7 +49,10 @@ if TYPE_CHECKING:
     from pylon_tui.tui.flows import Flows
 
 
-class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
+class BoardScreen(BoardTools, BoardFilter, BoardLayout, WorkerBoundary, ReadOnlyGuard):
+    """The mixins come before ReadOnlyGuard, the Screen: BoardLayout.check_action overrides
+    the guard's and hands the rest to it."""
+
     BINDINGS = bindings(Scope.BOARD)
     AUTO_FOCUS = None
 
@@ -151,80 +155,6 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         self._ready = True
         self._apply_layout(force=True)
         self.rebuild()
-
-    # ----- layout: one column, the board, wide, too small --------------------------------
-    def on_resize(self, event: events.Resize) -> None:
-        self._apply_layout()
-
-    def _apply_layout(self, *, force: bool = False) -> None:
-        """Pick the layout for the terminal's size (layout.py); classes on the screen switch
-        the CSS, so a resize within one layout changes nothing here."""
-        width, height = self.app.size
-        mode = layout_mode(width, height)
-        preview = shows_preview(mode, height, self.pane_open)
-        changed = force or mode is not self.layout_mode
-        self.layout_mode = mode
-        for name in LayoutMode:
-            self.set_class(mode is name, f"-{name.value}")
-        self.set_class(not preview, "-no-preview")
-        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
-        if mode is LayoutMode.TOO_SMALL:
-            self.query_one("#too-small", Static).update(too_small_text(width, height))
-        if changed:
-            for view in self._columns:
-                view.set_more_fields(mode is LayoutMode.WIDE)
-            self._show_current_panel()
-        self._pane_key = None
-        self._show_focus()
-
-    def _show_current_panel(self) -> None:
-        """One column at a time: only the cursor's panel is displayed, and the tabs say
-        which. Other layouts leave every panel's classes alone (a class change repaints)."""
-        if self.layout_mode is not LayoutMode.SINGLE:
-            return
-        for index, panel in enumerate(self._panels):
-            panel.set_class(index == self.cursor.column, "-current")
-        tabs = [(c.title, len(self.board.column(i))) for i, c in enumerate(self.board.columns)]
-        self.query_one(ColumnTabs).show(tabs, self.cursor.column)
-
-    def _show_focus(self) -> None:
-        """The focused card in full: in the preview strip, or in the wide layout's pane."""
-        if not self._ready:
-            return
-        ticket = self.board_view.current()
-        directory = self.ctx.service.directory
-        now = self.ctx.now()
-        if not self.has_class("-no-preview"):
-            self.query_one(CardPreview).show(ticket, directory, now, self.ctx.link_states)
-        if not self.has_class("-no-pane"):
-            waiting = self.link_facts.waiting()
-            hint = self.link_facts.hint_text(ticket) if ticket else ""
-            minute = int(now.timestamp() // 60)
-            key = (id(ticket), ticket, minute, id(directory), self.board.version, hint)
-            if key != self._pane_key:
-                self._pane_key = key
-                text = (
-                    ticket_fields(ticket, directory, self.ctx, waiting=waiting, hint=hint)
-                    if ticket
-                    else None
-                )
-                self.query_one("#pane", Static).update(text or "no card focused", layout=False)
-
-    async def action_switch_theme(self) -> None:
-        """The theme is the app's (every screen and dialog follows it)."""
-        await self.app.run_action("app.switch_theme")
-
-    def action_toggle_pane(self) -> None:
-        self.pane_open = not self.pane_open
-        self._apply_layout()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Too small to read: every key but help and quit waits (it would act unseen)."""
-        if self.layout_mode is LayoutMode.TOO_SMALL:
-            return action in ("quit", "help")
-        if action == "toggle_pane":
-            return True if self.layout_mode is LayoutMode.WIDE else None
-        return super().check_action(action, parameters)  # --read-only turns writes off
 
     def column_views(self) -> list[ColumnView]:
         return list(self._columns)
@@ -365,65 +295,6 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
     def action_page_up(self) -> None:
         self._move_row(-self._page())
 
-    # ----- filter input ----------------------------------------------------------------
-    def action_filter(self) -> None:
-        box = self.query_one("#filter-input", Input)
-        box.disabled = False
-        box.remove_class("hidden")
-        self.query_one("#filter-hint", Static).remove_class("hidden")
-        box.value = self.filter.text
-        box.focus()
-        self._show_hint(box.value)
-
-    def candidates(self, field: Field) -> list[str]:
-        """Values the filter input completes for a field: what the board holds now."""
-        return field_candidates(field, self.board.all(), self.ctx.service.directory)
-
-    def _show_hint(self, text: str) -> None:
-        self.query_one("#filter-hint", Static).update(plain(hint(text, self.candidates)))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter-input":
-            self._show_hint(event.value)
-            try:
-                typed = parse(event.value)
-            except QueryError as error:  # the hint says what is wrong; the terms before
-                try:  # the bad one apply (while `priority:` is typed, not the word)
-                    typed = parse(event.value[: error.start])
-                except QueryError:
-                    return
-            self.filter = self.filter.with_text(event.value, typed)
-            self.rebuild()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter-input":
-            try:
-                parse(event.value)
-            except QueryError as error:
-                self.app.bell()
-                self.app.notify(error.message, title="Filter not applied", severity="warning")
-                return
-            self._close_filter()
-            self.paint(self.board_view.focus_where_matches())  # never an empty column's cursor
-
-    def _close_filter(self) -> None:
-        box = self.query_one("#filter-input", Input)
-        box.add_class("hidden")
-        box.disabled = True
-        self.query_one("#filter-hint", Static).add_class("hidden")
-        self.set_focus(None)
-
-    def on_key(self, event: Key) -> None:
-        box = self.query_one("#filter-input", Input)
-        if event.key == "escape" and box.has_focus:
-            event.stop()
-            box.value = ""
-            self.filter = self.filter.with_text("", EMPTY)
-            self._close_filter()
-            self.rebuild()
-        elif not box.has_focus:
-            self.refuse_write_key(event)
-
     @property
     def read_only(self) -> bool:
         return self.ctx.read_only
@@ -541,42 +412,7 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         if self.flows.link_like(ticket, hint):
             self.rebuild(follow=ticket.id)
 
-    # ----- find ------------------------------------------------------------------------
-    def action_views(self) -> None:
-        self.flows.start(self.flows.pick_view(self.filter.view), then=self._view_chosen)
-
-    def _view_chosen(self, name: str | None) -> None:
-        if name is None:
-            return
-        view = next((v for v in self.ctx.views if v.name == name), None)
-        self.use_view(view)
-
-    def action_view(self, number: int) -> None:
-        views = self.ctx.views
-        if not 1 <= number <= len(views):
-            self.app.notify(
-                f"No view {number}: there are {len(views)} (v lists them; add more as "
-                "[views.NAME] in config.toml)",
-                severity="warning",
-            )
-            return
-        self.use_view(views[number - 1])
-
-    def use_view(self, view: View | None) -> None:
-        """Show `view` (None: all tickets); the typed filter stays on top of it."""
-        if view is not None and not self.flows.view_usable(view):
-            return
-        self.board_view.use_view(view)
-        self.rebuild()
-        self.paint(self.board_view.focus_where_matches())
-
-    def action_sort(self) -> None:
-        order = self.board_view.cycle_sort()
-        follow = self.current_ticket_id()
-        self.rebuild(follow=follow)
-        column = self.board.columns[self.cursor.column].title
-        self.app.notify(f"{column}: {order.describe}", timeout=3)
-
+    # ----- selection -------------------------------------------------------------------
     def action_toggle_select(self) -> None:
         frame = self.board_view.toggle_current_mark()
         if frame is None:
