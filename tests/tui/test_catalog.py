@@ -20,9 +20,11 @@ from pylon_tui.tui.catalog import (
     bindings,
     help_groups,
     hint,
+    is_write_action,
     keys_in_effect,
     palette_specs,
     spec,
+    writes,
 )
 from pylon_tui.tui.modals.collision import CollisionModal
 from pylon_tui.tui.modals.command import ConfirmCommandModal, OutputModal
@@ -175,6 +177,24 @@ def test_ids_are_unique_and_descriptions_stay_short():
         assert s.scopes, s.id
         assert len(s.description) <= 20, s.id
         assert spec(s.id) is s
+
+
+WRITE_IDS = {
+    *("move_right", "move_left", "move_to", "undo", "reply", "note", "assign", "assign_me"),
+    *(f"priority_{p}" for p in ("urgent", "high", "medium", "low", "clear")),
+    *("link", "conflicts", "tags", "snooze"),
+}
+
+
+def test_the_write_marker_on_each_spec_is_what_read_only_reads():
+    """`ActionSpec.writes` is the only marker: `writes()` (help, palette) and
+    `is_write_action()` (check_action, the refusal toast) agree with it, id by id."""
+    assert {s.id for s in CATALOG if s.writes} == WRITE_IDS
+    for s in CATALOG:
+        assert writes(s.id) is s.writes, s.id
+        method = s.action.split("(", 1)[0]
+        assert is_write_action(method) is (s.id in WRITE_IDS), s.id
+    assert not writes("custom"), "an id the catalogue does not hold never writes by itself"
 
 
 @settings(max_examples=200, deadline=None)

@@ -46,7 +46,7 @@ class ActionSpec:
     """Title in the command palette; None keeps it out."""
     writes: bool = False
     """It changes something in Pylon (or runs a command that may): read-only mode disables
-    it."""
+    it. The one write marker: `writes()`, `is_write_action()`, help and the palette read it."""
 
 
 def _dialog(
@@ -88,10 +88,21 @@ CATALOG: tuple[ActionSpec, ...] = (
     ActionSpec("page_down", "Page down", "pagedown", (BOARD,), "page_down", group=_NAV),
     ActionSpec("page_up", "Page up", "pageup", (BOARD,), "page_up", group=_NAV),
     ActionSpec(
-        "move_right", "Move →", "L,shift+right", (BOARD,), "move_right", group=_MOVE, show=(BOARD,)
+        "move_right",
+        "Move →",
+        "L,shift+right",
+        (BOARD,),
+        "move_right",
+        group=_MOVE,
+        show=(BOARD,),
+        writes=True,
     ),
-    ActionSpec("move_left", "Move ←", "H,shift+left", (BOARD,), "move_left", group=_MOVE),
-    ActionSpec("move_to", "Move to…", "m", (BOARD,), "move_to", group=_MOVE, show=(BOARD,)),
+    ActionSpec(
+        "move_left", "Move ←", "H,shift+left", (BOARD,), "move_left", group=_MOVE, writes=True
+    ),
+    ActionSpec(
+        "move_to", "Move to…", "m", (BOARD,), "move_to", group=_MOVE, show=(BOARD,), writes=True
+    ),
     *(
         ActionSpec(
             f"priority_{value or 'clear'}",
@@ -101,6 +112,7 @@ CATALOG: tuple[ActionSpec, ...] = (
             f"priority('{value}')",
             group=_MOVE,
             palette=f"Priority: {label if value else 'None'}",
+            writes=True,
         )
         for key, value, label in (
             ("1", "urgent", "Urgent"),
@@ -120,6 +132,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         "undo",
         group=_MOVE,
         palette="Undo: take back a reply in its grace period, else the last action",
+        writes=True,
     ),
     # The detail screen's own key comes first: its footer order is this order.
     ActionSpec("back", "Back", "escape,q", (DETAIL,), "back", group=DETAIL_GROUP, show=(DETAIL,)),
@@ -142,6 +155,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         group=_WORK,
         show=(BOARD, DETAIL),
         palette="Reply (acknowledge)",
+        writes=True,
     ),
     ActionSpec(
         "note",
@@ -152,10 +166,20 @@ CATALOG: tuple[ActionSpec, ...] = (
         group=_WORK,
         show=(DETAIL,),
         palette="Internal note",
+        writes=True,
     ),
-    ActionSpec("assign", "Assign", "a", (BOARD,), "assign", group=_WORK, palette="Assign…"),
     ActionSpec(
-        "assign_me", "Assign me", "A", (BOARD,), "assign_me", group=_WORK, palette="Assign to me"
+        "assign", "Assign", "a", (BOARD,), "assign", group=_WORK, palette="Assign…", writes=True
+    ),
+    ActionSpec(
+        "assign_me",
+        "Assign me",
+        "A",
+        (BOARD,),
+        "assign_me",
+        group=_WORK,
+        palette="Assign to me",
+        writes=True,
     ),
     ActionSpec(
         "link",
@@ -166,6 +190,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         group=_WORK,
         show=(DETAIL,),
         palette="Link a Linear or GitHub issue",
+        writes=True,
     ),
     ActionSpec(
         "tags",
@@ -271,6 +296,7 @@ CATALOG: tuple[ActionSpec, ...] = (
         "conflicts",
         group=_APP,
         palette="Resolve conflicts",
+        writes=True,
     ),
     ActionSpec(
         "help",
@@ -346,27 +372,6 @@ CATALOG: tuple[ActionSpec, ...] = (
 ANYWHERE: tuple[tuple[str, str], ...] = (("ctrl+p", "Command palette"),)
 """Textual's own keys, not remappable through `[keys]`, listed in help and the README."""
 
-WRITES: frozenset[str] = frozenset(
-    {
-        "move_right",
-        "move_left",
-        "move_to",
-        "priority_urgent",
-        "priority_high",
-        "priority_medium",
-        "priority_low",
-        "priority_clear",
-        "undo",
-        "reply",
-        "note",
-        "assign",
-        "assign_me",
-        "link",
-        "conflicts",
-    }
-)
-"""The actions that write to Pylon: off under `--read-only` (a spec may also say `writes`)."""
-
 _BY_ID = {s.id: s for s in CATALOG}
 _PRETTY = {"question_mark": "?", "slash": "/"}
 
@@ -428,11 +433,13 @@ def help_groups(scope: Scope) -> list[tuple[str, list[ActionSpec]]]:
 
 
 def writes(action_id: str) -> bool:
+    """Whether the action with this id writes (an unknown id does not: a custom action's own
+    `writes` is the config's, not the catalogue's)."""
     spec_ = _BY_ID.get(action_id)
-    return action_id in WRITES or (spec_ is not None and spec_.writes)
+    return spec_ is not None and spec_.writes
 
 
-_WRITE_ACTIONS = frozenset(s.action.split("(", 1)[0] for s in CATALOG if writes(s.id))
+_WRITE_ACTIONS = frozenset(s.action.split("(", 1)[0] for s in CATALOG if s.writes)
 
 
 def is_write_action(name: str) -> bool:
