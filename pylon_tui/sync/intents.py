@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from pylon_tui.domain import ExternalLink, LinkedIssue, Priority, Ticket
 
@@ -142,15 +142,60 @@ class Assign(_Intent):
 
 
 @dataclass(frozen=True, slots=True)
-class Link(_Intent):
+class _IssueChange(_Intent):
+    """What a link and an unlink share: the issue they name (stored alike in the outbox row),
+    how they read, and that neither conflicts. Neither subclasses the other, so `case Link()`
+    never matches an unlink."""
+
     external_id: str
     source: str = "linear"
     url: str | None = None
     label: str | None = None
     """How the issue is named to the user (ENG-42); None reads "an issue"."""
 
-    kind: ClassVar[ActionKind] = ActionKind.LINK
+    wording: ClassVar[str]
+    """`describe` with {issue} and {ticket} filled in."""
     changes_board: ClassVar[bool] = True
+
+    def describe(self, number: int | None = None) -> str:
+        issue = self.label if self.label is not None else "an issue"
+        return self.wording.format(issue=issue, ticket=_target(number))
+
+    def _is_on(self, ticket: Ticket) -> bool:
+        return any(link.external_id == self.external_id for link in ticket.links)
+
+    def _without_it(self, ticket: Ticket) -> Ticket:
+        keep = tuple(link for link in ticket.links if link.external_id != self.external_id)
+        return replace(ticket, links=keep)
+
+    def touches_changed(self, server: Ticket, before: Ticket) -> bool:
+        """Links only add up: another link made meanwhile never conflicts with this one."""
+        return False
+
+    def conflict_text(
+        self, before: Ticket | None, server: Ticket, labels: Mapping[str, str]
+    ) -> tuple[str, str]:
+        return (self.describe(), "changed on the server")
+
+    def _same_issue(self, kind: type[_Change], current: Ticket) -> _Change:
+        """The other change of this issue, based on the board's ticket now (for undo)."""
+        return kind(
+            self.ticket_id,
+            self.external_id,
+            source=self.source,
+            url=self.url,
+            label=self.label,
+            base_updated_at=current.updated_at,
+        )
+
+
+_Change = TypeVar("_Change", bound=_IssueChange)
+
+
+@dataclass(frozen=True, slots=True)
+class Link(_IssueChange):
+    kind: ClassVar[ActionKind] = ActionKind.LINK
+    wording: ClassVar[str] = "link {issue} to {ticket}"
 
     @classmethod
     def to_issue(cls, ticket: Ticket, issue: LinkedIssue, *, based: bool = True) -> Link:
@@ -165,64 +210,33 @@ class Link(_Intent):
             base_updated_at=ticket.updated_at if based else None,
         )
 
-    def describe(self, number: int | None = None) -> str:
-        label = self.label if self.label is not None else "an issue"
-        return f"link {label} to {_target(number)}"
-
     def apply(self, ticket: Ticket) -> Ticket:
         if not self.external_id:
             return ticket
         return ticket.with_link(ExternalLink(self.source, self.external_id, self.url))
 
     def revert(self, current: Ticket, before: Ticket) -> Ticket:
-        keep = tuple(link for link in current.links if link.external_id != self.external_id)
-        return replace(current, links=keep)
+        return self._without_it(current)
 
     def already_on(self, server: Ticket) -> bool:
-        return any(link.external_id == self.external_id for link in server.links)
-
-    def touches_changed(self, server: Ticket, before: Ticket) -> bool:
-        """Links only add up: another link made meanwhile never conflicts with this one."""
-        return False
-
-    def conflict_text(
-        self, before: Ticket | None, server: Ticket, labels: Mapping[str, str]
-    ) -> tuple[str, str]:
-        return (self.describe(), "changed on the server")
+        return self._is_on(server)
 
     async def send(self, api: PylonWrites) -> object:
         return await api.link_external_issue(self.ticket_id, self.source, self.external_id)
 
     def undoing(self, before: Ticket, current: Ticket) -> Unlink:
-        return Unlink(
-            self.ticket_id,
-            self.external_id,
-            source=self.source,
-            url=self.url,
-            label=self.label,
-            base_updated_at=current.updated_at,
-        )
+        return self._same_issue(Unlink, current)
 
 
 @dataclass(frozen=True, slots=True)
-class Unlink(_Intent):
+class Unlink(_IssueChange):
     """Takes a linked issue off a ticket: what undoing a link sends."""
 
-    external_id: str
-    source: str = "linear"
-    url: str | None = None
-    label: str | None = None
-
     kind: ClassVar[ActionKind] = ActionKind.UNLINK
-    changes_board: ClassVar[bool] = True
-
-    def describe(self, number: int | None = None) -> str:
-        label = self.label if self.label is not None else "an issue"
-        return f"unlink {label} from {_target(number)}"
+    wording: ClassVar[str] = "unlink {issue} from {ticket}"
 
     def apply(self, ticket: Ticket) -> Ticket:
-        keep = tuple(link for link in ticket.links if link.external_id != self.external_id)
-        return replace(ticket, links=keep)
+        return self._without_it(ticket)
 
     def revert(self, current: Ticket, before: Ticket) -> Ticket:
         """Put the link back only if the ticket had it before this change."""
@@ -230,28 +244,13 @@ class Unlink(_Intent):
         return current.with_link(had) if had is not None else current
 
     def already_on(self, server: Ticket) -> bool:
-        return all(link.external_id != self.external_id for link in server.links)
-
-    def touches_changed(self, server: Ticket, before: Ticket) -> bool:
-        return False
-
-    def conflict_text(
-        self, before: Ticket | None, server: Ticket, labels: Mapping[str, str]
-    ) -> tuple[str, str]:
-        return (self.describe(), "changed on the server")
+        return not self._is_on(server)
 
     async def send(self, api: PylonWrites) -> object:
         return await api.unlink_external_issue(self.ticket_id, self.source, self.external_id)
 
     def undoing(self, before: Ticket, current: Ticket) -> Link:
-        return Link(
-            self.ticket_id,
-            self.external_id,
-            source=self.source,
-            url=self.url,
-            label=self.label,
-            base_updated_at=current.updated_at,
-        )
+        return self._same_issue(Link, current)
 
 
 class _Posted:

@@ -59,6 +59,8 @@ ALL: list[Intent] = [MOVE, PRIORITY, ASSIGN, LINK, REPLY, NOTE, UNLINK, TAGS, SN
 def test_one_class_per_stored_kind() -> None:
     assert [cls.kind for cls in INTENT_TYPES] == list(ActionKind)
     assert [type(i) for i in ALL] == list(INTENT_TYPES)
+    kinds = [cls for i in ALL for cls in INTENT_TYPES if isinstance(i, cls)]
+    assert kinds == list(INTENT_TYPES), "no kind subclasses another (Link, Unlink)"
 
 
 @pytest.mark.parametrize(
