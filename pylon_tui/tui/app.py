@@ -180,8 +180,8 @@ class PylonApp(App[None]):
             self.sub_title = "sandbox"
         for note in self._notes:
             self.notify(note, severity="warning", timeout=20)
-        if len(self.ctx.service.board):
-            freeze_long_lived()  # painted from the cache
+        if len(self.ctx.service.board):  # painted from the cache: freeze it, after the frame
+            self.call_after_refresh(freeze_long_lived)
         if self.autoload:
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:

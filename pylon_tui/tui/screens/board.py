@@ -104,6 +104,7 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         return self.board_view.views
 
     def compose(self) -> ComposeResult:
+        self._layout_classes()
         yield BoardHeader(id="header")
         yield ColumnTabs(id="tabs")
         yield Static(id="too-small")
@@ -160,14 +161,9 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         """Pick the layout for the terminal's size (layout.py); classes on the screen switch
         the CSS, so a resize within one layout changes nothing here."""
         width, height = self.app.size
-        mode = layout_mode(width, height)
-        preview = shows_preview(mode, height, self.pane_open)
+        mode = self._layout_classes()
         changed = force or mode is not self.layout_mode
         self.layout_mode = mode
-        for name in LayoutMode:
-            self.set_class(mode is name, f"-{name.value}")
-        self.set_class(not preview, "-no-preview")
-        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
         if mode is LayoutMode.TOO_SMALL:
             self.query_one("#too-small", Static).update(too_small_text(width, height))
         if changed:
@@ -176,6 +172,18 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
             self._show_current_panel()
         self._pane_key = None
         self._show_focus()
+
+    def _layout_classes(self) -> LayoutMode:
+        """The screen's layout classes for the terminal's size. Set once before the first
+        mount too, so the stylesheet is applied once at start, not again for each class."""
+        width, height = self.app.size
+        mode = layout_mode(width, height)
+        preview = shows_preview(mode, height, self.pane_open)
+        for name in LayoutMode:
+            self.set_class(mode is name, f"-{name.value}")
+        self.set_class(not preview, "-no-preview")
+        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
+        return mode
 
     def _show_current_panel(self) -> None:
         """One column at a time: only the cursor's panel is displayed, and the tabs say

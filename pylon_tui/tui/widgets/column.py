@@ -265,7 +265,8 @@ class ColumnView(ScrollView, can_focus=False):
             more=self.more_fields,
             sla=self._sla,
             waiting=self._waiting() if self._waiting is not None else None,
-            hint=self._hint(ticket) if self._hint is not None and part else "",
+            # Only a wide card has room for "like #23 (ENG-12)"; the preview says it always.
+            hint=self._hint(ticket) if self._hint is not None and part and self.more_fields else "",
         )
         # Neighbours in one style become one segment: each segment costs its full SGR
         # sequence and a reset on the wire (the focused card is one style end to end).
