@@ -303,12 +303,13 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
         )
 
     def _breach_text(self, now: datetime) -> str:
-        """The header's SLA outlook. After a key changed the board it is worked out right
-        after that key's frame (a pass over the changed columns' deadlines), so the card
-        moves first and the header follows one frame later; the first paint has it at once."""
+        """The header's SLA outlook. After the board changed it is worked out right after
+        that frame (a pass over the changed columns' deadlines, every deadline at start), so
+        the cards come first and the header's outlook follows one frame later. Until then it
+        says what it said (nothing at start: it never claims "0 breached" unverified)."""
         outlook = self.outlook
-        if not outlook.last or outlook.current(self.board_view, now):
-            return outlook.text(self.board_view, now)
+        if outlook.current(self.board_view, now):
+            return outlook.last
         if not self._breach_due:
             self._breach_due = True
             self.call_after_refresh(self._breach_caught_up)
