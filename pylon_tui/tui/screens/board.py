@@ -123,13 +123,13 @@ class BoardScreen(BoardTools, WorkerBoundary, ReadOnlyGuard):
                             id=f"column-{index}",
                             sla=self.ctx.sla,
                             waiting=self.link_facts.waiting,
-                            hint=self.link_facts.hint_text,
+                            hint=self.link_facts.hint,
                         )
             yield Static(id="pane")
         preview = CardPreview(id="preview")
         preview.sla = self.ctx.sla
         preview.waiting = self.link_facts.waiting
-        preview.hint = self.link_facts.hint_text
+        preview.hint = self.link_facts.hint
         yield preview
         yield Input(
             placeholder="filter: words, or assignee:me priority:urgent,high tag:x -tag:y sla:<2h",

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.domain.similar import SameIssueHint
 from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.tui.view import ColumnFrame
 
@@ -58,7 +59,7 @@ class ColumnView(ScrollView, can_focus=False):
         id: str | None = None,
         sla: SlaPolicy | None = None,
         waiting: Callable[[], Mapping[str, int]] | None = None,
-        hint: Callable[[Ticket], str] | None = None,
+        hint: Callable[[Ticket], SameIssueHint | None] | None = None,
     ) -> None:
         super().__init__(id=id)
         self._sla = sla
@@ -265,8 +266,7 @@ class ColumnView(ScrollView, can_focus=False):
             more=self.more_fields,
             sla=self._sla,
             waiting=self._waiting() if self._waiting is not None else None,
-            # Only a wide card has room for "like #23 (ENG-12)"; the preview says it always.
-            hint=self._hint(ticket) if self._hint is not None and part and self.more_fields else "",
+            hint=self._hint(ticket) if self._hint is not None and part else None,
         )
         # Neighbours in one style become one segment: each segment costs its full SGR
         # sequence and a reset on the wire (the focused card is one style end to end).
