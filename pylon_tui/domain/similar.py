@@ -101,10 +101,17 @@ class LookAlikes:
         self._live = live
         self._order: dict[str, int] = {}
         self._by_word: dict[str, list[Ticket]] = {}
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         for position, other in enumerate(on_hold):
             tracking = [link for link in other.links if link.is_tracking]
             if not tracking:
                 continue
+            # Tickets with one title and the same issues score alike: the first stands for
+            # all (a tie keeps the first anyway), so a common bug's 500 tickets cost one.
+            same = (other.title, tuple(link.external_id for link in tracking))
+            if same in seen:
+                continue
+            seen.add(same)
             self._order[other.id] = position
             keys = set(words(other.title))
             for link in tracking:
