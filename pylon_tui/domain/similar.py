@@ -52,6 +52,11 @@ class SameIssueHint:
     def text(self) -> str:
         return f"like #{self.like.number} ({self.label})"
 
+    @property
+    def short(self) -> str:
+        """What a 19-cell card has room for; the preview says `text`."""
+        return f"≈#{self.like.number}"
+
 
 def same_issue_hint(
     ticket: Ticket,
@@ -84,4 +89,52 @@ def same_issue_hint(
     return best
 
 
-__all__ = ["THRESHOLD", "SameIssueHint", "resemblance", "same_issue_hint", "words"]
+class LookAlikes:
+    """On Hold tickets by the words of their titles and their linked issues' titles.
+
+    A New ticket can only reach the bar against a ticket it shares a word with, so it is
+    scored against those alone: the same answer as `same_issue_hint` over every On Hold
+    ticket, at the cost of a few dictionary lookups per card instead of thousands of
+    comparisons (a 100,000-ticket board holds ~15,000 On Hold)."""
+
+    def __init__(self, on_hold: Iterable[Ticket], live: Mapping[str, LinkedIssue]) -> None:
+        self._live = live
+        self._order: dict[str, int] = {}
+        self._by_word: dict[str, list[Ticket]] = {}
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for position, other in enumerate(on_hold):
+            tracking = [link for link in other.links if link.is_tracking]
+            if not tracking:
+                continue
+            # Tickets with one title and the same issues score alike: the first stands for
+            # all (a tie keeps the first anyway), so a common bug's 500 tickets cost one.
+            same = (other.title, tuple(link.external_id for link in tracking))
+            if same in seen:
+                continue
+            seen.add(same)
+            self._order[other.id] = position
+            keys = set(words(other.title))
+            for link in tracking:
+                issue = live.get(link.external_id)
+                if issue is not None and issue.title:
+                    keys |= words(issue.title)
+            for word in keys:
+                self._by_word.setdefault(word, []).append(other)
+
+    def hint(self, ticket: Ticket) -> SameIssueHint | None:
+        found: dict[str, Ticket] = {}
+        for word in words(ticket.title):
+            for other in self._by_word.get(word, ()):
+                found[other.id] = other
+        ordered = sorted(found.values(), key=lambda t: self._order[t.id])  # ties: as before
+        return same_issue_hint(ticket, ordered, self._live)
+
+
+__all__ = [
+    "THRESHOLD",
+    "LookAlikes",
+    "SameIssueHint",
+    "resemblance",
+    "same_issue_hint",
+    "words",
+]

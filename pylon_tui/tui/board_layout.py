@@ -57,14 +57,9 @@ class BoardLayout(_ScreenAPI):
         """Pick the layout for the terminal's size (layout.py); classes on the screen switch
         the CSS, so a resize within one layout changes nothing here."""
         width, height = self.app.size
-        mode = layout_mode(width, height)
-        preview = shows_preview(mode, height, self.pane_open)
+        mode = self._layout_classes()
         changed = force or mode is not self.layout_mode
         self.layout_mode = mode
-        for name in LayoutMode:
-            self.set_class(mode is name, f"-{name.value}")
-        self.set_class(not preview, "-no-preview")
-        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
         if mode is LayoutMode.TOO_SMALL:
             self.query_one("#too-small", Static).update(too_small_text(width, height))
         if changed:
@@ -73,6 +68,18 @@ class BoardLayout(_ScreenAPI):
             self._show_current_panel()
         self._pane_key = None
         self._show_focus()
+
+    def _layout_classes(self) -> LayoutMode:
+        """The screen's layout classes for the terminal's size. Set once before the first
+        mount too, so the stylesheet is applied once at start, not again for each class."""
+        width, height = self.app.size
+        mode = layout_mode(width, height)
+        preview = shows_preview(mode, height, self.pane_open)
+        for name in LayoutMode:
+            self.set_class(mode is name, f"-{name.value}")
+        self.set_class(not preview, "-no-preview")
+        self.set_class(not (mode is LayoutMode.WIDE and self.pane_open), "-no-pane")
+        return mode
 
     def _show_current_panel(self) -> None:
         """One column at a time: only the cursor's panel is displayed, and the tabs say

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from pylon_tui.domain import Board, Category, LinkedIssue, Ticket
 from pylon_tui.domain.blast import IssueGroup, group_by_issue
-from pylon_tui.domain.similar import SameIssueHint, same_issue_hint
+from pylon_tui.domain.similar import LookAlikes, SameIssueHint
 
 HOLD = Category.ON_HOLD
 
@@ -22,6 +22,8 @@ class LinkFacts:
         self._version = -1
         self._hold_key: tuple[tuple[int, int], ...] | None = None
         self._on_hold: list[Ticket] = []
+        self._look_alikes: LookAlikes | None = None
+        self._live_size = -1
         self._hints: dict[str, tuple[Ticket, SameIssueHint | None]] = {}
         self._drawn_counts: dict[str, int] | None = None
 
@@ -38,6 +40,7 @@ class LinkFacts:
         if key != self._hold_key:
             self._hold_key = key
             self._on_hold = [t for i in hold for t in board.column(i)]
+            self._look_alikes = None
             self._hints.clear()
 
     def waiting(self) -> Mapping[str, int]:
@@ -62,7 +65,12 @@ class LinkFacts:
         cached = self._hints.get(ticket.id)
         if cached is not None and cached[0] is ticket:
             return cached[1]
-        found = same_issue_hint(ticket, self._on_hold, self._live())
+        live = self._live()
+        if self._look_alikes is None or len(live) != self._live_size:
+            self._look_alikes = LookAlikes(self._on_hold, live)
+            self._live_size = len(live)
+            self._hints.clear()
+        found = self._look_alikes.hint(ticket)
         self._hints[ticket.id] = (ticket, found)
         return found
 

@@ -12,8 +12,16 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pylon_tui.domain import DEFAULT_COLUMNS, Board, ExternalLink, Ticket
+from pylon_tui.domain import (
+    DEFAULT_COLUMNS,
+    Board,
+    ExternalLink,
+    IssueStateType,
+    LinkedIssue,
+    Ticket,
+)
 from pylon_tui.domain.blast import group_by_issue, waiting_counts
+from pylon_tui.domain.similar import LookAlikes, same_issue_hint
 from pylon_tui.domain.sla import SlaPolicy, breach_outlook, merged_outlook
 from pylon_tui.domain.state import Category
 
@@ -91,3 +99,35 @@ def test_the_outlook_of_parts_is_the_outlook_of_the_whole(start: list, cut: int)
     assert (parts.deadline.at if parts.deadline else None) == (
         whole.deadline.at if whole.deadline else None
     )
+
+
+TITLES = st.lists(
+    st.sampled_from(["csv", "export", "fails", "login", "sso", "loop", "slow", "api", "the"]),
+    min_size=1,
+    max_size=5,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    new_title=TITLES,
+    held=st.lists(st.tuples(TITLES, st.sampled_from(LINKS)), max_size=12),
+    issue_titles=st.lists(TITLES, min_size=3, max_size=3),
+)
+def test_look_alikes_answer_as_the_full_comparison(
+    new_title: str, held: list[tuple[str, ExternalLink]], issue_titles: list[str]
+) -> None:
+    new = ticket(99, "new", [], 5)
+    new = Ticket(new.id, new.number, new_title, "new", new.created_at, new.updated_at)
+    on_hold = [
+        Ticket(f"h{i}", i, title, "on_hold", NOW, NOW, links=(link,))
+        for i, (title, link) in enumerate(held)
+    ]
+    live = {
+        key: LinkedIssue("linear", key, key.upper(), title, "Todo", IssueStateType.UNSTARTED, "")
+        for key, title in zip(("lin-1", "lin-2", "gh-1"), issue_titles, strict=True)
+    }
+    expected = same_issue_hint(new, on_hold, live)
+    found = LookAlikes(on_hold, live).hint(new)
+    got = (found.like.id, found.label, found.score) if found else None
+    assert got == ((expected.like.id, expected.label, expected.score) if expected else None)

@@ -21,10 +21,14 @@ from pylon_tui.domain import (
 from pylon_tui.domain.macros import Macro, MacroAction, OrgTag
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
     from textual.pilot import Pilot
     from textual.strip import Strip
 
+    from pylon_tui.bootstrap import Services
+    from pylon_tui.sandbox import Sandbox
     from pylon_tui.tui.app import PylonApp
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -226,6 +230,26 @@ def build_app(
         theme=theme,
         sixteen_colours=sixteen_colours,
     )
+
+
+async def sandbox_services(path: Path) -> tuple[Sandbox, Services]:
+    """A seeded sandbox at `path` and loaded services over it (Pylon and Linear both), as
+    sandbox mode builds them: the flows that need real data (holds, links, send holds)."""
+    from pylon_tui.api.linear import LinearClient
+    from pylon_tui.api.pylon import PylonClient
+    from pylon_tui.bootstrap import services_for
+    from pylon_tui.sandbox import Sandbox, SandboxTransport
+
+    sandbox = Sandbox(path)
+    sandbox.ensure_seeded()
+    transport = SandboxTransport(sandbox)
+    services = services_for(
+        PylonClient("https://api.usepylon.com", None, transport=transport),
+        linear=LinearClient(None, transport=transport),
+        me_email="maya@sandboxco.dev",
+    )
+    await services.service.load()
+    return sandbox, services
 
 
 async def wait_for_background(app: App[None]) -> None:

@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label
 
-from pylon_tui.api.linear import LinearClient
-from pylon_tui.api.pylon import PylonClient
-from pylon_tui.bootstrap import make_app, services_for
+from pylon_tui.bootstrap import make_app
 from pylon_tui.domain import StateCatalog, StateInfo, Ticket
 from pylon_tui.domain.state import Category
-from pylon_tui.sandbox import Sandbox, SandboxTransport
+from pylon_tui.sandbox import Sandbox
 from pylon_tui.sync import Departure
 from pylon_tui.sync.service import BoardService
 from pylon_tui.tui.app import PylonApp
@@ -27,7 +25,7 @@ from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.conflict import ConflictModal
 from pylon_tui.tui.modals.hold import HoldModal
 
-from .fakes import notifications, on_board, screen_text, settle
+from .fakes import notifications, on_board, sandbox_services, screen_text, settle
 
 ON_YOU, ON_HOLD = 1, 2
 
@@ -41,15 +39,7 @@ class Env:
 
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    sandbox = Sandbox(tmp_path / "sb.sqlite3")
-    sandbox.ensure_seeded()
-    transport = SandboxTransport(sandbox)
-    services = services_for(
-        PylonClient("https://api.usepylon.com", None, transport=transport),
-        linear=LinearClient(None, transport=transport),
-        me_email="maya@sandboxco.dev",
-    )
-    await services.service.load()
+    sandbox, services = await sandbox_services(tmp_path / "sb.sqlite3")
     app = make_app(services, refresh_seconds=0, autoload=False)
     yield Env(app, sandbox, services.service)
     await services.aclose()

@@ -9,17 +9,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, OptionList, Select
 
-from pylon_tui.api.linear import LinearClient
-from pylon_tui.api.pylon import PylonClient
-from pylon_tui.bootstrap import make_app, services_for
+from pylon_tui.bootstrap import make_app
 from pylon_tui.domain import Priority, Ticket
-from pylon_tui.sandbox import Sandbox, SandboxTransport
+from pylon_tui.sandbox import Sandbox
 from pylon_tui.sync.service import BoardService
 from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.modals.create_issue import CreateIssueModal
 from pylon_tui.tui.modals.hold import HoldModal
 
-from .fakes import wait_for_background
+from .fakes import sandbox_services, wait_for_background
 
 
 @dataclass
@@ -31,15 +29,7 @@ class Env:
 
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    sandbox = Sandbox(tmp_path / "sb.sqlite3")
-    sandbox.ensure_seeded()
-    transport = SandboxTransport(sandbox)
-    services = services_for(
-        PylonClient("https://api.usepylon.com", None, transport=transport),
-        linear=LinearClient(None, transport=transport),
-        me_email="maya@sandboxco.dev",
-    )
-    await services.service.load()
+    sandbox, services = await sandbox_services(tmp_path / "sb.sqlite3")
     app = make_app(services, refresh_seconds=0, autoload=False)
     yield Env(app, sandbox, services.service)
     await services.aclose()

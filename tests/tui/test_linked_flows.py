@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from pylon_tui.api.linear import LinearClient
-from pylon_tui.api.pylon import PylonClient
-from pylon_tui.bootstrap import make_app, services_for
+from pylon_tui.bootstrap import make_app
 from pylon_tui.domain import Category, Ticket
-from pylon_tui.sandbox import Sandbox, SandboxTransport
+from pylon_tui.sandbox import Sandbox
 from pylon_tui.sync.service import BoardService
 from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.modals.collision import CollisionModal
@@ -25,7 +23,7 @@ from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.modals.grouped import GroupedView
 from pylon_tui.tui.screens.detail import DetailScreen
 
-from .fakes import exercises, notifications, on_board, screen_text, settle
+from .fakes import exercises, notifications, on_board, sandbox_services, screen_text, settle
 
 ON_YOU, ON_HOLD = 1, 2
 
@@ -38,15 +36,7 @@ class Env:
 
 
 async def _env(tmp_path: Path, grace: float) -> tuple[Env, object]:
-    sandbox = Sandbox(tmp_path / "sb.sqlite3")
-    sandbox.ensure_seeded()
-    transport = SandboxTransport(sandbox)
-    services = services_for(
-        PylonClient("https://api.usepylon.com", None, transport=transport),
-        linear=LinearClient(None, transport=transport),
-        me_email="maya@sandboxco.dev",
-    )
-    await services.service.load()
+    sandbox, services = await sandbox_services(tmp_path / "sb.sqlite3")
     app = make_app(services, refresh_seconds=0, autoload=False, send_grace=grace, watch_links=True)
     assert app.ctx.watcher is not None
     await app.ctx.watcher.poll()  # the baseline

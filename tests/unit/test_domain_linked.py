@@ -102,6 +102,7 @@ def test_hint_names_the_best_on_hold_look_alike_and_its_issue() -> None:
     assert found is not None
     assert found.like is strong
     assert found.text == "like #2 (ENG-12)"
+    assert found.short == "≈#2", "what a 19-cell card has room for"
     assert found.score >= THRESHOLD
 
 

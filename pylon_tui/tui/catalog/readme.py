@@ -77,7 +77,8 @@ README_ROWS: tuple[Row, ...] = (
         (("ready_to_tell",),),
     ),
     (
-        "a New ticket's card says `like #23 (ENG-12)`: link it to that issue and put it On Hold",
+        "a New card says `≈#23` (the preview: `like #23 (ENG-12)`): link it to that issue "
+        "and put it On Hold",
         (("link_like",),),
     ),
     (

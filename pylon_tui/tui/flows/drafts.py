@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pylon_tui.domain import Ticket
 from pylon_tui.sync import BoardService
 from pylon_tui.sync.drafts import DraftKind
-from pylon_tui.tui.modals.compose import DraftSlot
+
+if TYPE_CHECKING:
+    from pylon_tui.tui.modals.compose import DraftSlot
 
 
 def draft_slot(service: BoardService, ticket_id: str, kind: DraftKind) -> DraftSlot:
+    from pylon_tui.tui.modals.compose import DraftSlot  # with the editor, not at start-up
+
     return DraftSlot(
         load=partial(service.draft, ticket_id, kind),
         save=partial(service.save_draft, ticket_id, kind),

@@ -108,6 +108,7 @@ class BoardScreen(BoardTools, BoardFilter, BoardLayout, WorkerBoundary, ReadOnly
         return self.board_view.views
 
     def compose(self) -> ComposeResult:
+        self._layout_classes()
         yield BoardHeader(id="header")
         yield ColumnTabs(id="tabs")
         yield Static(id="too-small")
@@ -126,13 +127,13 @@ class BoardScreen(BoardTools, BoardFilter, BoardLayout, WorkerBoundary, ReadOnly
                             id=f"column-{index}",
                             sla=self.ctx.sla,
                             waiting=self.link_facts.waiting,
-                            hint=self.link_facts.hint_text,
+                            hint=self.link_facts.hint,
                         )
             yield Static(id="pane")
         preview = CardPreview(id="preview")
         preview.sla = self.ctx.sla
         preview.waiting = self.link_facts.waiting
-        preview.hint = self.link_facts.hint_text
+        preview.hint = self.link_facts.hint
         yield preview
         yield Input(
             placeholder="filter: words, or assignee:me priority:urgent,high tag:x -tag:y sla:<2h",
@@ -225,12 +226,13 @@ class BoardScreen(BoardTools, BoardFilter, BoardLayout, WorkerBoundary, ReadOnly
         )
 
     def _breach_text(self, now: datetime) -> str:
-        """The header's SLA outlook. After a key changed the board it is worked out right
-        after that key's frame (a pass over the changed columns' deadlines), so the card
-        moves first and the header follows one frame later; the first paint has it at once."""
+        """The header's SLA outlook. After the board changed it is worked out right after
+        that frame (a pass over the changed columns' deadlines, every deadline at start), so
+        the cards come first and the header's outlook follows one frame later. Until then it
+        says what it said (nothing at start: it never claims "0 breached" unverified)."""
         outlook = self.outlook
-        if not outlook.last or outlook.current(self.board_view, now):
-            return outlook.text(self.board_view, now)
+        if outlook.current(self.board_view, now):
+            return outlook.last
         if not self._breach_due:
             self._breach_due = True
             self.call_after_refresh(self._breach_caught_up)

@@ -23,6 +23,7 @@ from rich.style import Style
 from pylon_tui.domain import Directory, Priority, Ticket
 from pylon_tui.domain.blast import waiting_label
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.similar import SameIssueHint
 from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.domain.timefmt import age
 
@@ -66,6 +67,8 @@ class CardField:
     more: bool = False
     urgency: Urgency | None = None
     """For the SLA countdown: how near the breach is (its colour)."""
+    said: str = ""
+    """How the preview strip says it, where the card has room only for `text`."""
 
 
 def card_title(ticket: Ticket, marked: bool) -> tuple[str, str]:
@@ -93,22 +96,22 @@ def card_fields(
     sla: SlaPolicy | None = None,
     *,
     waiting: Mapping[str, int] | None = None,
-    hint: str = "",
+    hint: SameIssueHint | None = None,
 ) -> list[CardField]:
     """The fields of a card, most useful first: the SLA countdown (SLA-first triage), the
-    waiting age, account, assignee, a New ticket's `hint` ("like #23 (ENG-12)": the On Hold
-    ticket it resembles, `I` links it the same way), linked issues with their state and how
-    many open tickets wait on each (`waiting`: "ENG-13 · 4 waiting"); then the `more`
-    fields wide cards also show."""
+    waiting age, a New ticket's `hint` ("≈#23", said "like #23 (ENG-12)" in the preview: the
+    On Hold ticket it resembles, `I` links it the same way), account, assignee, linked
+    issues with their state and how many open tickets wait on each (`waiting`: "ENG-13 · 4
+    waiting"); then the `more` fields wide cards also show."""
     clock = sla_field(ticket, sla, now)
     fields = [clock] if clock is not None else []
     fields.append(CardField("age", age(ticket.waiting_since(), now)))
+    if hint is not None:  # short and early: at 80x24 "≈#47" still shows beside the age
+        fields.append(CardField("hint", hint.short, said=one_line(hint.text)))
     fields.append(CardField("account", one_line(directory.account_name(ticket.account_id)) or "—"))
     assignee = directory.user_name(ticket.assignee_id)
     if assignee:
         fields.append(CardField("assignee", one_line(assignee)))
-    if hint:  # after who: at 80x24 the account stays readable, the preview says the hint
-        fields.append(CardField("hint", one_line(hint)))
     for link in ticket.links:
         if link.is_tracking:
             state = link_states.get(link.external_id)
@@ -158,7 +161,7 @@ def card_segments(
     more: bool = False,
     sla: SlaPolicy | None = None,
     waiting: Mapping[str, int] | None = None,
-    hint: str = "",
+    hint: SameIssueHint | None = None,
 ) -> list[Segment]:
     """One line of a card. The focused card (`is_cursor`) is drawn whole in the cursor style,
     its priority letter included (a coloured letter on the cursor's background is what made

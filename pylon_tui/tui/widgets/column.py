@@ -14,11 +14,12 @@ from datetime import datetime
 from functools import lru_cache
 
 from rich.segment import Segment
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pylon_tui.domain import Directory, Priority, Ticket
+from pylon_tui.domain.similar import SameIssueHint
 from pylon_tui.domain.sla import SlaPolicy, Urgency
 from pylon_tui.tui.view import ColumnFrame
 
@@ -58,7 +59,7 @@ class ColumnView(ScrollView, can_focus=False):
         id: str | None = None,
         sla: SlaPolicy | None = None,
         waiting: Callable[[], Mapping[str, int]] | None = None,
-        hint: Callable[[Ticket], str] | None = None,
+        hint: Callable[[Ticket], SameIssueHint | None] | None = None,
     ) -> None:
         super().__init__(id=id)
         self._sla = sla
@@ -153,13 +154,20 @@ class ColumnView(ScrollView, can_focus=False):
         self._set_virtual_height(max(1, len(tickets) * CARD_HEIGHT))
         self.scroll_to_cursor()
         first = min(from_row, old_cursor, cursor_row)
-        if first <= 0 or self.scroll_offset.y != old_scroll:
+        if self.scroll_offset.y != old_scroll:
             self.refresh()
             return
-        top = first * CARD_HEIGHT
+        top = max(0, first) * CARD_HEIGHT
         bottom = self.scroll_offset.y + self.scrollable_content_region.height
         if bottom > top:
             self.refresh_lines(top, bottom - top)
+
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        """Repaint card rows only, not the scrollbar beside them: its cell is a region of
+        its own on the wire (a cursor move and a style per row), and `_update_scrollbar`
+        repaints it when its thumb moves."""
+        top = y_start - self.scroll_offset.y
+        self.refresh(Region(0, top, self.scrollable_content_region.width, line_count))
 
     def _set_virtual_height(self, height: int) -> None:
         """Resize the scroll area without a screen-wide relayout when we can.
@@ -258,9 +266,11 @@ class ColumnView(ScrollView, can_focus=False):
             more=self.more_fields,
             sla=self._sla,
             waiting=self._waiting() if self._waiting is not None else None,
-            hint=self._hint(ticket) if self._hint is not None and part else "",
+            hint=self._hint(ticket) if self._hint is not None and part else None,
         )
-        strip = Strip(segments, width)
+        # Neighbours in one style become one segment: each segment costs its full SGR
+        # sequence and a reset on the wire (the focused card is one style end to end).
+        strip = Strip(Segment.simplify(segments), width)
         if len(self._strips) > 4000:
             self._strips.clear()
         self._strips[key] = (ticket, strip)

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from pylon_tui.domain import Directory, Ticket
 from pylon_tui.domain.safe_text import one_line
+from pylon_tui.domain.similar import SameIssueHint
 from pylon_tui.domain.sla import SlaPolicy
 
 from .cards import card_fields
@@ -42,8 +43,8 @@ class CardPreview(Static):
     """The board's SLA policy: the countdown the cards show, said in words here."""
     waiting: Callable[[], Mapping[str, int]] | None = None
     """Open tickets per linked issue, as the cards get it ("ENG-13 · 4 waiting")."""
-    hint: Callable[[Ticket], str] | None = None
-    """A New ticket's "like #23 (ENG-12)", as the cards get it."""
+    hint: Callable[[Ticket], SameIssueHint | None] | None = None
+    """A New ticket's look-alike ("like #23 (ENG-12)"), as the cards get it."""
     _key: tuple[object, ...] | None = None
     _args: tuple[Ticket | None, Directory, datetime, dict[str, str]] | None = None
 
@@ -82,14 +83,14 @@ class CardPreview(Static):
         text = self._text(ticket, directory, now, link_states, width, extras)
         self.update(text, layout=False)
 
-    def _extras(self, ticket: Ticket | None) -> tuple[dict[str, int], str]:
+    def _extras(self, ticket: Ticket | None) -> tuple[dict[str, int], SameIssueHint | None]:
         """What issue 15 adds to the fields: the waiting counts of this ticket's links (a
         redraw only when one of them changed) and its "like #23" hint."""
         if ticket is None:
-            return {}, ""
+            return {}, None
         waiting = self.waiting() if self.waiting is not None else {}
         counts = {link.external_id: waiting.get(link.external_id, 0) for link in ticket.links}
-        return counts, self.hint(ticket) if self.hint is not None else ""
+        return counts, self.hint(ticket) if self.hint is not None else None
 
     def _text(
         self,
@@ -98,7 +99,7 @@ class CardPreview(Static):
         now: datetime,
         link_states: dict[str, str],
         width: int,
-        extras: tuple[dict[str, int], str] = ({}, ""),
+        extras: tuple[dict[str, int], SameIssueHint | None] = ({}, None),
     ) -> Text:
         style = self.get_component_rich_style
         if ticket is None:
@@ -120,7 +121,7 @@ class CardPreview(Static):
             elif field.name == "sla":
                 meta.append(f"SLA {field.text}")
             else:
-                meta.append(field.text)
+                meta.append(field.said or field.text)
             # Said out loud: at a glance "no assignee" and "not linked" are answers too.
             if field.name == "account" and "assignee" not in names:
                 meta.append("unassigned")
