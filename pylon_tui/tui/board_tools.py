@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from pylon_tui.tui.context import AppContext
     from pylon_tui.tui.flows import Flows
 
-CustomCommand = tuple[str, Callable[[], object], str]
+CustomCommand = tuple[str, Callable[[], object], str, bool]
+"""Palette entry of a custom action: name, run, help, and whether it writes."""
 
 
 class BoardTools:
@@ -50,9 +51,15 @@ class BoardTools:
     def custom_commands(self) -> list[CustomCommand]:
         """Palette entries for the custom actions."""
         return [
-            (f"Run: {a.label}", partial(self.action_custom, a.name), f"key {a.key}")
+            (f"Run: {a.label}", partial(self.action_custom, a.name), f"key {a.key}", a.writes)
             for a in self.ctx.tools.actions
         ]
+
+    def custom_action_writes(self, name: str) -> bool:
+        """`[actions.NAME] writes` (default true): a look-only command stays on under
+        --read-only, anything else is off like every other write."""
+        found = next((a for a in self.ctx.tools.actions if a.name == name), None)
+        return found is None or found.writes
 
     def action_tags(self) -> None:
         ticket = self.current_ticket()

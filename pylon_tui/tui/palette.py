@@ -48,7 +48,7 @@ class BoardTarget(Protocol):
 
     async def run_action(self, action: str) -> None: ...
 
-    def custom_commands(self) -> list[tuple[str, Callable[[], object], str]]: ...
+    def custom_commands(self) -> list[tuple[str, Callable[[], object], str, bool]]: ...
 
 
 class BoardCommands(Provider):
@@ -77,8 +77,8 @@ class BoardCommands(Provider):
                 commands.append((spec.palette, refuse, plain_markup("off: read-only")))
             else:
                 commands.append((spec.palette, partial(screen.run_action, spec.action), keys))
-        for name, run, help_text in screen.custom_commands():
-            if read_only:  # a custom command may change anything: off with the writes
+        for name, run, help_text, writes_too in screen.custom_commands():
+            if read_only and writes_too:  # `writes = false` (look-only) stays on
                 refuse = partial(self._refuse, name)
                 commands.append((name, refuse, plain_markup("off: read-only")))
             else:

@@ -315,9 +315,52 @@ async def test_custom_actions_are_in_help_and_the_palette():
         assert "Echo ticket" in screen_text(app)
         await pilot.press("escape")
         commands = app.board_screen.custom_commands()
-        assert [(name, help_text) for name, _, help_text in commands] == [
-            ("Run: Echo ticket", "key O")
+        assert [(name, help_text, writes) for name, _, help_text, writes in commands] == [
+            ("Run: Echo ticket", "key O", True)
         ]
+
+
+async def test_read_only_refuses_a_writing_custom_action_and_keeps_a_look_only_one(tmp_path):
+    """`[actions.NAME] writes = false` is a look-only command: on under --read-only, by key
+    and in the palette. Anything else may change the ticket: refused with the toast."""
+    marks = {name: tmp_path / name for name in ("writer", "looker")}
+    actions = tuple(
+        CustomAction(
+            name,
+            key,
+            (sys.executable, "-c", f"open({str(marks[name])!r}, 'w').write('x')"),
+            writes=name == "writer",
+        )
+        for name, key in (("writer", "O"), ("looker", "X"))
+    )
+    from pylon_tui.bootstrap import make_app, services_for
+
+    services = services_for(FakePylon(), me_email="sam@example.com", now=lambda: NOW)
+    app = make_app(
+        services,
+        config=Config(actions=actions),
+        now=lambda: NOW,
+        refresh_seconds=0,
+        watch_links=False,
+        read_only=True,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        assert any("read-only" in message for _, message in notifications(app))
+        await pilot.press("X")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if marks["looker"].exists():
+                break
+        assert marks["looker"].exists(), "a look-only command runs under --read-only"
+        assert not marks["writer"].exists(), "a writing command never ran"
+        screen = app.board_screen
+        assert screen.check_action("custom", ("writer",)) is None
+        assert screen.check_action("custom", ("looker",)) is True
+        palette = {name: writes for name, _, _, writes in screen.custom_commands()}
+        assert palette == {"Run: writer": True, "Run: looker": False}
 
 
 # ----- notifications (item 10) ---------------------------------------------------------------
