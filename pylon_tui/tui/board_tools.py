@@ -44,9 +44,9 @@ class BoardTools:
                 action.key, f"custom('{action.name}')", action.label[:20], show=False
             )
 
-    def custom_help(self) -> list[tuple[str, str]]:
-        """(key, description) of each custom action, for `?`."""
-        return [(a.key, a.label) for a in self.ctx.tools.actions]
+    def custom_help(self) -> list[tuple[str, str, bool]]:
+        """(key, description, writes) of each custom action, for `?`."""
+        return [(a.key, a.label, a.writes) for a in self.ctx.tools.actions]
 
     def custom_commands(self) -> list[CustomCommand]:
         """Palette entries for the custom actions."""

@@ -361,6 +361,15 @@ async def test_read_only_refuses_a_writing_custom_action_and_keeps_a_look_only_o
         assert screen.check_action("custom", ("looker",)) is True
         palette = {name: writes for name, _, _, writes in screen.custom_commands()}
         assert palette == {"Run: writer": True, "Run: looker": False}
+        await pilot.press("question_mark")
+        await settle(pilot)
+        from textual.containers import VerticalScroll
+
+        app.screen.query_one(VerticalScroll).scroll_end(animate=False)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "writer (off: read-only)" in text
+        assert "looker (off" not in text
 
 
 # ----- notifications (item 10) ---------------------------------------------------------------

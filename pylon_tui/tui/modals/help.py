@@ -37,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         *,
         others: bool = False,
         read_only: bool = False,
-        custom: list[tuple[str, str]] | None = None,
+        custom: list[tuple[str, str, bool]] | None = None,
     ) -> None:
         """`others`: open on the detail screen's and the dialogs' keys (asked from there).
         `read_only`: label every write "(off: read-only)". `custom`: the `[actions.NAME]`
@@ -68,8 +68,12 @@ class HelpScreen(ModalScreen[None]):
         board = self._table(help_groups(Scope.BOARD))
         if self.custom:
             board.add_row(Text("Custom actions ([actions])", style="bold underline"), Text(""))
-            for keys, description in self.custom:
-                board.add_row(plain(keys), plain(description))
+            for keys, description, writes in self.custom:
+                if self.read_only and writes:
+                    off = f"{description} (off: read-only)"
+                    board.add_row(plain(keys, "dim"), plain(off, "dim"))
+                else:
+                    board.add_row(plain(keys), plain(description))
         board.add_row(Text("Anywhere", style="bold underline"), Text(""))
         for keys, description in ANYWHERE:
             board.add_row(Text(keys), Text(description))
