@@ -4,6 +4,7 @@ screen, and screens reach one another only through flows and messages."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -237,12 +238,24 @@ def lint_imports(*contract_ids: str) -> int:
     .ci/run checks them all, these tests say which architectural rule a change broke."""
     from importlinter.cli import lint_imports as run
 
-    return run(
-        config_filename=str(PYPROJECT),
-        limit_to_contracts=contract_ids,
-        no_cache=True,
-        no_logo=True,
-    )
+    # import-linter configures logging as it starts, which disables every logger that
+    # exists already: tests after this one (caplog on pylon_tui's loggers) saw no records.
+    manager = logging.root.manager
+    enabled = [
+        logger
+        for logger in manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.disabled
+    ]
+    try:
+        return run(
+            config_filename=str(PYPROJECT),
+            limit_to_contracts=contract_ids,
+            no_cache=True,
+            no_logo=True,
+        )
+    finally:
+        for logger in enabled:
+            logger.disabled = False
 
 
 def test_no_screen_module_imports_another() -> None:
