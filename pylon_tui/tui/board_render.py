@@ -93,8 +93,10 @@ class BoardRendering(_ScreenAPI):
         if not self._ready:
             return
         load = LoadState.of(self.ctx.service)  # until a load succeeds, nothing claims "empty"
+        filtering = self.filter.active
         for index, column_view in enumerate(self._columns):
-            column_view.set_empty_text(load.empty_text(first_column=index == 0))
+            hidden = filtering and bool(self.board.column(index))
+            column_view.set_empty_text(load.empty_text(index == 0, filtered_out=hidden))
             self._titles[index].set_loaded(load.loaded)
         now = self.ctx.now()
         view = self.filter.view

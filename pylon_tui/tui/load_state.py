@@ -44,9 +44,12 @@ class LoadState:
         hint = one_line(error.hint)
         return cls(loaded=False, reason=_reason(error), fix=f"{hint}; {RETRY}" if hint else RETRY)
 
-    def empty_text(self, first_column: bool) -> str:
-        """What an empty column says: its emptiness is news only once the board is loaded."""
+    def empty_text(self, first_column: bool, *, filtered_out: bool = False) -> str:
+        """What an empty column says: its emptiness is news only once the board is loaded,
+        and only when no filter hides its tickets (then it says so, not "nothing new")."""
         if self.loaded:
+            if filtered_out:
+                return "none match the filter"
             return "nothing new" if first_column else "nothing here"
         if self.reason is None:
             return "loading…"

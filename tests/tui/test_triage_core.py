@@ -247,6 +247,20 @@ async def test_the_header_follows_the_cards_shown_a_frame_after_the_key() -> Non
         assert "1 breached" in header
 
 
+async def test_a_filter_that_hides_every_card_never_claims_nothing_new() -> None:
+    app = app_over(sla_fake())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for key in "zzzqx":
+            await pilot.press(key)
+        await settle(pilot)
+        assert column_ids(app) == [[], [], [], []]
+        text = screen_text(app)
+        assert "nothing new" not in text, "New has tickets: the filter hides them"
+        assert "none match the filter" in text
+
+
 async def test_a_first_response_target_counts_down_on_new_tickets() -> None:
     app = app_over(FakePylon(), sla=SlaPolicy(first_response=timedelta(hours=2)))
     async with app.run_test(size=(120, 30)) as pilot:

@@ -173,4 +173,5 @@ def test_before_the_first_answer_it_is_loading_and_after_a_load_it_is_empty() ->
     done = LoadState.of(Source(True, NetworkError("later refresh failed")))
     assert done.empty_text(first_column=True) == "nothing new"
     assert done.empty_text(first_column=False) == "nothing here"
+    assert done.empty_text(True, filtered_out=True) == "none match the filter"
     assert done.header_text() is None, "loaded once: the header shows counts or inbox zero"
