@@ -117,6 +117,7 @@ async def test_page_keys_move_half_a_column():
         assert view.scroll_offset.y > 0
         top = view.scroll_offset.y
         assert top <= screen.cursor.row * CARD_HEIGHT < top + view.scrollable_content_region.height
+        assert top % CARD_HEIGHT == 0, "the column opens on a card's first line"
         await pilot.press("pageup")
         assert screen.cursor.row == page
         await pilot.press("pageup", "pageup")

@@ -229,7 +229,10 @@ class ColumnView(ScrollView, can_focus=False):
         if top < y or top + CARD_HEIGHT > y + height:
             # Jump so the cursor lands mid-view: one column repaint per half page of j/k
             # instead of one per key (what keeps a slow SSH link responsive).
+            # On a card's first line: an odd offset would open the column on a card's
+            # second line, its fields under nobody's title.
             target = max(0, top - (height - CARD_HEIGHT) // 2)
+            target -= target % CARD_HEIGHT
             self.scroll_to(y=target, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
