@@ -7,7 +7,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
@@ -26,6 +26,7 @@ from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
 from pylon_tui.tui.flows import Flows
 from pylon_tui.tui.flows.pylon_moves import departure_toasts
+from pylon_tui.tui.key_order import KeyGate
 from pylon_tui.tui.messages import OpenTicket, RefreshRequested, TicketsChanged
 from pylon_tui.tui.modals.help import HelpScreen
 from pylon_tui.tui.notify import Notifier
@@ -97,6 +98,8 @@ class PylonApp(App[None]):
         self._counting = False
         self.notifier = Notifier(self, ctx.tools.notify)
         """Desktop notifications and the [notify] hook (issue 14 item 10)."""
+        self.key_gate = KeyGate(self, super().on_event)
+        """Typed keys reach a dialog in the order they were typed (tui/key_order.py)."""
 
     def notify(
         self,
@@ -120,6 +123,13 @@ class PylonApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys pass the gate first: a dialog key acts only once the keys typed before it
+        are in the field. Over SSH text and ctrl+s arrive together, and the send must not
+        read the editor before the text is there (tui/key_order.py)."""
+        if self.key_gate.admit(event):
+            await super().on_event(event)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return colour_filters(super().get_line_filters(), self.no_color)
