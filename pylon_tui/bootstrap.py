@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from pylon_tui.api.budget import RateBudget, shared_limits
+from pylon_tui.api.errors import ApiError
 from pylon_tui.api.github import GitHubClient
 from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
@@ -100,11 +101,41 @@ def columns_from(config: Config) -> list[Column]:
 
 
 def sandbox_transport(db_path: Path | None = None) -> httpx.AsyncBaseTransport:
-    from pylon_tui.sandbox import Sandbox, SandboxTransport
+    """The embedded sandbox, opened (and seeded, the first time) at its first request: the
+    board paints its first frame from the cache before the emulator is even imported."""
+    return _SandboxOnFirstRequest(db_path or paths.sandbox_db_path())
 
-    sandbox = Sandbox(db_path or paths.sandbox_db_path())
-    sandbox.ensure_seeded()
-    return SandboxTransport(sandbox)
+
+class _SandboxOnFirstRequest(httpx.AsyncBaseTransport):
+    def __init__(self, db_path: Path) -> None:
+        self._db_path = db_path
+        self._inner: httpx.AsyncBaseTransport | None = None
+
+    def _open(self) -> httpx.AsyncBaseTransport:
+        if self._inner is None:
+            import sqlite3
+
+            from pylon_tui.sandbox import Sandbox, SandboxTransport
+
+            try:
+                sandbox = Sandbox(self._db_path)
+                sandbox.ensure_seeded()
+            except (OSError, sqlite3.Error) as error:  # what a start-up open used to say
+                raise ApiError(
+                    f"the sandbox file could not be opened: {error}",
+                    service="Sandbox",
+                    hint=f"check that {self._db_path} is writable by you, or delete it "
+                    "to start a fresh sandbox (`pylon-tui doctor` lists the paths)",
+                ) from None
+            self._inner = SandboxTransport(sandbox)
+        return self._inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._open().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
 
 
 def cache_path(config: Config, *, create: bool = True) -> Path:
@@ -195,15 +226,18 @@ def services_for(
     return Services(client, service, sandbox, linear, github)
 
 
-def open_services(config: Config) -> Services:
+def open_services(config: Config, *, head_first: bool = False) -> Services:
     """The board's start: open this workspace's cache (never failing on its contents) and
-    paint from it, so the first frame shows the last board before any request is made."""
+    paint from it, so the first frame shows the last board before any request is made.
+    `head_first` (the board app): a big cache paints only its columns' heads here, and the
+    app decodes the rest right after its first frame (BoardService.paint_head)."""
     opened = Store.open(cache_path(config))
     services = make_services(config, store=opened.store)
     services.store = opened.store
     opened.notes.extend(services.notes)
     services.notes = opened.notes  # the store's own list: notes added while painting count
-    services.service.paint_from_cache()
+    if not (head_first and services.service.paint_head()):
+        services.service.paint_from_cache()
     return services
 
 
