@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from pylon_tui.api.errors import ApiError
-from pylon_tui.bootstrap import sandbox_transport
+from pylon_tui.clients import sandbox_transport
 
 
 async def test_the_sandbox_file_is_created_at_the_first_request(tmp_path: Path) -> None:
@@ -39,13 +39,16 @@ async def test_a_sandbox_file_that_cannot_be_opened_names_the_fix(tmp_path: Path
     assert "pylon-tui doctor" in error.hint
 
 
-def test_the_board_command_does_not_import_the_sandbox_before_its_first_frame() -> None:
+def test_the_board_starts_without_the_sandbox_httpx_or_the_clients() -> None:
+    """What the board imports before its first frame (cli, bootstrap, the app): none of
+    the emulator, httpx or the HTTP clients, which wait for the first request."""
     import subprocess
 
+    later = ["pylon_tui.sandbox", "httpx", "pylon_tui.api.pylon", "pylon_tui.clients"]
     code = (
         "import sys; from pylon_tui import bootstrap; from pylon_tui.cli import commands; "
         "from pylon_tui.tui.app import PylonApp; "
-        "print('pylon_tui.sandbox' in sys.modules)"
+        f"print([m for m in {later!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
