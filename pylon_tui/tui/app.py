@@ -236,8 +236,8 @@ class PylonApp(App[None]):
             self.notify(f"{failure}{hint}", title="Rolled back", severity="error", timeout=10)
         if report.sent:
             self.notify(f"Sent {len(report.sent)} queued change(s)", timeout=3)
-        if report.offline is not None:
-            screen.set_sync("offline — working from the local cache", error=None)
+        if report.offline is not None:  # says why, as a refresh that failed does
+            screen.set_sync("offline — working from the local cache", error=_why(report.offline))
         if report.checking:
             screen.set_sync(report.checking[0])
         if report.read_only:
@@ -326,8 +326,7 @@ class PylonApp(App[None]):
                 label = "offline — working from the local cache"
             else:
                 label = "sync failed"
-            hint = f" — {error.hint}" if error.hint else ""
-            screen.set_sync(label, error=f"{error}{hint}")
+            screen.set_sync(label, error=_why(error))
             return
         self._tell_departures()
         self._alert_after_refresh()
@@ -352,3 +351,8 @@ class PylonApp(App[None]):
         for screen in self.screen_stack:
             if screen is not self.board_screen:
                 screen.post_message(TicketsChanged())
+
+
+def _why(error: ApiError) -> str:
+    """The status bar's error: what failed, then its fix."""
+    return f"{error} — {error.hint}" if error.hint else str(error)

@@ -8,7 +8,7 @@ from textual.widgets import Footer
 from textual.widgets._toast import Toast
 
 from pylon_tui.api.errors import NetworkError
-from pylon_tui.tui.app import PylonApp
+from pylon_tui.tui.app import DRAIN_SECONDS, PylonApp
 from pylon_tui.tui.modals.compose import ComposeModal
 from pylon_tui.tui.widgets.bars import StatusBar
 
@@ -53,6 +53,12 @@ async def test_three_offline_changes_on_one_ticket_show_three_pending_beside_the
         assert NETWORK_FIX in line, line
         assert len(line.rstrip()) <= 80
         assert not any(title == "Rolled back" for title, _ in notifications(app))
+
+        await pilot.pause(DRAIN_SECONDS + 0.5)  # the outbox retries, and fails offline too
+        await settle(pilot)
+        line = status_line(app)
+        assert "⚠" in line, "the retry's failure keeps saying why, and the fix"
+        assert NETWORK_FIX in line, line
 
 
 async def test_markers_drop_before_the_fix_and_come_back_when_there_is_room():
