@@ -10,7 +10,8 @@ Child side (`python -m bench.first_paint ...`), two instrumented modes:
 
     --cli              the real entry point, `pylon_tui.cli.main([])`, with timing wrappers
                        around Store.open, bootstrap.make_services (marked `build`, as before
-                       it was renamed, so old and new reports compare), paint_from_cache and
+                       it was renamed, so old and new reports compare), paint_head,
+                       paint_from_cache (after the first frame when a head was painted) and
                        App.run, so the parent can split the cache start-up into phases;
     --db SANDBOX.db    the pre-cache start: no Store, autoload on, the first refresh worker
                        loads the whole board from the in-process sandbox
@@ -187,6 +188,8 @@ def run_cli(marks: Marks) -> int:
     setattr(bootstrap, "make_services", _timed(marks, "build", bootstrap.make_services))  # noqa: B010
     paint = BoardService.paint_from_cache
     BoardService.paint_from_cache = _timed(marks, "paint_from_cache", paint)  # type: ignore[method-assign]
+    head = BoardService.paint_head
+    BoardService.paint_head = _timed(marks, "paint_head", head)  # type: ignore[method-assign]
     run = PylonApp.run
 
     def app_run(self: PylonApp, *args: Any, **kwargs: Any) -> Any:

@@ -17,19 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 from urllib.parse import urlsplit
 
-import httpx
-
 from pylon_tui.api.budget import RateBudget, shared_limits
-from pylon_tui.api.github import GitHubClient
-from pylon_tui.api.linear import LinearClient
 from pylon_tui.api.machine_budget import MachineBudget
-from pylon_tui.api.pylon import PylonClient
-from pylon_tui.config import REGION_URLS, Config, Secret, paths, save_theme
+from pylon_tui.config import REGION_URLS, Config, paths, save_theme
 from pylon_tui.domain import DEFAULT_COLUMNS, Column, SlaPolicy
 from pylon_tui.domain.alerts import NotifySettings
 from pylon_tui.domain.macros import MacroAction
 from pylon_tui.domain.region import RegionChoice, choose_region, token_region
 from pylon_tui.domain.views import all_views
+from pylon_tui.lazy import OnFirstUse
 from pylon_tui.sync.linkwatch import LinkWatcher
 from pylon_tui.sync.ports import PylonExtras
 from pylon_tui.sync.service import BoardService, PylonApi
@@ -37,6 +33,11 @@ from pylon_tui.sync.store import Store
 from pylon_tui.sync.trackers import Trackers
 
 if TYPE_CHECKING:
+    import httpx
+
+    from pylon_tui.api.github import GitHubClient
+    from pylon_tui.api.linear import LinearClient
+    from pylon_tui.clients import Clients
     from pylon_tui.tui.app import PylonApp
     from pylon_tui.tui.context_tools import ToolsContext
 
@@ -85,9 +86,10 @@ class Services:
         return LinkWatcher(self.service, self.linear, self.github)
 
     async def aclose(self) -> None:
-        # A test double for Pylon has no connection to close.
+        # A test double for Pylon has no connection to close; a client never used was never
+        # made (OnFirstUse closes only what it made).
         for client in (self.pylon, self.linear, self.github):
-            if isinstance(client, _Closable):
+            if isinstance(client, OnFirstUse | _Closable):
                 await client.aclose()
 
     def close_store(self) -> None:
@@ -97,14 +99,6 @@ class Services:
 
 def columns_from(config: Config) -> list[Column]:
     return [Column(c.key, c.title, tuple(c.states), c.recent_days) for c in config.columns]
-
-
-def sandbox_transport(db_path: Path | None = None) -> httpx.AsyncBaseTransport:
-    from pylon_tui.sandbox import Sandbox, SandboxTransport
-
-    sandbox = Sandbox(db_path or paths.sandbox_db_path())
-    sandbox.ensure_seeded()
-    return SandboxTransport(sandbox)
 
 
 def cache_path(config: Config, *, create: bool = True) -> Path:
@@ -137,23 +131,32 @@ def make_services(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     store: Store | None = None,
+    clients_on_first_use: bool = False,
 ) -> Services:
+    """`clients_on_first_use` (the board): the HTTP clients are made when first used, after
+    the first frame; httpx and the client modules are a tenth of a start."""
     sandbox = config.sandbox
-    if sandbox and transport is None:
-        transport = sandbox_transport()
     region = pylon_region(config)
     base_url = SANDBOX_BASE_URL if sandbox else pylon_base_url(config, region)
-    budget = _rate_budget(config, base_url, networked=transport is None)
+    budget = _rate_budget(config, base_url, networked=transport is None and not sandbox)
     me_email = config.me_email or (SANDBOX_ME_EMAIL if sandbox else None)
-    # Tokens are revealed straight into the clients, which keep them out of sight: a local
-    # variable here would show in any traceback rendered with locals.
-    pylon = PylonClient(
-        base_url,
-        _reveal(config.pylon.token),
-        transport=transport,
-        budget=budget,
-        agent_email=me_email,
-    )
+
+    def build() -> Clients:
+        from pylon_tui.clients import build_clients
+
+        return build_clients(
+            config, transport=transport, budget=budget, base_url=base_url, me_email=me_email
+        )
+
+    has_linear = sandbox or config.linear.token is not None
+    if clients_on_first_use:
+        clients = OnFirstUse(build)
+        pylon = cast("PylonApi", OnFirstUse(lambda: clients.pylon))
+        linear = cast("LinearClient", OnFirstUse(lambda: clients.linear)) if has_linear else None
+        github = cast("GitHubClient", OnFirstUse(lambda: clients.github))
+    else:
+        made = build()
+        pylon, linear, github = made.pylon, made.linear, made.github
     closed_days = next((c.recent_days for c in config.columns if c.recent_days), 7)
     service = BoardService(
         pylon,
@@ -163,15 +166,6 @@ def make_services(
         full_reconcile=timedelta(minutes=config.board.full_reconcile_minutes),
         store=store,
     )
-    linear: LinearClient | None = None
-    github: GitHubClient | None = None
-    if sandbox:
-        linear = LinearClient(None, transport=transport)
-        github = GitHubClient(None, transport=transport)
-    else:
-        if config.linear.token is not None:
-            linear = LinearClient(_reveal(config.linear.token))
-        github = GitHubClient(_reveal(config.github.token))
     notes = [region.note] if region.note and not sandbox else []
     if isinstance(budget, MachineBudget) and (note := budget.open()):
         notes.append(note)
@@ -195,15 +189,18 @@ def services_for(
     return Services(client, service, sandbox, linear, github)
 
 
-def open_services(config: Config) -> Services:
+def open_services(config: Config, *, head_first: bool = False) -> Services:
     """The board's start: open this workspace's cache (never failing on its contents) and
-    paint from it, so the first frame shows the last board before any request is made."""
+    paint from it, so the first frame shows the last board before any request is made.
+    `head_first` (the board app): a big cache paints only its columns' heads here, and the
+    app decodes the rest right after its first frame (BoardService.paint_head)."""
     opened = Store.open(cache_path(config))
-    services = make_services(config, store=opened.store)
+    services = make_services(config, store=opened.store, clients_on_first_use=head_first)
     services.store = opened.store
     opened.notes.extend(services.notes)
     services.notes = opened.notes  # the store's own list: notes added while painting count
-    services.service.paint_from_cache()
+    if not (head_first and services.service.paint_head()):
+        services.service.paint_from_cache()
     return services
 
 
@@ -305,7 +302,9 @@ def tools_context(services: Services, config: Config | None) -> ToolsContext:
     from pylon_tui.tui.context_tools import ToolsContext
 
     client: object = services.pylon
-    extras = cast(PylonExtras, client) if hasattr(client, "macros") else None
+    # hasattr would make a client that waits for its first use: that one is a PylonClient.
+    made_later = isinstance(client, OnFirstUse)
+    extras = cast(PylonExtras, client) if made_later or hasattr(client, "macros") else None
     agent = config.pylon.ai_agent_id if config is not None else None
     macros = dict(config.macros) if config is not None else {}
     if services.sandbox:
@@ -328,7 +327,3 @@ def _rate_budget(config: Config, base_url: str, *, networked: bool) -> RateBudge
         return RateBudget.shared(config.pylon.rate_share)
     path = paths.rate_budget_path(urlsplit(base_url).netloc)
     return MachineBudget(path, shared_limits(config.pylon.rate_share))
-
-
-def _reveal(secret: Secret | None) -> str | None:
-    return secret.reveal() if secret else None

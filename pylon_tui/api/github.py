@@ -17,6 +17,7 @@ from pylon_tui.domain import IssueStateType, LinkedIssue
 from pylon_tui.domain.links import github_ref_from_url
 from pylon_tui.domain.safe_text import one_line
 
+from .auth import token_auth
 from .errors import (
     ApiError,
     AuthError,
@@ -26,7 +27,7 @@ from .errors import (
     error_for_status,
 )
 from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, header_request_id, send
-from .secrecy import Secrets, token_auth
+from .secrecy import Secrets
 from .waits import RETRY_HEADERS, clamp_wait, server_wait
 from .wire import clean_text
 

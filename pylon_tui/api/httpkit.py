@@ -22,6 +22,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import httpx
 
+from .auth import TokenAuth
 from .errors import (
     ApiError,
     BadResponseError,
@@ -31,7 +32,7 @@ from .errors import (
     excerpt,
     scrub,
 )
-from .secrecy import Secrets, TokenAuth
+from .secrecy import Secrets
 
 USER_AGENT = "pylon-tui/0.1 (+https://github.com/pylon-tui)"
 

@@ -19,6 +19,7 @@ from pylon_tui.domain.issue_refs import IssueRefError, parse_linear_issue
 from pylon_tui.domain.links import LinearTeam as LinearTeam  # re-exported: it was defined here
 
 from . import linear_queries as q
+from .auth import token_auth
 from .cooldown import Cooldown
 from .errors import (
     ApiError,
@@ -31,7 +32,7 @@ from .errors import (
     error_for_status,
 )
 from .httpkit import USER_AGENT, HttpClientBase, decode_json, guarded, header_request_id, send
-from .secrecy import Secrets, token_auth
+from .secrecy import Secrets
 from .waits import clamp_wait, server_wait
 from .wire import clean_text
 

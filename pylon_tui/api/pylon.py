@@ -23,6 +23,7 @@ from pylon_tui.domain import Account, Message, Priority, StateInfo, Team, Ticket
 from pylon_tui.domain.region import token_region
 
 from . import bodies, wire
+from .auth import token_auth
 from .budget import RateBudget
 from .errors import (
     ApiError,
@@ -44,7 +45,7 @@ from .pylon_envelope import (
     parsing,
 )
 from .pylon_tools import PylonTools
-from .secrecy import Secrets, token_auth
+from .secrecy import Secrets
 from .skipped import SkippedTickets, tickets_from_json
 from .wire import CustomField, Organisation, PriorityOptions
 

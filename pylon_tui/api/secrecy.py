@@ -3,16 +3,15 @@
 A crash screen or a bug report renders every frame's local variables. A token kept in a plain
 string, tuple or dict (a `secrets=` argument, a headers dict) would be printed with them. These
 holders use `__slots__` (no `__dict__` to dump) and a repr that never shows the value, and the
-Authorization header is only built inside httpx's auth flow, at the moment a request is sent.
+Authorization header is only built inside httpx's auth flow, at the moment a request is sent
+(auth.py: this module stays free of httpx, so errors can be imported without it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from typing import NoReturn
-
-import httpx
 
 REDACTED = "[redacted]"
 MIN_SECRET_CHARS = 4  # shorter "secrets" would redact ordinary words
@@ -47,33 +46,3 @@ class Secrets:
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("Secrets cannot be pickled")
-
-
-class TokenAuth(httpx.Auth):
-    """Adds `Authorization: <scheme><token>` to each request as httpx sends it.
-
-    Keeping the header out of the client's default headers means no options dict, client
-    attribute or frame local of ours ever holds it; httpx's own Headers repr masks it.
-    """
-
-    __slots__ = ("_scheme", "_token")
-
-    def __init__(self, token: str, *, scheme: str = "Bearer ") -> None:
-        self._token = token
-        self._scheme = scheme
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._scheme + self._token
-        yield request
-
-    def __repr__(self) -> str:
-        return f"TokenAuth(scheme={self._scheme.strip() or 'raw'!r}, token=hidden)"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("TokenAuth cannot be pickled")
-
-
-def token_auth(token: str | None, *, scheme: str = "Bearer ") -> TokenAuth | None:
-    return TokenAuth(token, scheme=scheme) if token else None

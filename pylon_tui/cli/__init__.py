@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Output cut short by its reader (`pylon-tui list | head`) ends
     quietly with exit 0, whatever was being written then: the user asked for less."""
+    _skip_httpx_cli()
     try:
         try:
             return _main(argv)
@@ -100,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
     except BrokenPipeError:
         return _reader_went_away()
+
+
+def _skip_httpx_cli() -> None:
+    """httpx's package imports its own command-line tool whenever click is installed (click,
+    rich.progress and pygments: about 25 ms of every start) for a `main` pylon-tui never
+    runs. A None entry makes that import fail, which httpx answers with a stub `main`.
+    Only in our own process, and only before httpx is imported: an embedder keeps its httpx."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def _reader_went_away() -> int:

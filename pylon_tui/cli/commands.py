@@ -84,7 +84,7 @@ def board(config: Config, *, read_only: bool = False) -> int:
     if problem is not None:
         err(f"pylon-tui: {problem}")
         return EXIT_FAIL
-    services = open_services(config)
+    services = open_services(config, head_first=True)
     app = make_app(
         services,
         config=config,

@@ -50,6 +50,10 @@ class Board:
         self._waiting: dict[str, int] = {}
         """external_id -> open tickets linked to it, kept as tickets come and go: a card
         move must not recount 10,000 tickets to say "ENG-13 · 4 waiting"."""
+        self.head_totals: tuple[int, ...] | None = None
+        """Set while the board holds only the head of each column (the first frame of a big
+        cache, the rest still decoding): each column's size in the cache, so its title
+        counts what the cache holds rather than the few cards decoded so far."""
 
     def _sort_keys(self) -> list[Callable[[Ticket], SortKey]]:
         return [
@@ -63,7 +67,7 @@ class Board:
         """New custom statuses may move tickets between columns: regroup everything."""
         self.router = ColumnRouter(self.router.columns, catalog)
         self._keys = self._sort_keys()
-        self.replace_all(list(self._tickets.values()))
+        self.replace_all(list(self._tickets.values()), head_totals=self.head_totals)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -85,8 +89,14 @@ class Board:
     def all(self) -> Iterable[Ticket]:
         return self._tickets.values()
 
-    def replace_all(self, tickets: Iterable[Ticket]) -> None:
-        """Full reload: regroup everything in one pass (sorting beats N inserts)."""
+    def replace_all(
+        self, tickets: Iterable[Ticket], *, head_totals: Sequence[int] | None = None
+    ) -> None:
+        """Full reload: regroup everything in one pass (sorting beats N inserts).
+        `head_totals`: `tickets` are only the columns' heads, of these sizes (see there)."""
+        if head_totals is not None and len(head_totals) != len(self.router.columns):
+            raise ValueError("head_totals needs one size per column")
+        self.head_totals = tuple(head_totals) if head_totals is not None else None
         now = self._now()
         self._tickets = {t.id: t for t in tickets}
         self._waiting = {}
@@ -132,6 +142,7 @@ class Board:
                     self._content_versions[index] += 1
                     self.version += 1
                     return index
+        self._recount_head(self._column_of.get(ticket.id) if old is not None else None, index)
         self._detach(ticket.id)
         self._tickets[ticket.id] = ticket
         self._column_of[ticket.id] = index
@@ -150,10 +161,23 @@ class Board:
         old = self._tickets.get(ticket_id)
         if old is not None:
             self._count(old, -1)
+            self._recount_head(self._column_of.get(ticket_id), None)
         self._detach(ticket_id)
         self._tickets.pop(ticket_id, None)
         self._column_of.pop(ticket_id, None)
         self.version += 1
+
+    def _recount_head(self, left: int | None, joined: int | None) -> None:
+        """A card left one column for another while only the heads are loaded: the cached
+        sizes follow, so a move made in the first instant is counted like any other."""
+        if self.head_totals is None or left == joined:
+            return
+        totals = list(self.head_totals)
+        if left is not None:
+            totals[left] = max(0, totals[left] - 1)
+        if joined is not None:
+            totals[joined] += 1
+        self.head_totals = tuple(totals)
 
     def _detach(self, ticket_id: str) -> None:
         old = self._tickets.get(ticket_id)
@@ -215,6 +239,17 @@ class Board:
     def column_version(self, index: int) -> int:
         """Changes whenever the column's contents or order change: lets views skip repaints."""
         return self._column_versions[index]
+
+    @property
+    def partial(self) -> bool:
+        """Only the columns' heads are loaded: counts come from `head_totals`."""
+        return self.head_totals is not None
+
+    def column_total(self, index: int) -> int:
+        """The column's size: the cache's count while only its head is loaded."""
+        if self.head_totals is not None:
+            return self.head_totals[index]
+        return len(self._lists[index])
 
     def column(self, index: int) -> list[Ticket]:
         """The column's tickets in display order. Callers must not mutate it."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pylon_tui.api import bodies
 from pylon_tui.api.errors import ApiError
@@ -28,11 +28,13 @@ from pylon_tui.domain import (
     Ticket,
 )
 
-from . import codec, departures
+from . import departures
+from .cache_paint import CachePaint
 from .confirm import Confirmation, Outcome, confirm
 from .delivery import LANDING_MARGIN, REQUEST_TIMEOUT
 from .departures import Departure
 from .drafts import DraftKind, Drafts
+from .head import HEAD_KEY, head_of
 from .intents import Intent
 from .outbox import ActionFailed, ActionNotSaved, ActionQueued, DrainReport, Outbox, Pending
 from .ports import PylonApi
@@ -46,7 +48,7 @@ CLOCK_SKEW = timedelta(seconds=60)
 MAX_CLOSED_DAYS = 30
 
 
-class BoardService:
+class BoardService(CachePaint):
     def __init__(
         self,
         client: PylonApi,
@@ -151,48 +153,6 @@ class BoardService:
         reason = self.store.read_only_reason
         return f"changes can't be saved: {reason}" if reason else None
 
-    def paint_from_cache(self) -> int:
-        """The board as it was at the last run, with still-queued intents on top: it paints
-        before any request, and works offline. Returns the number of cached tickets.
-
-        Never fails start-up: damaged rows are skipped (and counted in a note), and a cache
-        that fails here anyway is moved aside; its queued changes, already proven readable
-        when the store opened, are carried over to the fresh one."""
-        try:
-            return self._paint_from_cache()
-        except Exception as error:
-            self.store.move_aside_and_reset(error)
-            self.board.set_catalog(StateCatalog())
-            self.board.replace_all([])
-            self.directory = Directory.empty()
-            self.last_refresh = self._last_full = None
-            self._loaded = False
-            self.outbox.replay_into_board()
-            return 0
-
-    def _paint_from_cache(self) -> int:
-        store = self.store
-        statuses = _each(store, "status", codec.status_from_dict)
-        self.board.set_catalog(StateCatalog(statuses))
-        self.directory = Directory(
-            {u.id: u for u in _each(store, "user", codec.user_from_dict)},
-            {t.id: t for t in _each(store, "team", codec.team_from_dict)},
-            {a.id: a for a in _each(store, "account", codec.account_from_dict)},
-        )
-        tickets = store.load_tickets()
-        self.board.replace_all(tickets)
-        self.outbox.replay_into_board()
-        store.best_effort(store.make_all_due)
-        self.last_refresh = store.get_time("last_refresh")
-        self._last_full = store.get_time("last_full")
-        self._loaded = bool(tickets) and self.last_refresh is not None
-        if store.skipped_rows:
-            store.notes.append(
-                f"{store.skipped_rows} damaged row(s) in the local cache were skipped; "
-                "the board reloads them from Pylon."
-            )
-        return len(tickets)
-
     async def _save_all(self, tickets: list[Ticket]) -> None:
         self.full_loads += 1
         await asyncio.to_thread(
@@ -206,6 +166,8 @@ class BoardService:
             values["last_refresh"] = self.last_refresh.isoformat()
         if self._last_full is not None:
             values["last_full"] = self._last_full.isoformat()
+        if values and not self.board.partial:
+            values[HEAD_KEY] = head_of(self.board)
         if values:
             self.store.best_effort(partial(self.store.set_meta, **values))
 
@@ -370,17 +332,6 @@ class BoardService:
     async def confirm(self, queued: ActionQueued, what: str, show_hint: str) -> Confirmation:
         """For a caller that will not stay to retry: was the queued change made after all?"""
         return await confirm(self.client, queued, what, show_hint)
-
-
-def _each(store: Store, kind: str, decode: Callable[[dict[str, Any]], T]) -> list[T]:
-    """Cached names of one kind; one that no longer decodes is skipped and counted."""
-    out = []
-    for data in store.load_names(kind):
-        try:
-            out.append(decode(data))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            store.skipped_rows += 1
-    return out
 
 
 __all__ = [

@@ -191,12 +191,21 @@ class PylonApp(App[None]):
             self.sub_title = "sandbox"
         for note in self._notes:
             self.notify(note, severity="warning", timeout=20)
+        # The first frame comes first: the rest of a big cache, then the first sync.
+        self.call_after_refresh(self._after_first_frame)
+        self.set_interval(1.0, self._count_down)
+
+    def _after_first_frame(self) -> None:
+        service = self.ctx.service
+        if service.board.partial:  # the first frame showed the columns' heads: now the rest
+            service.paint_from_cache()
+            gc.freeze()  # as in __init__: the board lives on, out of the collector's sight
+            self.board_screen.rebuild(force=True)
         if self.autoload:
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:
                 self.set_interval(self.ctx.refresh_seconds, self.refresh_board)
             self.set_interval(DRAIN_SECONDS, self.drain_outbox)
-        self.set_interval(1.0, self._count_down)
 
     def _count_down(self) -> None:
         """Undo send's countdown in the status bar, once a second while a send waits."""

@@ -88,7 +88,7 @@ class BoardLayout(_ScreenAPI):
             return
         for index, panel in enumerate(self._panels):
             panel.set_class(index == self.cursor.column, "-current")
-        tabs = [(c.title, len(self.board.column(i))) for i, c in enumerate(self.board.columns)]
+        tabs = [(c.title, self.board.column_total(i)) for i, c in enumerate(self.board.columns)]
         self.query_one(ColumnTabs).show(tabs, self.cursor.column)
 
     def _show_focus(self) -> None:

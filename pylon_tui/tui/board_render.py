@@ -81,6 +81,8 @@ class BoardRendering(_ScreenAPI):
         for frame in frames:
             self._columns[frame.index].show(frame)
             shown = len(frame.tickets)
+            if self.board.partial and not self.filter.active:
+                shown = frame.total  # only the head is decoded; the column holds them all
             self._titles[frame.index].show(
                 frame.title, frame.total, shown, frame.active, sort=frame.sort.arrow
             )

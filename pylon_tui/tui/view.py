@@ -259,7 +259,7 @@ class BoardView:
             index=index,
             title=self.board.columns[index].title,
             tickets=self._views[index],
-            total=len(self.board.column(index)),
+            total=self.board.column_total(index),
             first_changed=first_changed,
             replaced=replaced,
             cursor_row=self.cursor.rows[index],

@@ -18,9 +18,10 @@ import pytest
 from rich.pretty import pretty_repr
 
 from pylon_tui.api import linear, wire
+from pylon_tui.api.auth import TokenAuth
 from pylon_tui.api.budget import RateBudget
 from pylon_tui.api.errors import ApiError, BadResponseError
-from pylon_tui.api.secrecy import Secrets, TokenAuth
+from pylon_tui.api.secrecy import Secrets
 
 from .hostile import (
     CALLS,

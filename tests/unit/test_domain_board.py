@@ -360,3 +360,27 @@ def test_same_position_update_is_replaced_in_place_and_reported() -> None:
     board.upsert(_replace(echo, state="waiting_on_you"))
     assert board.column_version(0) != column_version
     assert echo.id not in [t.id for t in board.column(0)]
+
+
+# ----- a board holding only its columns' heads (the first frame of a big cache) -------------
+def test_head_totals_count_the_cache_and_follow_moves_until_the_full_board_arrives() -> None:
+    board = Board(DEFAULT_COLUMNS, now=lambda: NOW)
+    board.replace_all([make(1), make(2, "waiting_on_you")], head_totals=(500, 300, 20, 90))
+    assert board.partial
+    assert [board.column_total(i) for i in range(4)] == [500, 300, 20, 90]
+    board.upsert(make(1, "waiting_on_you"))  # moved from New to On You in the first instant
+    assert [board.column_total(i) for i in range(4)] == [499, 301, 20, 90]
+    board.upsert(make(1, "waiting_on_you", title="retitled"))  # same column: no recount
+    assert board.column_total(ON_YOU) == 301
+    board.remove("t2")
+    assert board.column_total(ON_YOU) == 300
+    board.set_catalog(CATALOG)  # regrouping keeps the cache's sizes
+    assert board.column_total(NEW) == 499
+    board.replace_all([make(3)])  # the whole cache: real counts again
+    assert not board.partial
+    assert [board.column_total(i) for i in range(4)] == [1, 0, 0, 0]
+
+
+def test_head_totals_need_one_size_per_column() -> None:
+    with pytest.raises(ValueError, match="one size per column"):
+        Board(DEFAULT_COLUMNS).replace_all([], head_totals=(1, 2))
