@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
 from pylon_tui.api.errors import ApiError, RateLimitedError
 from pylon_tui.bugreport import bug_summary, write_crash_log
@@ -24,6 +25,7 @@ from pylon_tui.domain.safe_text import one_line
 from pylon_tui.tui.catalog import keymap_of, keys_in_effect
 from pylon_tui.tui.context import AppContext
 from pylon_tui.tui.crash import render_crash
+from pylon_tui.tui.diff_driver import diffing
 from pylon_tui.tui.flows import Flows
 from pylon_tui.tui.flows.pylon_moves import departure_toasts
 from pylon_tui.tui.key_order import KeyGate
@@ -130,6 +132,10 @@ class PylonApp(App[None]):
         read the editor before the text is there (tui/key_order.py)."""
         if self.key_gate.admit(event):
             await super().on_event(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver, writing only the cells a frame changes (issue 16)."""
+        return diffing(super().get_driver_class())
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return colour_filters(super().get_line_filters(), self.no_color)

@@ -79,6 +79,9 @@ class ColumnView(ScrollView, can_focus=False):
         self._strips: dict[tuple[int, int, int, int, bool, int], tuple[Ticket, Strip]] = {}
         """Rendered card lines by (ticket identity, line, width, cursor kind, marked, minute):
         tickets are immutable, so a changed ticket is a new object and misses the cache."""
+        self._drawn: dict[int, Strip] = {}
+        """The card lines last handed to Textual, by line in the column: what the screen
+        shows, so a newer copy of a ticket that draws the same is not repainted."""
 
     def on_mount(self) -> None:
         self._styles = None
@@ -87,10 +90,12 @@ class ColumnView(ScrollView, can_focus=False):
         super().notify_style_update()
         self._styles = None
         self._strips.clear()
+        self._drawn.clear()
 
     def clear_cache(self) -> None:
         """Names or link states changed: cached lines may show stale text."""
         self._strips.clear()
+        self._drawn.clear()
 
     def _card_styles(self) -> CardStyles:
         if self._styles is None:
@@ -143,7 +148,19 @@ class ColumnView(ScrollView, can_focus=False):
                 self._set_cursor(frame.cursor_row)
             self._set_active(frame.active)
         for row in frame.replaced:
+            if row < len(self.tickets) and self._draws_same(self.tickets[row], row):
+                continue
             self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
+
+    def _draws_same(self, ticket: Ticket, row: int) -> bool:
+        """A newer copy of a ticket whose card is drawn as the screen shows it (Pylon's
+        answer to a move changes only its update time) is not repainted."""
+        top = row * CARD_HEIGHT
+        drawn = [self._drawn.get(top + part) for part in range(CARD_HEIGHT)]
+        return all(
+            line is not None and line == self._card_line(ticket, row, part)
+            for part, line in enumerate(drawn)
+        )
 
     def _set_tickets(self, tickets: Sequence[Ticket], cursor_row: int, from_row: int) -> None:
         """New contents; rows above `from_row` are known unchanged and are not repainted
@@ -153,14 +170,18 @@ class ColumnView(ScrollView, can_focus=False):
         self.cursor_row = cursor_row
         self._set_virtual_height(max(1, len(tickets) * CARD_HEIGHT))
         self.scroll_to_cursor()
-        first = min(from_row, old_cursor, cursor_row)
         if self.scroll_offset.y != old_scroll:
             self.refresh()
             return
-        top = max(0, first) * CARD_HEIGHT
+        # The cursor's card before and after, and the rows that moved: a card moved into
+        # the middle of a column does not repaint the cards above it.
+        top = max(0, from_row) * CARD_HEIGHT
         bottom = self.scroll_offset.y + self.scrollable_content_region.height
         if bottom > top:
             self.refresh_lines(top, bottom - top)
+        for row in {old_cursor, cursor_row}:
+            if row < from_row:
+                self.refresh_lines(row * CARD_HEIGHT, CARD_HEIGHT)
 
     def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
         """Repaint card rows only, not the scrollbar beside them: its cell is a region of
@@ -247,7 +268,15 @@ class ColumnView(ScrollView, can_focus=False):
             return Strip.blank(width, self.rich_style)
         if index >= len(self.tickets):
             return Strip.blank(width, self.rich_style)
-        ticket = self.tickets[index]
+        strip = self._card_line(self.tickets[index], index, part)
+        if len(self._drawn) > 4000:
+            self._drawn.clear()
+        self._drawn[line] = strip
+        return strip
+
+    def _card_line(self, ticket: Ticket, index: int, part: int) -> Strip:
+        """Line `part` of `ticket`'s card drawn at row `index` (cached)."""
+        width = self.scrollable_content_region.width
         now = self._now()
         cursor_kind = 0 if index != self.cursor_row else (1 if self.active else 2)
         marked = ticket.id in self.marked

@@ -46,6 +46,7 @@ class CardPreview(Static):
     hint: Callable[[Ticket], SameIssueHint | None] | None = None
     """A New ticket's look-alike ("like #23 (ENG-12)"), as the cards get it."""
     _key: tuple[object, ...] | None = None
+    _shown: tuple[object, ...] | None = None
     _args: tuple[Ticket | None, Directory, datetime, dict[str, str]] | None = None
 
     def show(
@@ -65,7 +66,7 @@ class CardPreview(Static):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._key = None
+        self._key = self._shown = None
         self._draw()
 
     def _draw(self) -> None:
@@ -81,7 +82,10 @@ class CardPreview(Static):
             return
         self._key = key
         text = self._text(ticket, directory, now, link_states, width, extras)
-        self.update(text, layout=False)
+        shown = (text.plain, text.spans, text.style)
+        if shown != self._shown:  # a newer copy of the ticket (its update time) reads the same
+            self._shown = shown
+            self.update(text, layout=False)
 
     def _extras(self, ticket: Ticket | None) -> tuple[dict[str, int], SameIssueHint | None]:
         """What issue 15 adds to the fields: the waiting counts of this ticket's links (a
