@@ -22,8 +22,18 @@ from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.layout import LayoutMode
 from pylon_tui.tui.widgets.cards import REMEMBERED
 from pylon_tui.tui.widgets.column import ColumnView
+from pylon_tui.tui.widgets.preview import CardPreview
 
-from .fakes import NOW, FakePylon, build_app, exercises, notifications, screen_text, settle
+from .fakes import (
+    NOW,
+    FakePylon,
+    build_app,
+    exercises,
+    notifications,
+    screen_strips,
+    screen_text,
+    settle,
+)
 
 LONG = {
     "n1": "Dashboard charts are blank in Safari 17 after the last release for EU users",
@@ -224,6 +234,22 @@ async def test_t_switches_to_high_contrast_and_saves_the_choice(tmp_path: Path):
         await pilot.pause()
         assert app.theme == "pylon"
         assert saved == ["high-contrast", "default"]
+
+
+async def test_the_preview_strip_takes_the_new_themes_colours_at_once():
+    """`T` once left the preview strip in the old theme's colours until the focus moved: it
+    drew before its component styles had the new theme."""
+    app = build_app(long_titles())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        preview = app.board_screen.query_one(CardPreview)
+        meta = preview.get_component_rich_style("preview--meta").color
+        assert meta is not None
+        row = screen_strips(app)[preview.region.y + preview.region.height - 1]
+        colours = {seg.style.color for seg in row if seg.text.strip() and seg.style}
+        assert colours == {meta}, (colours, meta)
 
 
 async def test_a_theme_the_disk_refuses_still_applies_and_says_how_to_keep_it():

@@ -67,7 +67,9 @@ class CardPreview(Static):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._key = self._shown = None
-        self._draw()
+        # After the whole stylesheet update: a new theme reaches this widget before its
+        # component classes, and drawing now kept the old theme's colours (`T`).
+        self.call_later(self._draw)
 
     def _draw(self) -> None:
         if self._args is None:
