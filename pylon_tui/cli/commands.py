@@ -79,7 +79,7 @@ def terminal_problem() -> str | None:
     return None
 
 
-def board(config: Config, *, read_only: bool = False) -> int:
+def board(config: Config, *, read_only: bool = False, collect_after_start: bool = False) -> int:
     problem = terminal_problem()
     if problem is not None:
         err(f"pylon-tui: {problem}")
@@ -92,6 +92,7 @@ def board(config: Config, *, read_only: bool = False) -> int:
         on_exit=services.aclose,
         read_only=read_only,
     )
+    app.collect_after_start = collect_after_start
     app.run()
     services.close_store()
     return app.return_code or EXIT_OK

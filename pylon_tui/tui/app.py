@@ -64,6 +64,9 @@ class PylonApp(App[None]):
     TITLE = "pylon-tui"
     COMMANDS = App.COMMANDS | {_board_commands}
     ENABLE_COMMAND_PALETTE = True
+    collect_after_start = False
+    """The command line started the board with the garbage collector off (cli._dispatch):
+    it goes back on after the first frame."""
 
     def __init__(
         self,
@@ -211,6 +214,8 @@ class PylonApp(App[None]):
             service.paint_from_cache()
             gc.freeze()  # as in __init__: the board lives on, out of the collector's sight
             self.board_screen.rebuild(force=True)
+        if self.collect_after_start:
+            gc.enable()
         if self.autoload:
             self.refresh_board()
             if self.ctx.refresh_seconds > 0:

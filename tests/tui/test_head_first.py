@@ -7,8 +7,11 @@ claims); right after that frame the whole cache is on the board, before the firs
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from pylon_tui.bootstrap import make_app, services_for
 from pylon_tui.domain import Ticket
@@ -17,7 +20,7 @@ from pylon_tui.sync.store import Store
 from pylon_tui.tui.app import PylonApp
 from pylon_tui.tui.widgets.bars import BoardHeader
 
-from .fakes import NOW, FakePylon, column_ids, make_tickets, screen_text, settle
+from .fakes import NOW, FakePylon, build_app, column_ids, make_tickets, screen_text, settle
 
 
 def many_tickets(count: int) -> list[Ticket]:
@@ -72,3 +75,28 @@ async def test_first_frame_shows_the_head_then_the_whole_cache_before_any_sync(
         assert len(column_ids(app)[0]) == new_total
         await pilot.press("G")  # to the last card: only there once the whole cache is in
         assert app.board_screen.current_ticket_id() == column_ids(app)[0][-1]
+
+
+async def test_the_collector_is_back_on_after_the_first_frame() -> None:
+    """The command line starts the board with the garbage collector off (its start makes
+    objects by the hundred thousand and no garbage): the app turns it on after one frame."""
+    app = build_app()
+    app.collect_after_start = True
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled(), "a long session must not run without the collector"
+    finally:
+        gc.enable()
+
+
+def test_the_command_line_leaves_the_collector_as_it_found_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pylon_tui.cli import main
+
+    assert gc.isenabled()
+    main(["board"])  # no terminal here: it refuses, and must not leave the collector off
+    assert gc.isenabled()
+    assert "terminal" in capsys.readouterr().err
