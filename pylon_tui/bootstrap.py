@@ -148,11 +148,12 @@ def make_services(
             config, transport=transport, budget=budget, base_url=base_url, me_email=me_email
         )
 
-    has_linear = sandbox or config.linear.token is not None
     if clients_on_first_use:
         clients = OnFirstUse(build)
         pylon = cast("PylonApi", OnFirstUse(lambda: clients.pylon))
-        linear = cast("LinearClient", OnFirstUse(lambda: clients.linear)) if has_linear else None
+        linear = None
+        if config.reaches_linear:  # the rule build_clients follows
+            linear = cast("LinearClient", OnFirstUse(lambda: clients.linear))
         github = cast("GitHubClient", OnFirstUse(lambda: clients.github))
     else:
         made = build()

@@ -51,7 +51,7 @@ def build_clients(
         github = GitHubClient(None, transport=transport)
     else:
         linear = None
-        if config.linear.token is not None:
+        if config.reaches_linear:  # a token: the rule bootstrap's stand-ins follow too
             linear = LinearClient(_reveal(config.linear.token))
         github = GitHubClient(_reveal(config.github.token))
     return Clients(pylon, linear, github)

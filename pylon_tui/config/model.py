@@ -296,3 +296,8 @@ class Config:
     def sandbox(self) -> bool:
         """No Pylon token means nothing real to talk to: run against the embedded emulator."""
         return self.pylon.token is None
+
+    @property
+    def reaches_linear(self) -> bool:
+        """A Linear client is made: the sandbox's emulated Linear, or a configured token."""
+        return self.sandbox or self.linear.token is not None
